@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Sets up everything in .venv (and Chromium for the browser tests), then:
+#   scripts/dev.sh serve   build the site and serve it with live reload
+#   scripts/dev.sh test    run lint, types, audits and the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+
+setup() {
+    if [ ! -x .venv/bin/python ]; then
+        "$python" -m venv .venv
+    fi
+    # Reinstall only when the declared dependencies changed.
+    local stamp=.venv/.signupsheet-installed
+    if [ ! -f "$stamp" ] || ! cmp -s pyproject.toml "$stamp"; then
+        .venv/bin/python -m pip install --quiet --upgrade pip
+        .venv/bin/python -m pip install --quiet -e '.[test]'
+        cp pyproject.toml "$stamp"
+    fi
+}
+
+browser() {
+    # Browser tests drive the system's Chromium; Playwright cannot download its own here.
+    if [ ! -x /usr/bin/chromium ]; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        else
+            echo "Chromium is missing: install it (Debian: sudo apt-get install chromium)" >&2
+            exit 1
+        fi
+    fi
+}
+
+case "${1:-}" in
+    serve)
+        setup
+        .venv/bin/signupsheet validate
+        .venv/bin/signupsheet list
+        ;;
+    test)
+        setup
+        shift
+        .venv/bin/ruff check scripts tests benchmarks
+        .venv/bin/ruff format --check scripts tests benchmarks
+        .venv/bin/mypy
+        .venv/bin/signupsheet validate
+        .venv/bin/python -m pytest "$@"
+        ;;
+    *)
+        echo "usage: scripts/dev.sh serve|test [pytest options]" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,149 @@
+"""Loading event files: every file checked, every problem collected, the events kept in order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from signupsheet import yamlsafe
+from signupsheet.errors import Problem, ProblemsError
+from signupsheet.model import Event, event_from_data
+from signupsheet.project import Project
+from signupsheet.schema import EventSchema, PathTuple, load_schema
+from signupsheet.validation import event_problems, secret_leaks
+
+
+@dataclass
+class FileResult:
+    path: Path
+    event: Event | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Catalog:
+    """All events of a project that loaded, sorted by their first session, and all problems."""
+
+    events: list[Event] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def get(self, event_id: str) -> Event | None:
+        for event in self.events:
+            if event.id == event_id:
+                return event
+        return None
+
+    def raise_for_problems(self) -> None:
+        if self.problems:
+            raise ProblemsError(self.problems)
+
+
+def event_files(project: Project) -> list[Path]:
+    if not project.events_dir.is_dir():
+        return []
+    return sorted(path for path in project.events_dir.iterdir() if path.suffix == ".yaml")
+
+
+def check_text(
+    raw: bytes, path: Path, project: Project, schema: EventSchema | None = None
+) -> FileResult:
+    """Check one event file's bytes. Never raises for bad input."""
+    shown = project.display(path)
+    result = FileResult(path)
+    parsed = yamlsafe.parse(raw, shown)
+    result.problems.extend(parsed.problems)
+    text = parsed.text
+    for offset, message in secret_leaks(text):
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        result.problems.append(Problem(shown, line, column, message))
+    if parsed.data is None or result.problems:
+        return result
+    schema = schema or load_schema(project.schema_path)
+    data: dict[str, Any] = parsed.data
+    event = _build(path.stem, data, schema)
+    if event is None:
+        # The slow path: say what is wrong, where.
+        for problem in schema.problems(data):
+            result.problems.append(
+                _positioned(shown, text, problem.where, problem.message, key=problem.at_key)
+            )
+        if not result.problems:
+            result.problems.append(Problem(shown, 1, 1, "the file does not match the event schema"))
+        return result
+    for where, message in event_problems(event, project.docs_dir):
+        result.problems.append(_positioned(shown, text, where, message))
+    if not result.problems:
+        result.event = event
+    return result
+
+
+def _build(event_id: str, data: dict[str, Any], schema: EventSchema) -> Event | None:
+    if not schema.is_valid(data):
+        return None
+    try:
+        return event_from_data(event_id, data)
+    except ValueError:
+        return None  # an impossible date the pattern let through; the slow path finds it
+
+
+def _positioned(
+    shown: str, text: str, where: PathTuple, message: str, *, key: bool = False
+) -> Problem:
+    if not where:
+        return Problem(shown, 0, 0, message)
+    line, column = yamlsafe.locate(text, where, key=key)
+    return Problem(shown, line, column, message)
+
+
+def check_file(path: Path, project: Project, schema: EventSchema | None = None) -> FileResult:
+    try:
+        raw = _read_capped(path)
+    except OSError as error:
+        return FileResult(
+            path,
+            None,
+            [Problem(project.display(path), 0, 0, f"cannot read the file: {error.strerror}")],
+        )
+    return check_text(raw, path, project, schema)
+
+
+def _read_capped(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        # One byte more than allowed, so the parser can say the file is too large.
+        return handle.read(yamlsafe.MAX_BYTES + 1)
+
+
+def load_catalog(project: Project, paths: Sequence[Path] | None = None) -> Catalog:
+    """Check the given files (default: all of events/) and keep those that are valid."""
+    catalog = Catalog()
+    schema = load_schema(project.schema_path)
+    for path in paths if paths is not None else event_files(project):
+        result = check_file(path, project, schema)
+        catalog.problems.extend(result.problems)
+        if result.event is not None:
+            catalog.events.append(result.event)
+    catalog.events.sort(key=lambda event: (event.start, event.id))
+    return catalog
+
+
+def load_event(project: Project, event_id: str) -> Event:
+    """Load one event by id, raising ProblemsError when it is missing or invalid."""
+    path = project.event_path(event_id)
+    if not path.is_file():
+        raise ProblemsError(
+            [
+                Problem(
+                    project.display(path),
+                    0,
+                    0,
+                    f"no event {event_id!r}: there is no file events/{event_id}.yaml",
+                )
+            ]
+        )
+    result = check_file(path, project)
+    if result.event is None:
+        raise ProblemsError(result.problems)
+    return result.event

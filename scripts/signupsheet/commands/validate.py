@@ -1,0 +1,41 @@
+"""`signupsheet validate`: check event files against the schema and the semantic rules."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from signupsheet.catalog import event_files, load_catalog
+from signupsheet.errors import format_problems, problems_json
+from signupsheet.project import Project
+
+NAME = "validate"
+HELP = "check event files and report every problem"
+DESCRIPTION = (
+    "Check event files (default: every file in events/) against schema/event.schema.json and "
+    "the semantic rules. Every problem is reported as path:line:col: message; exit 1 when there "
+    "is any, 0 when all files are valid."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="event files to check (default: events/*.yaml)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the problems as a JSON list")
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    paths: list[Path] = args.paths or event_files(project)
+    catalog = load_catalog(project, paths)
+    if args.json:
+        print(problems_json(catalog.problems))
+    elif catalog.problems:
+        print(format_problems(catalog.problems))
+    else:
+        print(f"{len(paths)} event file{'s' if len(paths) != 1 else ''} valid")
+    return 1 if catalog.problems else 0

@@ -1,0 +1,55 @@
+"""The `signupsheet` command: parses arguments, then hands over to one module per command.
+
+Exit codes: 0 success, 1 a problem the user can fix (printed as `path:line:col: message`),
+2 a usage error. Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+from signupsheet import __version__
+from signupsheet.commands import list_events, validate
+from signupsheet.errors import UserError
+from signupsheet.project import Project
+
+# Each module has NAME, HELP, DESCRIPTION, add_arguments(parser) and run(args, project) -> int.
+COMMANDS: tuple[ModuleType, ...] = (validate, list_events)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="signupsheet",
+        description="Event pages and sign-up sheets kept as YAML files in a Git repository.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path.cwd(),
+        help="the site's folder, with events/, docs/ and schema/ (default: the current folder)",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        sub = subparsers.add_parser(
+            command.NAME, help=command.HELP, description=command.DESCRIPTION
+        )
+        command.add_arguments(sub)
+        sub.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    project = Project(args.root)
+    try:
+        code: int = args.run(args, project)
+    except UserError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return code

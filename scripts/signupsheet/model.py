@@ -1,0 +1,307 @@
+"""The event model: what an event file says, as typed values.
+
+`event_from_data` expects data that passed the schema; `event_to_data` gives back the mapping that
+is written to a file, leaving out every value that equals its default so files stay short.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+Mode = Literal["online", "in-person", "hybrid"]
+Recording = Literal["not-recorded", "recorded", "talks-only"]
+EventType = Literal["meeting", "training", "workshop", "talk", "conference", "social", "other"]
+Visibility = Literal["public", "private"]
+Status = Literal["confirmed", "waitlisted"]
+
+DEFAULT_LINK_LEAD_MINUTES = 60
+
+_TIMESTAMP = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+)
+
+
+def parse_timestamp(text: str) -> datetime:
+    """An RFC 3339 timestamp with seconds and offset, as an aware datetime in UTC.
+
+    Raises ValueError with a message a person can act on.
+    """
+    if not _TIMESTAMP.match(text):
+        raise ValueError(
+            f"{text!r} is not a date and time with offset; write it like 2022-11-23T14:00:00Z"
+        )
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise ValueError(f"{text!r} is not a real date and time ({error})") from None
+    return moment.astimezone(UTC)
+
+
+def format_timestamp(moment: datetime) -> str:
+    """UTC, seconds precision unless there is a fraction, with Z: 2022-11-23T14:00:00Z."""
+    moment = moment.astimezone(UTC)
+    text = moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
+    return text.replace("+00:00", "Z")
+
+
+def same_login(a: str | None, b: str | None) -> bool:
+    """GitHub logins are case-insensitive."""
+    return a is not None and b is not None and a.casefold() == b.casefold()
+
+
+@dataclass
+class Speaker:
+    name: str
+    affiliation: str | None = None
+    link: str | None = None
+
+
+@dataclass
+class Location:
+    mode: Mode = "online"
+    platform: str | None = None
+    venue: str | None = None
+    address: str | None = None
+    chat: str | None = None
+
+
+@dataclass
+class RegistrationSettings:
+    opens: datetime | None = None
+    closes: datetime | None = None
+    waitlist: bool = True
+    link_lead_minutes: int = DEFAULT_LINK_LEAD_MINUTES
+    pull_requests: bool = True
+
+    @property
+    def link_lead(self) -> timedelta:
+        return timedelta(minutes=self.link_lead_minutes)
+
+
+@dataclass
+class Registration:
+    name: str
+    login: str | None = None
+    affiliation: str | None = None
+    registered: datetime | None = None
+    note: str | None = None
+    visibility: Visibility = "public"
+    source: str | None = None
+    status: Status = "confirmed"
+    link_sent: datetime | None = None
+
+    @property
+    def public(self) -> bool:
+        return self.visibility == "public"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == "confirmed"
+
+
+@dataclass
+class Session:
+    id: str
+    start: datetime
+    end: datetime
+    title: str | None = None
+    capacity: int | None = None
+    cancelled: bool = False
+    registrations: list[Registration] = field(default_factory=list)
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+    @property
+    def confirmed(self) -> list[Registration]:
+        return [entry for entry in self.registrations if entry.status == "confirmed"]
+
+    @property
+    def waitlisted(self) -> list[Registration]:
+        return [entry for entry in self.registrations if entry.status == "waitlisted"]
+
+    def find(self, login: str) -> Registration | None:
+        for entry in self.registrations:
+            if same_login(entry.login, login):
+                return entry
+        return None
+
+
+@dataclass
+class Event:
+    id: str
+    title: str
+    sessions: list[Session]
+    summary: str | None = None
+    description: str | None = None
+    series: str | None = None
+    type: EventType | None = None
+    tags: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    created: datetime | None = None
+    speakers: list[Speaker] = field(default_factory=list)
+    organizers: list[str] = field(default_factory=list)
+    location: Location | None = None
+    recording: Recording | None = None
+    policy: str | None = None
+    registration: RegistrationSettings = field(default_factory=RegistrationSettings)
+
+    @property
+    def start(self) -> datetime:
+        return min(session.start for session in self.sessions)
+
+    @property
+    def end(self) -> datetime:
+        return max(session.end for session in self.sessions)
+
+    def session(self, session_id: str) -> Session | None:
+        for session in self.sessions:
+            if session.id == session_id:
+                return session
+        return None
+
+    def is_organizer(self, login: str) -> bool:
+        return any(same_login(login, organizer) for organizer in self.organizers)
+
+
+def _time(value: Any) -> datetime | None:
+    return None if value is None else parse_timestamp(value)
+
+
+def event_from_data(event_id: str, data: dict[str, Any]) -> Event:
+    """Build the model from schema-valid data. Raises ValueError on an impossible timestamp."""
+    settings = data.get("registration", {})
+    location = data.get("location")
+    return Event(
+        id=event_id,
+        title=data["title"],
+        summary=data.get("summary"),
+        description=data.get("description"),
+        series=data.get("series"),
+        type=data.get("type"),
+        tags=list(data.get("tags", [])),
+        languages=list(data.get("languages", [])),
+        created=_time(data.get("created")),
+        speakers=[Speaker(**speaker) for speaker in data.get("speakers", [])],
+        organizers=list(data.get("organizers", [])),
+        location=None if location is None else Location(**location),
+        recording=data.get("recording"),
+        policy=data.get("policy"),
+        registration=RegistrationSettings(
+            opens=_time(settings.get("opens")),
+            closes=_time(settings.get("closes")),
+            waitlist=settings.get("waitlist", True),
+            link_lead_minutes=settings.get("link_lead_minutes", DEFAULT_LINK_LEAD_MINUTES),
+            pull_requests=settings.get("pull_requests", True),
+        ),
+        sessions=[
+            Session(
+                id=session["id"],
+                title=session.get("title"),
+                start=parse_timestamp(session["start"]),
+                end=parse_timestamp(session["end"]),
+                capacity=session.get("capacity"),
+                cancelled=session.get("cancelled", False),
+                registrations=[
+                    Registration(
+                        name=entry["name"],
+                        login=entry.get("login"),
+                        affiliation=entry.get("affiliation"),
+                        registered=_time(entry.get("registered")),
+                        note=entry.get("note"),
+                        visibility=entry.get("visibility", "public"),
+                        source=entry.get("source"),
+                        status=entry.get("status", "confirmed"),
+                        link_sent=_time(entry.get("link_sent")),
+                    )
+                    for entry in session.get("registrations", [])
+                ],
+            )
+            for session in data["sessions"]
+        ],
+    )
+
+
+def _compact(pairs: dict[str, Any], defaults: dict[str, Any] | None = None) -> dict[str, Any]:
+    defaults = defaults or {}
+    out: dict[str, Any] = {}
+    for key, value in pairs.items():
+        if value is None or (key in defaults and value == defaults[key]):
+            continue
+        if isinstance(value, datetime):
+            value = format_timestamp(value)
+        out[key] = value
+    return out
+
+
+def registration_to_data(entry: Registration) -> dict[str, Any]:
+    return _compact(
+        {
+            "login": entry.login,
+            "name": entry.name,
+            "affiliation": entry.affiliation,
+            "registered": entry.registered,
+            "note": entry.note,
+            "visibility": entry.visibility,
+            "source": entry.source,
+            "status": entry.status,
+            "link_sent": entry.link_sent,
+        },
+        {"visibility": "public", "status": "confirmed"},
+    )
+
+
+def session_to_data(session: Session) -> dict[str, Any]:
+    data = _compact(
+        {
+            "id": session.id,
+            "title": session.title,
+            "start": session.start,
+            "end": session.end,
+            "capacity": session.capacity,
+            "cancelled": session.cancelled,
+        },
+        {"cancelled": False},
+    )
+    if session.registrations:
+        data["registrations"] = [registration_to_data(entry) for entry in session.registrations]
+    return data
+
+
+def event_to_data(event: Event) -> dict[str, Any]:
+    """The file's mapping, in the order people read it; the inverse of `event_from_data`."""
+    settings = _compact(
+        {
+            "opens": event.registration.opens,
+            "closes": event.registration.closes,
+            "waitlist": event.registration.waitlist,
+            "link_lead_minutes": event.registration.link_lead_minutes,
+            "pull_requests": event.registration.pull_requests,
+        },
+        {"waitlist": True, "link_lead_minutes": DEFAULT_LINK_LEAD_MINUTES, "pull_requests": True},
+    )
+    data = _compact(
+        {
+            "title": event.title,
+            "summary": event.summary,
+            "description": event.description,
+            "series": event.series,
+            "type": event.type,
+            "tags": event.tags,
+            "languages": event.languages,
+            "created": event.created,
+            "speakers": [_compact(vars(speaker)) for speaker in event.speakers],
+            "organizers": event.organizers,
+            "location": None if event.location is None else _compact(vars(event.location)),
+            "recording": event.recording,
+            "policy": event.policy,
+            "registration": settings,
+        },
+        {"tags": [], "languages": [], "speakers": [], "organizers": [], "registration": {}},
+    )
+    data["sessions"] = [session_to_data(session) for session in event.sessions]
+    return data

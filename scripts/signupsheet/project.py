@@ -1,0 +1,33 @@
+"""Where a signupsheet site keeps its files. Passed in, never looked up deep inside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def events_dir(self) -> Path:
+        return self.root / "events"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def schema_path(self) -> Path:
+        return self.root / "schema" / "event.schema.json"
+
+    def event_path(self, event_id: str) -> Path:
+        return self.events_dir / f"{event_id}.yaml"
+
+    def display(self, path: Path) -> str:
+        """The path as people see it in messages: relative to the project, with slashes."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()

@@ -1,0 +1,155 @@
+"""Semantic rules: what the schema cannot say about an event file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from signupsheet.model import Event, Registration
+from signupsheet.schema import PathTuple
+
+EVENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+# Anything that looks like an address, anywhere in the file, comments included.
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Join links of the common meeting platforms: the host and a non-empty path.
+MEETING_LINK = re.compile(
+    r"(?i)(?<![A-Za-z0-9-])(?:[a-z0-9-]+\.)*"
+    r"(zoom\.us|zoom\.com|zoomgov\.com|meet\.google\.com|teams\.microsoft\.com|teams\.live\.com"
+    r"|meet\.jit\.si|8x8\.vc|webex\.com|whereby\.com|gotomeeting\.com|gotomeet\.me|meet\.goto\.com"
+    r"|chime\.aws|bluejeans\.com|join\.skype\.com|bigbluebutton\.org)/[^\s'\"<>]+"
+)
+
+RuleProblem = tuple[PathTuple, str]
+Report = Callable[[PathTuple, str], None]
+
+
+def secret_leaks(text: str) -> list[tuple[int, str]]:
+    """Offsets of e-mail addresses and meeting links, with a message that does not repeat them."""
+    found = [
+        (
+            match.start(),
+            "an e-mail address does not belong in a public event file; organizers "
+            "keep addresses in the SIGNUPSHEET_CONTACTS secret",
+        )
+        for match in EMAIL.finditer(text)
+    ]
+    found += [
+        (
+            match.start(),
+            f"a meeting join link ({match.group(1).lower()}) does not belong in a "
+            "public event file; put it in the SIGNUPSHEET_MEETING_LINKS secret",
+        )
+        for match in MEETING_LINK.finditer(text)
+    ]
+    return sorted(found)
+
+
+def event_problems(event: Event, docs_dir: Path) -> list[RuleProblem]:
+    """Every semantic problem of one event, with the data path of the node to blame."""
+    problems: list[RuleProblem] = []
+
+    def report(where: PathTuple, message: str) -> None:
+        problems.append((where, message))
+
+    if not EVENT_ID.match(event.id):
+        report(
+            (),
+            f"the file name {event.id!r} is not a valid event id: use lower-case letters, "
+            "digits and dashes, e.g. 2022-11-23-vsn-training",
+        )
+    if event.series is not None and not (docs_dir / "series" / f"{event.series}.md").is_file():
+        report(
+            ("series",),
+            f"series {event.series!r} has no page: create "
+            f"docs/series/{event.series}.md or fix the id",
+        )
+    if event.policy is not None and not (docs_dir / event.policy).is_file():
+        report(("policy",), f"policy page docs/{event.policy} does not exist")
+    if event.location is not None:
+        mode = event.location.mode
+        if mode in ("online", "hybrid") and not event.location.platform:
+            report(("location",), f"an {mode} event needs 'platform' (e.g. Zoom)")
+        if mode in ("in-person", "hybrid") and not event.location.venue:
+            report(("location",), f"an {mode} event needs 'venue'")
+    settings = event.registration
+    if settings.opens and settings.closes and settings.closes <= settings.opens:
+        report(("registration", "closes"), "registration closes before it opens")
+    seen_ids: dict[str, int] = {}
+    for index, session in enumerate(event.sessions):
+        here: PathTuple = ("sessions", index)
+        if session.id in seen_ids:
+            report(
+                (*here, "id"),
+                f"session id {session.id!r} is used twice (first in session "
+                f"{seen_ids[session.id] + 1}); give each session its own id",
+            )
+        seen_ids.setdefault(session.id, index)
+        if session.end <= session.start:
+            report((*here, "end"), "the session ends before it starts; end must be after start")
+        _check_sheet(session.registrations, session.capacity, session.end, here, report)
+    return problems
+
+
+def _check_sheet(
+    entries: list[Registration],
+    capacity: int | None,
+    session_end: datetime,
+    here: PathTuple,
+    report: Report,
+) -> None:
+    logins: dict[str, int] = {}
+    names: dict[str, int] = {}
+    confirmed = 0
+    for index, entry in enumerate(entries):
+        at: PathTuple = (*here, "registrations", index)
+        if entry.login is not None:
+            key = entry.login.casefold()
+            if key in logins:
+                report(
+                    (*at, "login"),
+                    f"{entry.login!r} is registered twice for this session "
+                    f"(first as entry {logins[key] + 1}); keep one entry",
+                )
+            logins.setdefault(key, index)
+        else:
+            key = entry.name.casefold()
+            if key in names:
+                report(
+                    (*at, "name"),
+                    f"{entry.name!r} is on this sheet twice without a login "
+                    f"(first as entry {names[key] + 1}); keep one entry",
+                )
+            names.setdefault(key, index)
+        if entry.status == "waitlisted" and capacity is None:
+            report(
+                (*at, "status"),
+                "waitlisted, but the session has no capacity; set a capacity or confirm the entry",
+            )
+        if entry.status == "confirmed":
+            confirmed += 1
+            if capacity is not None and confirmed == capacity + 1:
+                report(
+                    at,
+                    f"more confirmed entries than the capacity of {capacity}; "
+                    "raise the capacity or waitlist the later entries",
+                )
+        imported = entry.source in ("import", "organizer")
+        if entry.registered is None and not imported:
+            report(
+                at,
+                "'registered' is missing; only entries with source import or organizer "
+                "may leave the time out",
+            )
+        if (
+            entry.registered is not None
+            and entry.source != "import"
+            and entry.registered > session_end
+        ):
+            report(
+                (*at, "registered"),
+                "registered after the session ended; only imported "
+                "entries (source: import) may record a sign-up after the event",
+            )
