@@ -12,7 +12,7 @@ from signupsheet.errors import Problem, ProblemsError
 from signupsheet.model import Event, event_from_data
 from signupsheet.project import Project
 from signupsheet.schema import EventSchema, PathTuple, load_schema
-from signupsheet.validation import event_problems, secret_leaks
+from signupsheet.validation import event_problems, secret_leaks, value_leaks
 
 
 @dataclass
@@ -49,34 +49,46 @@ def event_files(project: Project) -> list[Path]:
 def check_text(
     raw: bytes, path: Path, project: Project, schema: EventSchema | None = None
 ) -> FileResult:
-    """Check one event file's bytes. Never raises for bad input."""
+    """Check one event file's bytes. Never raises for bad input.
+
+    A file that can be read at all is checked as far as it goes (duplicate keys and leaked
+    secrets do not stop the schema and the rules), so one run reports every problem in it.
+    """
     shown = project.display(path)
     result = FileResult(path)
     parsed = yamlsafe.parse(raw, shown)
-    result.problems.extend(parsed.problems)
+    problems = list(parsed.problems)
     text = parsed.text
+    locator = yamlsafe.Locator(text)
+
+    def add(where: PathTuple, message: str, *, key: bool = False) -> None:
+        line, column = locator.locate(where, key=key)
+        problems.append(Problem(shown, line, column, message))
+
     for offset, message in secret_leaks(text):
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        result.problems.append(Problem(shown, line, column, message))
-    if parsed.data is None or result.problems:
-        return result
-    schema = schema or load_schema(project.schema_path)
-    data: dict[str, Any] = parsed.data
-    event = _build(path.stem, data, schema)
-    if event is None:
-        # The slow path: say what is wrong, where.
-        for problem in schema.problems(data):
-            result.problems.append(
-                _positioned(shown, text, problem.where, problem.message, key=problem.at_key)
-            )
-        if not result.problems:
-            result.problems.append(Problem(shown, 1, 1, "the file does not match the event schema"))
-        return result
-    for where, message in event_problems(event, project.docs_dir):
-        result.problems.append(_positioned(shown, text, where, message))
-    if not result.problems:
-        result.event = event
+        problems.append(Problem(shown, line, column, message))
+    if parsed.data is not None:
+        data: dict[str, Any] = parsed.data
+        if "\\" in text:
+            for where, message in value_leaks(data):
+                add(where, message)
+        schema = schema or load_schema(project.schema_path)
+        event = _build(path.stem, data, schema)
+        if event is None:
+            # The slow path: say what is wrong, where.
+            found = schema.problems(data)
+            for problem in found:
+                add(problem.where, problem.message, key=problem.at_key)
+            if not found:
+                problems.append(Problem(shown, 1, 1, "the file does not match the event schema"))
+        else:
+            for where, message in event_problems(event, project.docs_dir):
+                add(where, message)
+            if not problems:
+                result.event = event
+    result.problems = sorted(set(problems))
     return result
 
 
@@ -89,15 +101,6 @@ def _build(event_id: str, data: dict[str, Any], schema: EventSchema) -> Event | 
         return None  # an impossible date the pattern let through; the slow path finds it
 
 
-def _positioned(
-    shown: str, text: str, where: PathTuple, message: str, *, key: bool = False
-) -> Problem:
-    if not where:
-        return Problem(shown, 0, 0, message)
-    line, column = yamlsafe.locate(text, where, key=key)
-    return Problem(shown, line, column, message)
-
-
 def check_file(path: Path, project: Project, schema: EventSchema | None = None) -> FileResult:
     try:
         raw = _read_capped(path)
@@ -105,7 +108,7 @@ def check_file(path: Path, project: Project, schema: EventSchema | None = None) 
         return FileResult(
             path,
             None,
-            [Problem(project.display(path), 0, 0, f"cannot read the file: {error.strerror}")],
+            [Problem(project.display(path), 1, 1, f"cannot read the file: {error.strerror}")],
         )
     return check_text(raw, path, project, schema)
 
@@ -137,8 +140,8 @@ def load_event(project: Project, event_id: str) -> Event:
             [
                 Problem(
                     project.display(path),
-                    0,
-                    0,
+                    1,
+                    1,
                     f"no event {event_id!r}: there is no file events/{event_id}.yaml",
                 )
             ]

@@ -55,11 +55,12 @@ class EventSchema:
         return bool(self._fast.is_valid(data))
 
     def problems(self, data: Any) -> list[SchemaProblem]:
-        found: list[SchemaProblem] = []
+        """Every violation, once each: a bad timestamp fails both its pattern and its format."""
+        found: dict[SchemaProblem, None] = {}
         for error in self._full.iter_errors(data):
-            found.extend(self._explain(error))
-        found.sort(key=lambda problem: [str(step) for step in problem.where])
-        return found
+            for problem in self._explain(error):
+                found.setdefault(problem)
+        return sorted(found, key=lambda problem: [str(step) for step in problem.where])
 
     def _explain(self, error: jsonschema.ValidationError) -> Iterator[SchemaProblem]:
         where: PathTuple = tuple(error.absolute_path)
@@ -86,13 +87,52 @@ class EventSchema:
                 yield SchemaProblem(
                     where, f"{_describe(value)} is not allowed; use one of: {options}"
                 )
+            case "pattern" | "format" if schema.get("format") == "date-time":
+                try:
+                    parse_timestamp(value)
+                except ValueError as reason:
+                    yield SchemaProblem(where, str(reason))
             case "pattern" | "format":
                 how = schema.get("description", "")
                 yield SchemaProblem(
                     where, f"{_describe(value)} is not in the expected form. {how}".strip()
                 )
+            case "minLength" if allowed == 1:
+                yield SchemaProblem(
+                    where, f"{_subject(where)} must not be empty; write a value or remove the key"
+                )
+            case "minLength" | "maxLength":
+                bound = "at least" if error.validator == "minLength" else "at most"
+                yield SchemaProblem(
+                    where,
+                    f"{_subject(where)} is {len(value)} characters long; write {bound} {allowed}",
+                )
+            case "minItems" | "maxItems":
+                bound = "at least" if error.validator == "minItems" else "at most"
+                yield SchemaProblem(
+                    where,
+                    f"{_subject(where)} has {len(value)} entries; list {bound} {allowed}",
+                )
+            case "uniqueItems":
+                repeated = next(
+                    (item for index, item in enumerate(value) if item in value[:index]), None
+                )
+                yield SchemaProblem(
+                    where,
+                    f"{_subject(where)} lists {_describe(repeated)} twice; keep one of them",
+                )
+            case "minimum" | "maximum":
+                bound = "at least" if error.validator == "minimum" else "at most"
+                yield SchemaProblem(
+                    where, f"{_describe(value)} is out of range; use {bound} {allowed}"
+                )
             case _:
                 yield SchemaProblem(where, error.message)
+
+
+def _subject(where: PathTuple) -> str:
+    keys = [step for step in where if isinstance(step, str)]
+    return repr(keys[-1]) if keys else "the value"
 
 
 def _missing(error: jsonschema.ValidationError) -> str:

@@ -6,45 +6,90 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from signupsheet.model import Event, Registration
 from signupsheet.schema import PathTuple
 
 EVENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
-# Anything that looks like an address, anywhere in the file, comments included.
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-# Join links of the common meeting platforms: the host and a non-empty path.
-MEETING_LINK = re.compile(
-    r"(?i)(?<![A-Za-z0-9-])(?:[a-z0-9-]+\.)*"
-    r"(zoom\.us|zoom\.com|zoomgov\.com|meet\.google\.com|teams\.microsoft\.com|teams\.live\.com"
-    r"|meet\.jit\.si|8x8\.vc|webex\.com|whereby\.com|gotomeeting\.com|gotomeet\.me|meet\.goto\.com"
-    r"|chime\.aws|bluejeans\.com|join\.skype\.com|bigbluebutton\.org)/[^\s'\"<>]+"
+# Anything that looks like an address, anywhere in the file, comments included. The lookbehind
+# lets a match start only where a run of address characters starts, which keeps the scan linear
+# on hostile input (a megabyte of letters without an @).
+EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
+# Hosts of the common meeting platforms' join links (subdomains included, e.g. us02web.zoom.us).
+MEETING_HOSTS = (
+    "zoom.us",
+    "zoom.com",
+    "zoomgov.com",
+    "meet.google.com",
+    "teams.microsoft.com",
+    "teams.live.com",
+    "meet.jit.si",
+    "8x8.vc",
+    "webex.com",
+    "whereby.com",
+    "gotomeeting.com",
+    "gotomeet.me",
+    "meet.goto.com",
+    "chime.aws",
+    "bluejeans.com",
+    "join.skype.com",
+    "bigbluebutton.org",
+)
+# A join link: a meeting host, not part of a longer name, followed by a non-empty path.
+MEETING_LINK = re.compile(
+    r"(?i)(?<![a-z0-9-])(" + "|".join(re.escape(host) for host in MEETING_HOSTS) + r")/[^\s'\"<>]+"
+)
+_URL_START = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*://)?[a-z0-9.-]*\Z")
 
 RuleProblem = tuple[PathTuple, str]
 Report = Callable[[PathTuple, str], None]
 
+_EMAIL_MESSAGE = (
+    "an e-mail address does not belong in a public event file; organizers "
+    "keep addresses in the SIGNUPSHEET_CONTACTS secret"
+)
+
 
 def secret_leaks(text: str) -> list[tuple[int, str]]:
     """Offsets of e-mail addresses and meeting links, with a message that does not repeat them."""
-    found = [
-        (
-            match.start(),
-            "an e-mail address does not belong in a public event file; organizers "
-            "keep addresses in the SIGNUPSHEET_CONTACTS secret",
-        )
-        for match in EMAIL.finditer(text)
-    ]
-    found += [
-        (
-            match.start(),
-            f"a meeting join link ({match.group(1).lower()}) does not belong in a "
-            "public event file; put it in the SIGNUPSHEET_MEETING_LINKS secret",
-        )
-        for match in MEETING_LINK.finditer(text)
-    ]
+    found: list[tuple[int, str]] = []
+    if "@" in text:
+        found += [(match.start(), _EMAIL_MESSAGE) for match in EMAIL.finditer(text)]
+    lowered = text.lower()
+    if any(host in lowered for host in MEETING_HOSTS):
+        for match in MEETING_LINK.finditer(text):
+            # Point at the start of the address (scheme and subdomains), not at the host.
+            before = text[max(0, match.start() - 200) : match.start()]
+            start = match.start() - len(_URL_START.search(before)[0])  # type: ignore[index]
+            found.append(
+                (
+                    start,
+                    f"a meeting join link ({match.group(1).lower()}) does not belong in a "
+                    "public event file; put it in the SIGNUPSHEET_MEETING_LINKS secret",
+                )
+            )
     return sorted(found)
+
+
+def value_leaks(data: Any) -> list[RuleProblem]:
+    """Secrets inside parsed values: YAML escapes ("\\x40") can hide them from the text scan."""
+    problems: list[RuleProblem] = []
+    stack: list[tuple[PathTuple, Any]] = [((), data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            problems += [(where, message) for _, message in secret_leaks(value)]
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                problems += [(where, message) for _, message in secret_leaks(key)]
+                stack.append(((*where, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*where, index), item) for index, item in enumerate(value))
+    return problems
 
 
 def event_problems(event: Event, docs_dir: Path) -> list[RuleProblem]:
