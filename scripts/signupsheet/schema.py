@@ -138,7 +138,7 @@ def _subject(where: PathTuple) -> str:
 def _missing(error: jsonschema.ValidationError) -> str:
     # jsonschema's message is "'title' is a required property"; keep the key, say it plainly.
     key = error.message.split("'")[1] if error.message.count("'") >= 2 else error.message
-    return f"missing required key {key!r}"
+    return f"missing required key {key!r}; add it to this mapping"
 
 
 _KIND_NAMES = {

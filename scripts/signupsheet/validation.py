@@ -102,8 +102,8 @@ def event_problems(event: Event, docs_dir: Path) -> list[RuleProblem]:
     if not EVENT_ID.match(event.id):
         report(
             (),
-            f"the file name {event.id!r} is not a valid event id: use lower-case letters, "
-            "digits and dashes, e.g. 2022-11-23-vsn-training",
+            f"the file name {event.id!r} is not a valid event id: rename the file using "
+            "lower-case letters, digits and dashes, e.g. 2022-11-23-vsn-training.yaml",
         )
     if event.series is not None and not (docs_dir / "series" / f"{event.series}.md").is_file():
         report(
@@ -115,13 +115,25 @@ def event_problems(event: Event, docs_dir: Path) -> list[RuleProblem]:
         report(("policy",), f"policy page docs/{event.policy} does not exist")
     if event.location is not None:
         mode = event.location.mode
+        article = "an" if mode == "online" else "a"
         if mode in ("online", "hybrid") and not event.location.platform:
-            report(("location",), f"an {mode} event needs 'platform' (e.g. Zoom)")
+            report(("location",), f"{article} {mode} event needs 'platform' (e.g. Zoom)")
         if mode in ("in-person", "hybrid") and not event.location.venue:
-            report(("location",), f"an {mode} event needs 'venue'")
+            report(("location",), f"{article} {mode} event needs 'venue' (the place's name)")
+    organizers: dict[str, int] = {}
+    for index, login in enumerate(event.organizers):
+        if login.casefold() in organizers:
+            report(
+                ("organizers", index),
+                f"organizer {login!r} is listed twice (logins ignore case); keep one",
+            )
+        organizers.setdefault(login.casefold(), index)
     settings = event.registration
     if settings.opens and settings.closes and settings.closes <= settings.opens:
-        report(("registration", "closes"), "registration closes before it opens")
+        report(
+            ("registration", "closes"),
+            "registration closes before it opens; make 'closes' later than 'opens'",
+        )
     seen_ids: dict[str, int] = {}
     for index, session in enumerate(event.sessions):
         here: PathTuple = ("sessions", index)

@@ -50,7 +50,8 @@ _NULL_RE = re.compile(r"~|null|Null|NULL|")
 _SPECIAL_FIRST = frozenset("-+.0123456789~nNtTfF")
 
 
-def _resolve_plain(value: str) -> str:
+def resolve_plain(value: str) -> str:
+    """The tag a plain (unquoted) scalar gets under YAML 1.2 core rules, timestamps left as text."""
     if not value:
         return _NULL
     if value[0] not in _SPECIAL_FIRST:
@@ -71,7 +72,7 @@ class _Loader(yaml.CSafeLoader):
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode:
-            return _resolve_plain(value) if implicit[0] else _STR
+            return resolve_plain(value) if implicit[0] else _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
@@ -134,8 +135,17 @@ class _Builder:
     def __init__(self) -> None:
         self.seen: set[int] = set()
         self.duplicates: list[tuple[str, yaml.Mark, yaml.Mark]] = []
+        # Every refused node, so that one run reports them all; the data is then not used.
+        self.refused: list[_Refused] = []
 
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        try:
+            return self._build(node, depth)
+        except _Refused as refused:
+            self.refused.append(refused)
+            return None
+
+    def _build(self, node: yaml.Node, depth: int) -> Any:
         if id(node) in self.seen:
             raise _Alias
         self.seen.add(id(node))
@@ -155,7 +165,12 @@ class _Builder:
         mapping: dict[str, Any] = {}
         first_marks: dict[str, yaml.Mark] = {}
         for key_node, value_node in node.value:
-            key = self._key(key_node)
+            try:
+                key = self._key(key_node)
+            except _Refused as refused:
+                self.refused.append(refused)
+                self.build(value_node, depth + 1)
+                continue
             if key in mapping:
                 self.duplicates.append((key, key_node.start_mark, first_marks[key]))
                 self.build(value_node, depth + 1)  # still checked: aliases, tags, depth
@@ -241,11 +256,15 @@ def _may_have_anchor(text: str) -> bool:
     )
 
 
-def _syntax_message(error: yaml.MarkedYAMLError) -> str:
+def _syntax_message(error: yaml.MarkedYAMLError, source: str) -> str:
     problem = error.problem or ""
     context = error.context or ""
     text = " ".join(part for part in (context, problem) if part)
-    if "tab" in problem or "'\\t'" in problem:
+    mark, opened = error.problem_mark, error.context_mark
+    if mark is not None and opened is not None and opened.line != mark.line:
+        text += f" (opened at line {opened.line + 1}, column {opened.column + 1})"
+    line = source.split("\n")[mark.line] if mark is not None else ""
+    if "tab" in problem or "\t" in line[: mark.column + 1 if mark is not None else 0]:
         return f"not valid YAML: {text}; indent with spaces, not tabs"
     if "expected a single document" in context:
         return (
@@ -321,7 +340,7 @@ def parse(raw: bytes, path: str) -> Parsed:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        result.problems.append(_mark_problem(path, mark, _syntax_message(error)))
+        result.problems.append(_mark_problem(path, mark, _syntax_message(error, text)))
         return result
     except yaml.reader.ReaderError as error:
         result.problems.append(_reader_problem(text, path, error))
@@ -339,15 +358,14 @@ def parse(raw: bytes, path: str) -> Parsed:
     builder = _Builder()
     try:
         data = builder.build(node)
-    except _Refused as refused:
-        result.problems.append(_mark_problem(path, refused.mark, refused.message))
-        return result
     except _Alias:
         result.problems.append(
             _find_anchor(text, path)
             or Problem(path, 1, 1, "YAML aliases are not allowed; write the value out in full")
         )
         return result
+    for refused in builder.refused:
+        result.problems.append(_mark_problem(path, refused.mark, refused.message))
     for key, mark, first in builder.duplicates:
         result.problems.append(
             _mark_problem(
@@ -356,6 +374,8 @@ def parse(raw: bytes, path: str) -> Parsed:
                 f"duplicate key {key!r} (first at line {first.line + 1}); keep one of them",
             )
         )
+    if builder.refused:
+        return result
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         result.problems.append(
