@@ -45,6 +45,10 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # Multi-line text (descriptions) as a literal block; the emitter falls back to quotes
     # when a block cannot hold the text exactly.
     style = "|" if "\n" in value else None
+    if "\x85" in value:
+        # PyYAML writes NEL raw in plain, quoted and block text, where readers fold it as a
+        # line break; only double quotes escape it (\N).
+        style = '"'
     return dumper.represent_scalar(_STR, value, style=style)
 
 

@@ -263,7 +263,8 @@ def _syntax_message(error: yaml.MarkedYAMLError, source: str) -> str:
     mark, opened = error.problem_mark, error.context_mark
     if mark is not None and opened is not None and opened.line != mark.line:
         text += f" (opened at line {opened.line + 1}, column {opened.column + 1})"
-    line = source.split("\n")[mark.line] if mark is not None else ""
+    lines = source.split("\n")
+    line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
     if "tab" in problem or "\t" in line[: mark.column + 1 if mark is not None else 0]:
         return f"not valid YAML: {text}; indent with spaces, not tabs"
     if "expected a single document" in context:
