@@ -351,7 +351,7 @@ def parse(raw: bytes, path: str) -> Parsed:
         return result
     finally:
         loader.dispose()
-    if node is None:
+    if node is None or (isinstance(node, yaml.ScalarNode) and resolve_plain(node.value) == _NULL):
         result.problems.append(
             Problem(path, 1, 1, "the file holds no event; an event needs a title and sessions")
         )
