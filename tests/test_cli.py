@@ -11,19 +11,19 @@ import pytest
 from conftest import REPO
 from signupsheet.eventfile import dump_event
 from signupsheet.main import COMMANDS, build_parser, main
-from signupsheet.model import Event, Registration, RegistrationSettings, Session
+from signupsheet.model import Event, Registration, RegistrationSettings, Session, Status
 from signupsheet.project import Project
 
 START = datetime(2026, 12, 3, 14, tzinfo=UTC)
 
 
-def entry(number: int, status: str = "confirmed", session: datetime = START) -> Registration:
+def entry(number: int, status: Status = "confirmed", session: datetime = START) -> Registration:
     return Registration(
         name=f"Person {number}",
         login=f"person-{number}",
         registered=session - timedelta(days=10, hours=number),
         source=f"issue:{number}",
-        status=status,  # type: ignore[arg-type]
+        status=status,
     )
 
 
@@ -242,3 +242,32 @@ def test_the_console_script_runs_on_the_repository() -> None:
         [str(script), "validate"], cwd=REPO, capture_output=True, text=True, check=False
     )
     assert (done.returncode, done.stdout) == (0, "1 event file valid\n")
+
+
+def test_validate_accepts_folders(events: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--root", str(events.root), "validate", str(events.events_dir))
+    assert (code, out) == (0, "3 event files valid\n")
+
+
+def test_files_with_another_suffix_are_not_silently_skipped(
+    events: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (events.events_dir / "2026-12-24-party.yml").write_text("title: x\n", encoding="utf-8")
+    (events.events_dir / "README.md").write_text("notes\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--root", str(events.root), "validate")
+    assert code == 1
+    assert out == (
+        "events/2026-12-24-party.yml:1:1: event files end in .yaml, so this file is skipped; "
+        "rename it to 2026-12-24-party.yaml\n"
+    )
+
+
+def test_a_folder_without_a_schema_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "--root", str(tmp_path), "validate")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{tmp_path}/schema/event.schema.json: cannot read the event schema (No such file or "
+        "directory); run the command in the site's folder or point --root at it\n"
+    )

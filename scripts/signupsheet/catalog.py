@@ -46,6 +46,22 @@ def event_files(project: Project) -> list[Path]:
     return sorted(path for path in project.events_dir.iterdir() if path.suffix == ".yaml")
 
 
+def misnamed_files(project: Project) -> list[Problem]:
+    """Files in events/ that look like event files but would be skipped for their suffix."""
+    if not project.events_dir.is_dir():
+        return []
+    return [
+        Problem(
+            project.display(path),
+            1,
+            1,
+            f"event files end in .yaml, so this file is skipped; rename it to {path.stem}.yaml",
+        )
+        for path in sorted(project.events_dir.iterdir())
+        if path.suffix.lower() in (".yml", ".yaml", ".json") and path.suffix != ".yaml"
+    ]
+
+
 def check_text(
     raw: bytes, path: Path, project: Project, schema: EventSchema | None = None
 ) -> FileResult:
@@ -123,7 +139,10 @@ def load_catalog(project: Project, paths: Sequence[Path] | None = None) -> Catal
     """Check the given files (default: all of events/) and keep those that are valid."""
     catalog = Catalog()
     schema = load_schema(project.schema_path)
-    for path in paths if paths is not None else event_files(project):
+    if paths is None:
+        paths = event_files(project)
+        catalog.problems.extend(misnamed_files(project))
+    for path in paths:
         result = check_file(path, project, schema)
         catalog.problems.extend(result.problems)
         if result.event is not None:

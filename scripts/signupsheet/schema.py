@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 import jsonschema_rs
 
+from signupsheet.errors import UserError
 from signupsheet.model import parse_timestamp
 
 PathTuple = tuple[str | int, ...]
@@ -173,6 +174,19 @@ def _describe(value: object) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
-@cache
 def load_schema(path: Path) -> EventSchema:
+    """The compiled schema at `path`; a missing or broken file is the user's to fix."""
+    try:
+        return _load_schema(path.resolve())
+    except OSError as error:
+        raise UserError(
+            f"{path}: cannot read the event schema ({error.strerror}); run the command in the "
+            "site's folder or point --root at it"
+        ) from None
+    except ValueError as error:
+        raise UserError(f"{path}: the event schema is not valid JSON ({error})") from None
+
+
+@cache
+def _load_schema(path: Path) -> EventSchema:
     return EventSchema(json.loads(path.read_text(encoding="utf-8")))

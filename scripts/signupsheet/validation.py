@@ -43,6 +43,8 @@ MEETING_HOSTS = (
 MEETING_LINK = re.compile(
     r"(?i)(?<![a-z0-9-])(" + "|".join(re.escape(host) for host in MEETING_HOSTS) + r")/[^\s'\"<>]+"
 )
+# Self-hosted Jitsi servers are commonly named for it: jitsi.example.org/Room.
+JITSI_LINK = re.compile(r"(?i)(?<![a-z0-9-])jitsi(?:\.[a-z0-9-]+)+/[^\s'\"<>]+")
 _URL_START = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*://)?[a-z0-9.-]*\Z")
 
 RuleProblem = tuple[PathTuple, str]
@@ -60,18 +62,22 @@ def secret_leaks(text: str) -> list[tuple[int, str]]:
     if "@" in text:
         found += [(match.start(), _EMAIL_MESSAGE) for match in EMAIL.finditer(text)]
     lowered = text.lower()
+    links = []
     if any(host in lowered for host in MEETING_HOSTS):
-        for match in MEETING_LINK.finditer(text):
-            # Point at the start of the address (scheme and subdomains), not at the host.
-            before = text[max(0, match.start() - 200) : match.start()]
-            start = match.start() - len(_URL_START.search(before)[0])  # type: ignore[index]
-            found.append(
-                (
-                    start,
-                    f"a meeting join link ({match.group(1).lower()}) does not belong in a "
-                    "public event file; put it in the SIGNUPSHEET_MEETING_LINKS secret",
-                )
+        links += [(match.start(), match.group(1).lower()) for match in MEETING_LINK.finditer(text)]
+    if "jitsi" in lowered:
+        links += [(match.start(), "a Jitsi server") for match in JITSI_LINK.finditer(text)]
+    for offset, host in links:
+        # Point at the start of the address (scheme and subdomains), not at the host.
+        before = text[max(0, offset - 200) : offset]
+        start = offset - len(_URL_START.search(before)[0])  # type: ignore[index]
+        found.append(
+            (
+                start,
+                f"a meeting join link ({host}) does not belong in a public event file; "
+                "put it in the SIGNUPSHEET_MEETING_LINKS secret",
             )
+        )
     return sorted(found)
 
 
