@@ -151,3 +151,19 @@ def test_deep_nesting_does_not_crash_the_interpreter(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1"] * 5
+
+
+def test_secrets_are_found_even_in_a_file_that_cannot_be_read_as_yaml(site: Project) -> None:
+    raw = b"title: Caf\xe9\n# ask ada@example.org\nsessions: [\n"
+    assert check(site, raw) == [
+        "events/x.yaml:1:11: not UTF-8 text (byte 0xe9); save the file with UTF-8 encoding",
+        "events/x.yaml:2:7: an e-mail address does not belong in a public event file; "
+        "organizers keep addresses in the SIGNUPSHEET_CONTACTS secret",
+    ]
+    text = "title: [x\n# https://zoom.us/j/1\n"
+    assert check(site, text) == [
+        "events/x.yaml:2:3: a meeting join link (zoom.us) does not belong in a public event "
+        "file; put it in the SIGNUPSHEET_MEETING_LINKS secret",
+        "events/x.yaml:3:1: not valid YAML: while parsing a flow sequence did not find expected "
+        "',' or ']' (opened at line 1, column 8); check the indentation, quotes and colons here",
+    ]

@@ -310,6 +310,8 @@ def parse(raw: bytes, path: str) -> Parsed:
                 "save the file with UTF-8 encoding",
             )
         )
+        # Kept for the secret scan only: an address must be found even in a badly saved file.
+        result.text = raw.decode("utf-8", errors="replace")
         return result
     result.text = text
     if not text.strip() or all(
