@@ -167,3 +167,12 @@ def test_secrets_are_found_even_in_a_file_that_cannot_be_read_as_yaml(site: Proj
         "events/x.yaml:3:1: not valid YAML: while parsing a flow sequence did not find expected "
         "',' or ']' (opened at line 1, column 8); check the indentation, quotes and colons here",
     ]
+
+
+def test_a_leak_is_reported_once_even_when_the_file_has_escapes(site: Project) -> None:
+    text = 'title: "Tab\\there"\ndescription: |\n  Write to ada@example.org\n'
+    assert check(site, text) == [
+        "events/x.yaml:1:1: missing required key 'sessions'; add it to this mapping",
+        "events/x.yaml:3:12: an e-mail address does not belong in a public event file; "
+        "organizers keep addresses in the SIGNUPSHEET_CONTACTS secret",
+    ]

@@ -88,7 +88,7 @@ def check_text(
     if parsed.data is not None:
         data: dict[str, Any] = parsed.data
         if "\\" in text:
-            for where, message in value_leaks(data):
+            for where, message in value_leaks(data, text):
                 add(where, message)
         schema = schema or load_schema(project.schema_path)
         event = _build(path.stem, data, schema)

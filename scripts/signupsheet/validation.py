@@ -81,17 +81,27 @@ def secret_leaks(text: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def value_leaks(data: Any) -> list[RuleProblem]:
-    """Secrets inside parsed values: YAML escapes ("\\x40") can hide them from the text scan."""
+def value_leaks(data: Any, text: str = "") -> list[RuleProblem]:
+    """Secrets inside parsed values: YAML escapes ("\\x40") can hide them from the text scan.
+
+    Leaks that appear literally in `text` are left out: the text scan reports those already.
+    """
     problems: list[RuleProblem] = []
     stack: list[tuple[PathTuple, Any]] = [((), data)]
+
+    def scan(where: PathTuple, value: str) -> None:
+        for offset, message in secret_leaks(value):
+            token = value[offset:].split(maxsplit=1)[0]
+            if token not in text:
+                problems.append((where, message))
+
     while stack:
         where, value = stack.pop()
         if isinstance(value, str):
-            problems += [(where, message) for _, message in secret_leaks(value)]
+            scan(where, value)
         elif isinstance(value, dict):
             for key, item in value.items():
-                problems += [(where, message) for _, message in secret_leaks(key)]
+                scan(where, key)
                 stack.append(((*where, key), item))
         elif isinstance(value, list):
             stack.extend(((*where, index), item) for index, item in enumerate(value))
