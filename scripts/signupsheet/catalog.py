@@ -75,7 +75,7 @@ def check_text(
     parsed = yamlsafe.parse(raw, shown)
     problems = list(parsed.problems)
     text = parsed.text
-    locator = yamlsafe.Locator(text)
+    locator = yamlsafe.Locator(text, parsed.root)
 
     def add(where: PathTuple, message: str, *, key: bool = False) -> None:
         line, column = locator.locate(where, key=key)

@@ -71,10 +71,16 @@ class EventSchema:
         match error.validator:
             case "additionalProperties":
                 known = sorted(schema.get("properties", {}))
-                for key in sorted(set(value) - set(known)):
-                    hint = difflib.get_close_matches(key, known, n=1)
+                for number, key in enumerate(sorted(set(value) - set(known))):
+                    # Suggestions cost time; a file with thousands of stray keys gets them for
+                    # the first few only.
+                    hint = difflib.get_close_matches(key, known, n=1) if number < 50 else []
                     suggestion = (
-                        f"did you mean {hint[0]!r}?" if hint else f"known keys: {', '.join(known)}"
+                        f"did you mean {hint[0]!r}?"
+                        if hint
+                        else f"known keys: {', '.join(known)}"
+                        if number < 50
+                        else "remove it or check its spelling"
                     )
                     yield SchemaProblem((*where, key), f"unknown key {key!r}; {suggestion}", True)
             case "required":

@@ -11,9 +11,11 @@ Positions are only computed when a problem needs one.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -212,6 +214,28 @@ class Parsed:
     text: str = ""
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
+    # The composed document, kept so that positions need no second parse.
+    root: yaml.Node | None = None
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    # Parsing allocates many objects that never form cycles; without this, the cyclic collector
+    # rescans the growing tree again and again and a 1 MB file takes seconds instead of a
+    # fraction of one.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compose(loader: _Loader) -> yaml.Node | None:
+    with _no_gc():
+        node: yaml.Node | None = loader.get_single_node()
+    return node
 
 
 def _mark_problem(path: str, mark: Any, message: str) -> Problem:
@@ -340,7 +364,7 @@ def parse(raw: bytes, path: str) -> Parsed:
             return result
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        node = _compose(loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         result.problems.append(_mark_problem(path, mark, _syntax_message(error, text)))
@@ -358,9 +382,11 @@ def parse(raw: bytes, path: str) -> Parsed:
             Problem(path, 1, 1, "the file holds no event; an event needs a title and sessions")
         )
         return result
+    result.root = node
     builder = _Builder()
     try:
-        data = builder.build(node)
+        with _no_gc():
+            data = builder.build(node)
     except _Alias:
         result.problems.append(
             _find_anchor(text, path)
@@ -429,19 +455,24 @@ def _find_anchor(text: str, path: str) -> Problem | None:
 
 
 class Locator:
-    """Positions of nodes in one text; the text is composed once, on the first question."""
+    """Positions of nodes in one text; the text is composed once, on the first question.
 
-    def __init__(self, text: str) -> None:
+    Pass the `root` that `parse` kept to skip even that.
+    """
+
+    def __init__(self, text: str, root: yaml.Node | None = None) -> None:
         self.text = text
-        self._root: yaml.Node | None = None
-        self._composed = False
+        self._root = root
+        self._composed = root is not None
+        # Per mapping node, its keys: a file with thousands of problems stays linear.
+        self._keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
 
     def _compose(self) -> yaml.Node | None:
         if not self._composed:
             self._composed = True
             loader = _Loader(self.text)
             try:
-                self._root = loader.get_single_node()
+                self._root = _compose(loader)
             except yaml.YAMLError:
                 self._root = None
             finally:
@@ -460,11 +491,16 @@ class Locator:
         for step in where:
             child: yaml.Node | None = None
             if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-                for key_node, value_node in node.value:
-                    if key_node.value == step:
-                        child = value_node
-                        mark = key_node.start_mark if key else value_node.start_mark
-                        break
+                keys = self._keys.get(id(node))
+                if keys is None:
+                    keys = {}
+                    for pair in node.value:
+                        if isinstance(pair[0].value, str):
+                            keys.setdefault(pair[0].value, pair)
+                    self._keys[id(node)] = keys
+                if step in keys:
+                    key_node, child = keys[step]
+                    mark = key_node.start_mark if key else child.start_mark
             elif (
                 isinstance(node, yaml.SequenceNode)
                 and isinstance(step, int)
