@@ -79,6 +79,8 @@ def assert_checked(raw: bytes) -> None:
     for problem in result.problems:
         assert problem.line >= 1 and problem.column >= 1
         assert problem.message
+        # The fast and the detailed validator agree: no refusal goes unexplained.
+        assert problem.message != "the file does not match the event schema"
 
 
 @SETTINGS

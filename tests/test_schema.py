@@ -4,10 +4,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import jsonschema_rs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from conftest import REPO
+from signupsheet.schema import EventSchema, ecma_pattern
 
 SCHEMA_PATH = REPO / "schema" / "event.schema.json"
 
@@ -63,3 +67,40 @@ def test_every_object_is_strict() -> None:
 def test_event_files_start_with_the_schema_comment(path: Any) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../schema/event.schema.json"
+
+
+def patterns(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+        for child in node.values():
+            yield from patterns(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from patterns(child)
+
+
+PATTERNS = sorted(set(patterns(load())))
+# Characters on which regular expression dialects disagree, mixed with ordinary ones.
+TRICKY = st.sampled_from(
+    list("\n\r\t\v\f \x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u202f\u3000\ufeff\u180e")
+    + list("aZ09-_:/.@")
+)
+# Surrogates are left out: no YAML file can hold them.
+NEAR_MISSES = st.lists(
+    st.one_of(TRICKY, st.characters(blacklist_categories=("Cs",))), max_size=12
+).map("".join)
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+@settings(max_examples=150, deadline=None)
+@given(
+    prefix=st.sampled_from(["", "https://a", "2022-11-23T14:00:00Z", "main", "issue:1", "Ab-1"]),
+    tail=NEAR_MISSES,
+)
+def test_both_validators_read_every_pattern_alike(pattern: str, prefix: str, tail: str) -> None:
+    fast = jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
+    value = prefix + tail
+    assert fast.is_valid(value) == bool(ecma_pattern(pattern).search(value))
+    full = EventSchema({"type": "string", "pattern": pattern})
+    assert fast.is_valid(value) == (full.problems(value) == [])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -43,6 +44,37 @@ def _check_date_time(value: object) -> bool:
     return True
 
 
+ONE_LINE = "^[^\\n\\r]*$"
+
+# JSON Schema patterns are ECMA-262 regular expressions, and jsonschema-rs treats them so;
+# Python's `re` differs in two ways that matter here: `$` also matches before a final newline,
+# and `\s` is another set of characters. Both validators must agree, or a file the fast path
+# refuses would get no explanation from the slow one.
+_ECMA_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+@cache
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """`pattern` compiled for Python with ECMA-262 meaning of `$` and `\\s`."""
+    translated = re.sub(r"(?<!\\)\$$", r"\\Z", pattern)
+    translated = translated.replace("[^\\s]", f"[^{_ECMA_SPACE}]").replace(
+        "\\s", f"[{_ECMA_SPACE}]"
+    )
+    return re.compile(translated)
+
+
+def _pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[jsonschema.ValidationError]:
+    if isinstance(instance, str) and not ecma_pattern(pattern).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_ReferenceValidator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft202012Validator, {"pattern": _pattern}
+)
+
+
 class EventSchema:
     def __init__(self, schema: dict[str, Any]) -> None:
         self.schema = schema
@@ -50,7 +82,7 @@ class EventSchema:
         self._fast = jsonschema_rs.validator_for(schema, validate_formats=False)
         checker = jsonschema.FormatChecker(formats=())
         checker.checks("date-time", raises=())(_check_date_time)
-        self._full = jsonschema.Draft202012Validator(schema, format_checker=checker)
+        self._full = _ReferenceValidator(schema, format_checker=checker)
 
     def is_valid(self, data: Any) -> bool:
         return bool(self._fast.is_valid(data))
@@ -99,6 +131,12 @@ class EventSchema:
                     parse_timestamp(value)
                 except ValueError as reason:
                     yield SchemaProblem(where, str(reason))
+            case "pattern" if allowed == ONE_LINE:
+                yield SchemaProblem(
+                    where,
+                    f"{_subject(where)} must be one line of text; remove the line breaks "
+                    "(a block written with | or > keeps them)",
+                )
             case "pattern" | "format":
                 how = schema.get("description", "")
                 yield SchemaProblem(
