@@ -11,7 +11,9 @@ import pytest
 from signupsheet import yamlsafe
 
 WORKFLOWS = sorted((Path(__file__).parents[1] / ".github" / "workflows").glob("*.yml"))
-PINNED = re.compile(r"^\s*(?:-\s*)?uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40})\s+#\s*v\d+(\.\d+)*\s*$")
+PINNED = re.compile(
+    r"^\s*(?:-\s*)?uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40})\s+#\s*v\d+(\.\d+)*\s*$"
+)
 LOCAL = re.compile(r"^\s*(?:-\s*)?uses:\s*\./\.github/workflows/[\w.-]+\.ya?ml\s*$")
 # Contexts an outsider controls. Any expression in run: is refused anyway; this list names the
 # dangerous ones for the message.
@@ -30,9 +32,7 @@ def load(path: Path) -> dict[str, Any]:
 
 def steps(workflow: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [
-        (job_id, step)
-        for job_id, job in workflow["jobs"].items()
-        for step in job.get("steps", [])
+        (job_id, step) for job_id, job in workflow["jobs"].items() for step in job.get("steps", [])
     ]
 
 
@@ -111,9 +111,7 @@ def test_workflows_that_write_to_main_deploy_the_site(path: Path) -> None:
     if not writers or path.name == "pages.yml":
         return
     deployers = [
-        job
-        for job in jobs.values()
-        if str(job.get("uses", "")) == "./.github/workflows/pages.yml"
+        job for job in jobs.values() if str(job.get("uses", "")) == "./.github/workflows/pages.yml"
     ]
     assert deployers, f"{path.name} pushes to main but never deploys the site"
     for job in deployers:
