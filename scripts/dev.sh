@@ -46,6 +46,11 @@ case "${1:-}" in
         .venv/bin/ruff format --check scripts tests benchmarks
         .venv/bin/mypy
         .venv/bin/signupsheet validate
+        .venv/bin/signupsheet forms --check
+        .venv/bin/check-jsonschema --builtin-schema vendor.github-issue-forms \
+            .github/ISSUE_TEMPLATE/register.yml .github/ISSUE_TEMPLATE/cancel.yml
+        .venv/bin/check-jsonschema --builtin-schema vendor.github-issue-config \
+            .github/ISSUE_TEMPLATE/config.yml
         .venv/bin/python -m pytest "$@"
         ;;
     *)
