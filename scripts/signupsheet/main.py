@@ -13,12 +13,30 @@ from pathlib import Path
 from types import ModuleType
 
 from signupsheet import __version__
-from signupsheet.commands import ban, cancel, check_pr, list_events, register, validate
+from signupsheet.commands import (
+    ban,
+    cancel,
+    check_pr,
+    forms,
+    list_events,
+    register,
+    sweep,
+    validate,
+)
 from signupsheet.errors import UserError
 from signupsheet.project import Project
 
 # Each module has NAME, HELP, DESCRIPTION, add_arguments(parser) and run(args, project) -> int.
-COMMANDS: tuple[ModuleType, ...] = (validate, list_events, register, cancel, ban, check_pr)
+COMMANDS: tuple[ModuleType, ...] = (
+    validate,
+    list_events,
+    register,
+    cancel,
+    ban,
+    forms,
+    sweep,
+    check_pr,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
