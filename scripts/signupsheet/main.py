@@ -19,6 +19,7 @@ from signupsheet.commands import (
     check_pr,
     forms,
     list_events,
+    pull_request,
     register,
     sweep,
     validate,
@@ -36,6 +37,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     forms,
     sweep,
     check_pr,
+    pull_request,
 )
 
 

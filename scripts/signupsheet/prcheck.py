@@ -89,7 +89,13 @@ class RegistrationChange:
         actor = Actor(self.login)
         if self.kind == "cancel":
             return cancel(event, self.login, actor=actor, now=now, session_id=self.session)
-        request = SignupRequest(
+        return register(
+            event, self.request(agreed=agreed, source=source), actor=actor, now=now, banned=banned
+        )
+
+    def request(self, *, agreed: bool, source: str | None) -> SignupRequest:
+        """The sign-up the rules decide on (for `register` and `update`)."""
+        return SignupRequest(
             user=self.login,
             session=self.session,
             name=self.name,
@@ -99,7 +105,6 @@ class RegistrationChange:
             agreed=agreed,
             source=source,
         )
-        return register(event, request, actor=actor, now=now, banned=banned)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "session": self.session, "login": self.login}
