@@ -610,3 +610,17 @@ def test_body_file_ticks_the_box(
         args = ["--root", str(root), "check-pr", "--base", "main", "--head", heads["add"]]
         main([*args, "--author", "dave", "--now", NOW, "--body-file", str(body), "--json"])
         assert json.loads(capsys.readouterr().out)["verdict"] == verdict
+
+
+def test_the_command_and_its_exit_codes_are_documented(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["check-pr", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    for words in ("(accept, exit 0)", "(review, exit 3)", "(refuse, exit 1)"):
+        assert words in help_text
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    assert "`signupsheet check-pr --base REV --head REV --author LOGIN" in readme
+    assert "exit 0" in readme and "exit 3" in readme
+    guide = (Path(__file__).parents[1] / "docs" / "registering.md").read_text()
+    assert "\n## Registering by pull request\n" in guide
+    assert f"- [ ] {POLICY_SENTENCE}" in guide

@@ -59,137 +59,142 @@ VALUES: list[Any] = [
 ]
 
 
-# Strategies are built once: building them inside draws costs more than the check itself.
-CAPACITIES = st.none() | st.integers(1, 4)
-SHEET_LOGINS = st.lists(st.sampled_from(["me", "alice", "bob", "carol"]), unique=True)
-BOOLS = st.booleans()
-FLAGS = st.integers(0, 7)
+# Strategies are built once, and each session or edit is one drawn number taken apart with
+# divmod: hypothesis's draws, not the check, would otherwise take most of the time.
+SESSION_CODES = st.integers(0, 10 * 16**4 - 1)
 SESSION_COUNTS = st.integers(1, 3)
 PULL_REQUESTS = st.sampled_from([True, True, True, False])
-OPERATIONS = st.lists(
-    st.tuples(
-        st.sampled_from(
-            [
-                *("own", "own", "own", "add", "remove", "edit", "edit", "move"),
-                *("detail", "junk", "copy", "drop"),
-            ]
-        ),
-        st.integers(0, 2),  # session
-        st.integers(0, 6),  # position in the sheet
-        st.sampled_from(LOGINS),
-        st.sampled_from(FIELDS),
-        st.sampled_from(VALUES),
-        st.booleans(),
-    ),
-    min_size=1,
-    max_size=4,
-)
-OWN_FIELDS = st.sampled_from(["name", "affiliation", "note", "visibility"])
-OWN_VALUES = st.sampled_from(["Me", "WMDE", "hello", "private", "public", None])
-DETAILS = st.tuples(
-    st.sampled_from(["capacity", "start", "title", "cancelled"]),
-    st.sampled_from([5, 0, "2026-12-01T10:00:00Z", "Renamed", True]),
-)
+OPERATION_CODES = st.lists(st.integers(0, 2**40), min_size=1, max_size=4)
+AUTHOR = st.sampled_from(["me", "alice", "bob"])
 AGREED = st.sampled_from([True, True, True, False])
 MAINTAINER = st.sampled_from([False] * 9 + [True])
-JUNK = st.sampled_from(["me", 3, None, ["me"]])
-DROPPED = st.sampled_from([None, "me", {}])
+OPERATIONS = [
+    *("own", "own", "own", "add", "remove", "edit", "edit", "move"),
+    *("detail", "junk", "copy", "drop"),
+]
+OWN_FIELDS = ["name", "affiliation", "note", "visibility"]
+OWN_VALUES = ["Me", "WMDE", "hello", "private", "public", None]
+DETAILS = ["capacity", "start", "title", "cancelled"]
+DETAIL_VALUES: list[Any] = [5, 0, "2026-12-01T10:00:00Z", "Renamed", True]
+JUNK: list[Any] = ["me", 3, None, ["me"]]
+DROPPED: list[Any] = [None, "me", {}]
+
+
+class Digits:
+    """Takes a drawn number apart into choices."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+    def pick(self, options: int) -> int:
+        self.number, choice = divmod(self.number, options)
+        return choice
+
+    def choose(self, options: list[Any]) -> Any:
+        return options[self.pick(len(options))]
+
+
+def session(index: int, code: int) -> dict[str, Any]:
+    digits = Digits(code)
+    capacity = [None, 1, 2, 3, 4][digits.pick(5)]
+    entries: list[dict[str, Any]] = []
+    if digits.pick(2):
+        entries.append({"name": "Old Timer", "source": "import"})
+    for number, login in enumerate(["me", "alice", "bob", "carol"]):
+        flags = digits.pick(16)
+        if not flags & 1:
+            continue
+        entry: dict[str, Any] = {
+            "login": login.upper() if flags & 2 else login,
+            "name": login.title(),
+            "registered": f"2026-11-0{number + 2}T10:00:00Z",
+            "source": f"pr:{number + 1}",
+        }
+        if flags & 4:
+            entry["note"] = "hi"
+        if flags & 8:
+            entry["visibility"] = "private"
+        entries.append(entry)
+    confirmed = 0
+    for entry in entries:
+        if capacity is not None and confirmed >= capacity:
+            entry["status"] = "waitlisted"
+        else:
+            confirmed += 1
+    data: dict[str, Any] = {
+        "id": ["main", "second", "third"][index],
+        "start": f"2026-12-0{index + 3}T14:00:00Z",
+        "end": f"2026-12-0{index + 3}T15:00:00Z",
+        "registrations": entries,
+    }
+    if capacity is not None:
+        data["capacity"] = capacity
+    return data
 
 
 @st.composite
 def events(draw: st.DrawFn) -> dict[str, Any]:
-    sessions = []
-    for index in range(draw(SESSION_COUNTS)):
-        capacity = draw(CAPACITIES)
-        entries: list[dict[str, Any]] = []
-        if draw(BOOLS):
-            entries.append({"name": "Old Timer", "source": "import"})
-        for number, login in enumerate(draw(SHEET_LOGINS)):
-            flags = draw(FLAGS)
-            entry: dict[str, Any] = {
-                "login": login.upper() if flags & 1 else login,
-                "name": login.title(),
-                "registered": f"2026-11-0{number + 2}T10:00:00Z",
-                "source": f"pr:{number + 1}",
-            }
-            if flags & 2:
-                entry["note"] = "hi"
-            if flags & 4:
-                entry["visibility"] = "private"
-            entries.append(entry)
-        confirmed = 0
-        for entry in entries:
-            if capacity is not None and confirmed >= capacity:
-                entry["status"] = "waitlisted"
-            else:
-                confirmed += 1
-        session: dict[str, Any] = {
-            "id": ["main", "second", "third"][index],
-            "start": f"2026-12-0{index + 3}T14:00:00Z",
-            "end": f"2026-12-0{index + 3}T15:00:00Z",
-            "registrations": entries,
-        }
-        if capacity is not None:
-            session["capacity"] = capacity
-        sessions.append(session)
+    count = draw(SESSION_COUNTS)
     return {
         "title": "Fuzzed event",
         "organizers": ["orga"],
         "registration": {"opens": "2026-11-01T00:00:00Z", "pull_requests": draw(PULL_REQUESTS)},
-        "sessions": sessions,
+        "sessions": [session(index, draw(SESSION_CODES)) for index in range(count)],
     }
 
 
-@st.composite
-def edits(draw: st.DrawFn, base: dict[str, Any], author: str) -> dict[str, Any]:
-    head = copy.deepcopy(base)
-    for operation, which, position, login, key, value, flag in draw(OPERATIONS):
-        session = head["sessions"][which % len(head["sessions"])]
-        sheet = session.get("registrations")
-        if not isinstance(sheet, list):
-            sheet = session["registrations"] = []
-        at = position % (len(sheet) or 1)
-        if operation == "own":
-            # What a registrant does: add, edit or remove their own entry.
-            mine = [index for index, item in enumerate(sheet) if is_mine(item, author)]
-            if not mine:
-                own: dict[str, Any] = {"login": login if flag else author, "name": "Me"}
-                sheet.insert(position % (len(sheet) + 1), own)
-            elif flag:
-                del sheet[mine[0]]
+def edit(head: dict[str, Any], code: int, author: str) -> None:
+    """One random edit of `head`, in place."""
+    digits = Digits(code)
+    operation = digits.choose(OPERATIONS)
+    chosen = head["sessions"][digits.pick(3) % len(head["sessions"])]
+    sheet = chosen.get("registrations")
+    if not isinstance(sheet, list):
+        sheet = chosen["registrations"] = []
+    position = digits.pick(7)
+    at = position % (len(sheet) or 1)
+    login, key, value = digits.choose(LOGINS), digits.choose(FIELDS), digits.choose(VALUES)
+    flag = bool(digits.pick(2))
+    if operation == "own":
+        # What a registrant does: add, edit or remove their own entry.
+        mine = [index for index, item in enumerate(sheet) if is_mine(item, author)]
+        if not mine:
+            own: dict[str, Any] = {"login": login if flag else author, "name": "Me"}
+            sheet.insert(position % (len(sheet) + 1), own)
+        elif flag:
+            del sheet[mine[0]]
+        else:
+            field_name, new_value = digits.choose(OWN_FIELDS), digits.choose(OWN_VALUES)
+            if new_value is None:
+                sheet[mine[0]].pop(field_name, None)
             else:
-                field_name, new_value = draw(OWN_FIELDS), draw(OWN_VALUES)
-                if new_value is None:
-                    sheet[mine[0]].pop(field_name, None)
-                else:
-                    sheet[mine[0]][field_name] = new_value
-        elif operation == "add":
-            entry: dict[str, Any] = {"login": login, "name": "New"}
-            if flag:
-                entry[key] = value
-            sheet.insert(position % (len(sheet) + 1), entry)
-        elif operation == "remove" and sheet:
-            del sheet[at]
-        elif operation == "edit" and sheet and isinstance(sheet[at], dict):
-            if flag:
-                sheet[at].pop(key, None)
-            else:
-                sheet[at][key] = value
-        elif operation == "move" and len(sheet) > 1:
-            sheet.insert(at, sheet.pop())
-        elif operation == "detail":
-            detail, new = draw(DETAILS)
-            if detail == "title":
-                head["title"] = new
-            else:
-                session[detail] = new
-        elif operation == "junk":
-            sheet.append(draw(JUNK))
-        elif operation == "copy" and sheet:
-            sheet.append(copy.deepcopy(sheet[at]))
-        elif operation == "drop":
-            session["registrations"] = draw(DROPPED)
-    return head
+                sheet[mine[0]][field_name] = new_value
+    elif operation == "add":
+        entry: dict[str, Any] = {"login": login, "name": "New"}
+        if flag:
+            entry[key] = value
+        sheet.insert(position % (len(sheet) + 1), entry)
+    elif operation == "remove" and sheet:
+        del sheet[at]
+    elif operation == "edit" and sheet and isinstance(sheet[at], dict):
+        if flag:
+            sheet[at].pop(key, None)
+        else:
+            sheet[at][key] = value
+    elif operation == "move" and len(sheet) > 1:
+        sheet.insert(at, sheet.pop())
+    elif operation == "detail":
+        detail, new = digits.choose(DETAILS), digits.choose(DETAIL_VALUES)
+        if detail == "title":
+            head["title"] = new
+        else:
+            chosen[detail] = new
+    elif operation == "junk":
+        sheet.append(digits.choose(JUNK))
+    elif operation == "copy" and sheet:
+        sheet.append(copy.deepcopy(sheet[at]))
+    elif operation == "drop":
+        chosen["registrations"] = digits.choose(DROPPED)
 
 
 def is_mine(entry: Any, author: str) -> bool:
@@ -244,7 +249,9 @@ def own_sessions_changed(base: dict[str, Any], head: dict[str, Any], author: str
 def cases(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], Context]:
     base = draw(events())
     author = draw(AUTHOR)
-    head = draw(edits(base, author))
+    head = copy.deepcopy(base)
+    for code in draw(OPERATION_CODES):
+        edit(head, code, author)
     context = Context(
         author=author,
         now=NOW,
