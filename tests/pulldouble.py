@@ -27,6 +27,8 @@ class PullRequestDouble(GitHubDouble):
         self.git_dir = git_dir
         self.pulls: dict[int, dict[str, Any]] = {}
         self._pull_template = payload("pull_request.opened.payload.json")["pull_request"]
+        # A push that lands while the bot works: the head moves after this many GETs.
+        self.moves: dict[int, tuple[int, str]] = {}
 
     def add_pull(
         self,
@@ -71,6 +73,10 @@ class PullRequestDouble(GitHubDouble):
         with self.lock:
             self.pulls[number]["head"]["sha"] = sha
 
+    def move_head_after(self, number: int, reads: int, sha: str) -> None:
+        with self.lock:
+            self.moves[number] = (reads, sha)
+
     def _reachable(self, sha: str, branch: str) -> bool:
         return (
             subprocess.run(
@@ -103,7 +109,15 @@ class PullRequestDouble(GitHubDouble):
                 return 404, {}, {"message": "Not Found"}
             self._refresh(pull)
             if method == "GET":
-                return 200, {}, copy.deepcopy(pull)
+                answer = copy.deepcopy(pull)
+                if pull["number"] in self.moves:
+                    reads, sha = self.moves[pull["number"]]
+                    if reads <= 1:
+                        del self.moves[pull["number"]]
+                        pull["head"]["sha"] = sha
+                    else:
+                        self.moves[pull["number"]] = (reads - 1, sha)
+                return 200, {}, answer
             if method == "PATCH":
                 if data.get("state") in ("open", "closed") and not pull["merged"]:
                     pull["state"] = data["state"]

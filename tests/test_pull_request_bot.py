@@ -112,8 +112,8 @@ def test_two_sign_ups_from_one_base_both_land_one_merged_one_reapplied(
     merge = git(site.remote, "rev-parse", "main")
     parents = git(site.remote, "show", "--no-patch", "--format=%P", merge).split()
     assert parents[1] == dave, "the checked head SHA is merged"
-    assert site.double.pulls[1]["state"] == "open"  # until the double looks at git again
-    assert site.double.pulls[1]["merged"] is False
+    # Like GitHub, the double marks the pull request merged once its head is on main.
+    assert site.double.pulls[1]["state"] == "closed" and site.double.pulls[1]["merged"]
     text = site.main_file()
     assert "# imported from the wiki" in text, "comments of the file survive"
     entries = sheet(text)
@@ -219,3 +219,32 @@ def test_cancel_by_pull_request_without_ticking_the_box(
     assert "**Your registration is cancelled**" in comment
     # Fast-forward-free history: the merge commit has the pull request's head as parent.
     assert re.search(r"Cancellation of BOB for 2026-12-03-meetup", git(site.remote, "log", "-1"))
+
+
+def test_commits_pushed_during_the_run_are_checked_on_their_own(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.open_pull(10, "zoe", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("zoe", "Zoe"))})
+    site.open_pull(11, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave"))})
+    assert site.run_bot(10, monkeypatch) == 0  # main moved: pull request 11 conflicts now
+    checked = site.double.pulls[11]["head"]["sha"]
+    # The author's next commit, on top of the checked one.
+    git(site.contributor, "checkout", "--quiet", checked)
+    text = meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave", note="Late"))
+    (site.contributor / MEETUP).write_text(text, encoding="utf-8")
+    git(site.contributor, "commit", "--quiet", "--all", "--message", "Add a note")
+    later = git(site.contributor, "rev-parse", "HEAD")
+    site.double.move_head_after(11, 1, later)  # the author pushes while the bot works
+    assert site.double.pulls[11]["head"]["sha"] == checked
+    assert site.run_bot(11, monkeypatch) == 0
+    git(site.contributor, "push", "--quiet", "--force", "origin", f"{later}:refs/pull/11/head")
+    entries = sheet(site.main_file())
+    assert entries[-1]["login"] == "dave" and "note" not in entries[-1]  # what was checked
+    assert site.double.pulls[11]["state"] == "open"
+    (comment,) = site.comments(11)
+    assert "New commits arrived after the check" in comment
+    assert site.run_bot(11, monkeypatch) == 0  # the run for the new commits
+    assert sheet(site.main_file())[-1]["note"] == "Late"
+    (comment,) = site.comments(11)
+    assert "**You are registered**" in comment
+    assert site.double.pulls[11]["state"] == "closed"

@@ -144,10 +144,12 @@ class PullRequestBot:
             if not applied.outcome.refused:
                 self.tracker.close(number)
             return "accept-refused"
-        self.tracker.reply(
-            number, accepted_reply(applied, commit, merged=merged, repo_url=self.repo_url)
-        )
-        if not merged:
+        # Commits pushed since the check are not part of the change: the pull request stays open
+        # for the run that checks them (relative to what is merged now).
+        moved = self.tracker.pull(number).head_sha != pull.head_sha
+        text = accepted_reply(applied, commit, merged=merged, repo_url=self.repo_url, moved=moved)
+        self.tracker.reply(number, text)
+        if not merged and not moved:
             self.tracker.close(number)
         return "merged" if merged else "re-applied"
 

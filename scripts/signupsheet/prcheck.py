@@ -555,6 +555,15 @@ def check_changes(
         return CheckResult("refuse", reasons=hard, files=files)
     events = [change for change in changes.files if is_event_path(change.path)]
     others = [change for change in changes.files if not is_event_path(change.path)]
+    if len(events) > gitchanges.MAX_READ:
+        return CheckResult(
+            "review",
+            reasons=[
+                f"changes {len(events)} event files, more than the bot reads "
+                f"({gitchanges.MAX_READ}): a maintainer reviews it"
+            ],
+            files=files,
+        )
     results = [_check_one(change, context, project, schema) for change in events]
     event = results[0].event if len(results) == 1 else None
     problems = [problem for result in results for problem in result.problems]

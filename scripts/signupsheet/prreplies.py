@@ -70,7 +70,9 @@ def _when(session: Session) -> str:
     return f"{format_timestamp(session.start)} to {format_timestamp(session.end)}"
 
 
-def accepted_reply(applied: Applied, commit: str | None, *, merged: bool, repo_url: str) -> str:
+def accepted_reply(
+    applied: Applied, commit: str | None, *, merged: bool, repo_url: str, moved: bool = False
+) -> str:
     """The answer after the bot wrote (or, asked again, could not write) the entry."""
     outcome = applied.outcome
     event: Event | None = applied.event
@@ -103,7 +105,12 @@ def accepted_reply(applied: Applied, commit: str | None, *, merged: bool, repo_u
         parts.append(
             f"\nOthers changed the sign-up sheet since this pull request was opened, so it no "
             f"longer merges cleanly. The bot made the same change on main in {link}, with you "
-            "as co-author, and closes this pull request."
+            "as co-author" + (", and closes this pull request." if not moved else ".")
+        )
+    if moved:
+        parts.append(
+            "\nNew commits arrived after the check; they are not part of this change and are "
+            "checked on their own."
         )
     if outcome.outcome != "cancelled" and event is not None:
         lead = event.registration.link_lead_minutes
