@@ -77,7 +77,7 @@ OWN_VALUES = ["Me", "WMDE", "hello", "private", "public", None]
 DETAILS = ["capacity", "start", "title", "cancelled"]
 DETAIL_VALUES: list[Any] = [5, 0, "2026-12-01T10:00:00Z", "Renamed", True]
 JUNK: list[Any] = ["me", 3, None, ["me"]]
-DROPPED: list[Any] = [None, "me", {}]
+DROPPED: list[Any] = [None, "me", {}, {"login": "me", "name": "Me"}, [{"login": "ME"}]]
 
 
 class Digits:

@@ -212,7 +212,10 @@ def _split(data: Any) -> _Split:
         rest = {key: value for key, value in session.items() if key != "registrations"}
         details["sessions"].append(rest)
         entries = session.get("registrations", [])
-        sheets[session["id"]] = entries if isinstance(entries, list) else [entries]
+        if not isinstance(entries, list):
+            # Not a sign-up sheet at all: judged as a change of the event itself.
+            return _Split(_canonical(data), None)
+        sheets[session["id"]] = entries
     return _Split(_canonical(details), sheets)
 
 
