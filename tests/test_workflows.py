@@ -1,8 +1,13 @@
-"""Structural rules for every workflow file: the attack surface stays as small as we designed it."""
+"""Structural rules for every workflow file: the attack surface stays as small as we designed it.
+
+Each rule is a function from a workflow's text to the violations it finds, so the rules are
+checked against our real workflows (no violation) and against bad examples (each one caught).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +21,16 @@ PINNED = re.compile(
 )
 LOCAL = re.compile(r"^\s*(?:-\s*)?uses:\s*\./\.github/workflows/[\w.-]+\.ya?ml\s*$")
 # Contexts an outsider controls. Any expression in run: is refused anyway; this list names the
-# dangerous ones for the message.
+# dangerous ones in the message.
 UNTRUSTED = re.compile(
     r"github\.event\.(issue|comment|pull_request|review|commits|head_commit|pages|discussion)"
     r"|github\.head_ref|inputs\."
 )
+PAGES = "./.github/workflows/pages.yml"
 
 
-def load(path: Path) -> dict[str, Any]:
-    parsed = yamlsafe.parse(path.read_bytes(), str(path))
+def load(text: str) -> dict[str, Any]:
+    parsed = yamlsafe.parse(text.encode(), "workflow")
     assert not parsed.problems, parsed.problems
     data: dict[str, Any] = parsed.data
     return data
@@ -36,85 +42,145 @@ def steps(workflow: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-def test_there_are_workflows() -> None:
-    assert any(path.name == "pages.yml" for path in WORKFLOWS)
+def empty_top_level_permissions(text: str) -> list[str]:
+    if load(text).get("permissions") != {}:
+        return ["start from top-level permissions: {} and grant per job"]
+    return []
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
-def test_top_level_permissions_are_empty(path: Path) -> None:
-    assert load(path).get("permissions") == {}, "start from permissions: {} and grant per job"
+def jobs_state_permissions(text: str) -> list[str]:
+    return [
+        f"job {job_id} must state the permissions it needs"
+        for job_id, job in load(text)["jobs"].items()
+        if "permissions" not in job
+    ]
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
-def test_every_job_states_its_permissions(path: Path) -> None:
-    for job_id, job in load(path)["jobs"].items():
-        assert "permissions" in job, f"job {job_id} must state the permissions it needs"
+def actions_pinned(text: str) -> list[str]:
+    return [
+        f"line {number}: pin by full commit SHA with '# vX.Y.Z' beside it: {line.strip()}"
+        for number, line in enumerate(text.splitlines(), 1)
+        if re.match(r"^\s*(?:-\s*)?uses:", line) and not (PINNED.match(line) or LOCAL.match(line))
+    ]
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
-def test_actions_are_pinned_by_sha_with_version(path: Path) -> None:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if re.match(r"^\s*(?:-\s*)?uses:", line):
-            assert PINNED.match(line) or LOCAL.match(line), (
-                f"{path.name}:{number}: pin the action by its full commit SHA with "
-                f"'# vX.Y.Z' beside it: {line.strip()}"
-            )
+def no_expressions_in_run(text: str) -> list[str]:
+    return [
+        f"job {job_id} interpolates "
+        f"{'an untrusted context' if UNTRUSTED.search(step['run']) else 'an expression'} into "
+        "run:; pass it through env: instead"
+        for job_id, step in steps(load(text))
+        if "${{" in str(step.get("run", ""))
+    ]
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
-def test_no_expressions_inside_run(path: Path) -> None:
-    for job_id, step in steps(load(path)):
-        script = step.get("run", "")
-        assert "${{" not in script, (
-            f"{path.name}: job {job_id} interpolates an expression into run: "
-            f"({'untrusted context' if UNTRUSTED.search(script) else 'expression'}); "
-            "pass it through env: instead"
-        )
+def checkouts_without_credentials(text: str) -> list[str]:
+    return [
+        f"job {job_id} checks out with persisted credentials; set persist-credentials: false"
+        for job_id, step in steps(load(text))
+        if str(step.get("uses", "")).startswith("actions/checkout@")
+        and step.get("with", {}).get("persist-credentials") is not False
+    ]
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
-def test_checkouts_do_not_persist_credentials(path: Path) -> None:
-    for job_id, step in steps(load(path)):
-        if str(step.get("uses", "")).startswith("actions/checkout@"):
-            assert step.get("with", {}).get("persist-credentials") is False, (
-                f"{path.name}: job {job_id} checks out with persisted credentials"
-            )
-
-
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
-def test_pull_request_target_never_checks_out_pull_request_code(path: Path) -> None:
-    workflow = load(path)
+def pull_request_target_runs_no_pull_request_code(text: str) -> list[str]:
+    workflow = load(text)
     if "pull_request_target" not in workflow["on"]:
-        return
+        return []
+    found = []
     for job_id, step in steps(workflow):
         settings = step.get("with", {})
         for key in ("ref", "repository"):
             value = str(settings.get(key, ""))
-            assert "pull_request" not in value and "head" not in value, (
-                f"{path.name}: job {job_id} checks out the pull request's code"
-            )
-        script = step.get("run", "")
-        assert not re.search(r"\bgit\s+(checkout|switch|merge|pull)\b", script), (
-            f"{path.name}: job {job_id} moves the work tree to other code"
-        )
+            if "pull_request" in value or "head" in value:
+                found.append(f"job {job_id} checks out the pull request's code")
+        if re.search(r"\bgit\s+(checkout|switch|merge|pull|worktree)\b", str(step.get("run", ""))):
+            found.append(f"job {job_id} moves the work tree to other code")
+    return found
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
-def test_workflows_that_write_to_main_deploy_the_site(path: Path) -> None:
-    workflow = load(path)
-    jobs = workflow["jobs"]
+def writers_deploy(text: str) -> list[str]:
+    jobs = load(text)["jobs"]
     writers = {
         job_id
         for job_id, job in jobs.items()
         if (job.get("permissions") or {}).get("contents") == "write"
     }
-    if not writers or path.name == "pages.yml":
-        return
-    deployers = [
-        job for job in jobs.values() if str(job.get("uses", "")) == "./.github/workflows/pages.yml"
-    ]
-    assert deployers, f"{path.name} pushes to main but never deploys the site"
+    if not writers:
+        return []
+    deployers = [job for job in jobs.values() if job.get("uses") == PAGES]
+    if not deployers:
+        return ["pushes to main but never deploys the site: add a job that uses " + PAGES]
+    found = []
     for job in deployers:
         needs = job.get("needs", [])
         needs = {needs} if isinstance(needs, str) else set(needs)
-        assert writers <= needs, f"{path.name}: deploy only after {sorted(writers)} finished"
+        if not writers <= needs:
+            found.append(f"deploys before {sorted(writers - needs)} finished: add them to needs")
+    return found
+
+
+RULES: list[Callable[[str], list[str]]] = [
+    empty_top_level_permissions,
+    jobs_state_permissions,
+    actions_pinned,
+    no_expressions_in_run,
+    checkouts_without_credentials,
+    pull_request_target_runs_no_pull_request_code,
+    writers_deploy,
+]
+
+CHECKOUT = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0"
+GOOD = f"""
+on: {{pull_request_target: {{types: [opened]}}}}
+permissions: {{}}
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    permissions: {{contents: write}}
+    steps:
+      - uses: {CHECKOUT}
+        with: {{persist-credentials: false}}
+      - run: signupsheet check-pr
+        env: {{TITLE: "${{{{ github.event.pull_request.title }}}}"}}
+  deploy:
+    needs: check
+    permissions: {{contents: read, pages: write, id-token: write}}
+    uses: {PAGES}
+"""
+BAD = {
+    "permissions: {}": ("permissions: {}", "permissions: write-all"),
+    "permissions: {contents: write}": ("    permissions: {contents: write}\n", "\n"),
+    "checkout@08c6": (CHECKOUT, "actions/checkout@v5"),
+    "run: signupsheet": (
+        "run: signupsheet check-pr",
+        'run: echo "${{ github.event.pull_request.title }}"',
+    ),
+    "persist-credentials": ("persist-credentials: false", "persist-credentials: true"),
+    "ref:": ("persist-credentials: false}", "persist-credentials: false, ref: refs/pull/1/head}"),
+    "git checkout": ("run: signupsheet check-pr", "run: git checkout FETCH_HEAD"),
+    "deploy": (f"uses: {PAGES}", "runs-on: ubuntu-latest"),
+    "needs": ("needs: check", "needs: []"),
+}
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.__name__)
+def test_our_workflows_follow_the_rule(path: Path, rule: Callable[[str], list[str]]) -> None:
+    assert rule(path.read_text(encoding="utf-8")) == []
+
+
+def test_there_are_workflows() -> None:
+    assert any(path.name == "pages.yml" for path in WORKFLOWS)
+
+
+def test_the_good_example_passes_every_rule() -> None:
+    assert [message for rule in RULES for message in rule(GOOD)] == []
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_each_bad_example_is_caught(case: str) -> None:
+    old, new = BAD[case]
+    assert old in GOOD
+    bad = GOOD.replace(old, new, 1)
+    assert [message for rule in RULES for message in rule(bad)], f"{case}: not caught"
