@@ -262,6 +262,13 @@ CASES = [
         "changes .github/workflows/checks.yml",
     ),
     Case(
+        "odd-file-name",
+        "dave",
+        Edit(files={MEETUP: meetup(OLD_TIMER + ALICE + BOB + DAVE), "docs/a\nb \u00e9.md": "x\n"}),
+        "refuse",
+        "changes docs/a\nb \u00e9.md, which is not an event file",
+    ),
+    Case(
         "two-event-files",
         "dave",
         Edit(

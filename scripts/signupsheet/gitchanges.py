@@ -123,6 +123,8 @@ def resolve(repo: Path, revision: str) -> str:
 
 def parse_raw(output: bytes) -> list[FileChange]:
     """Parse `git diff --raw -z` output: `:modes shas status NUL path NUL [path NUL]`."""
+    # Paths are only shown and matched, never handed back to git (blobs go by SHA), so bytes
+    # that are not UTF-8 may become U+FFFD.
     fields = output.split(b"\0")
     changes: list[FileChange] = []
     index = 0
@@ -131,11 +133,11 @@ def parse_raw(output: bytes) -> list[FileChange]:
         old_mode, new_mode, old_sha, new_sha, status = header.lstrip(":").split(" ")
         letter = status[0]
         if letter in "RC":
-            old_path = fields[index + 1].decode("utf-8", errors="surrogateescape")
-            path = fields[index + 2].decode("utf-8", errors="surrogateescape")
+            old_path = fields[index + 1].decode("utf-8", errors="replace")
+            path = fields[index + 2].decode("utf-8", errors="replace")
             index += 3
         else:
-            path = fields[index + 1].decode("utf-8", errors="surrogateescape")
+            path = fields[index + 1].decode("utf-8", errors="replace")
             old_path = path
             index += 2
         changes.append(

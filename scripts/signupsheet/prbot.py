@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from signupsheet import gitsync
+from signupsheet.catalog import load_event
 from signupsheet.prcheck import (
     CheckResult,
     Context,
@@ -38,8 +39,8 @@ from signupsheet.prcheck import (
 )
 from signupsheet.project import Project
 from signupsheet.prreplies import accepted_reply, check_reply, moved_reply
-from signupsheet.rules import Actor, BanCheck
-from signupsheet.signup import Applied, apply_cancel, apply_register
+from signupsheet.rules import Actor, BanCheck, Outcome
+from signupsheet.signup import Applied, apply_cancel, apply_register, known_event
 
 MAINTAINER_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR")
 Handled = Literal["merged", "re-applied", "refused", "review", "accept-refused", "moved", "skipped"]
@@ -192,6 +193,13 @@ class PullRequestBot:
     def _write(self, pull: PullRequestInfo, change: RegistrationChange) -> Applied:
         now = self.clock()
         actor = Actor(pull.author)
+        if known_event(self.project, change.event):
+            event = load_event(self.project, change.event)
+            if not event.registration.pull_requests:
+                # Switched off on main after the pull request was opened.
+                reason = "This event takes no registrations by pull request any more."
+                outcome = Outcome("refused", change.event, change.session, pull.author, reason)
+                return Applied(outcome, event)
         if change.kind == "cancel":
             return apply_cancel(
                 self.project,
