@@ -157,16 +157,23 @@ class Sweeper:
             print(f"listing issues: {error}; stopping this run", file=self.log)
             report.failed.append((0, str(error)))
             return report
-        for issue in pending:
+        for listed in pending:
+            issue: TrackedIssue | None = listed
             try:
+                if listed.open:
+                    # Another run may have answered it since the listing: look again, cheaply.
+                    issue = self.tracker.get(listed.number)
+                    if issue is None or not (issue.open or self._edited_since_answer(issue)):
+                        continue
+                assert issue is not None
                 report.handled.append((issue.number, self.handle(issue)))
             except (gitsync.GitError, ProblemsError) as error:
                 # Left open: the next run tries again. Other issues still get their turn.
-                print(f"issue #{issue.number}: {error}", file=self.log)
-                report.failed.append((issue.number, str(error)))
+                print(f"issue #{listed.number}: {error}", file=self.log)
+                report.failed.append((listed.number, str(error)))
             except TrackerUnavailable as error:
-                print(f"issue #{issue.number}: {error}; stopping this run", file=self.log)
-                report.failed.append((issue.number, str(error)))
+                print(f"issue #{listed.number}: {error}; stopping this run", file=self.log)
+                report.failed.append((listed.number, str(error)))
                 break
         return report
 
