@@ -3,12 +3,17 @@ PyGithub against the GitHub double, the way the workflow runs it."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from githubdouble import PAYLOADS
 from prcorpus import (
     ALICE,
     BASE_FILES,
@@ -248,3 +253,43 @@ def test_commits_pushed_during_the_run_are_checked_on_their_own(
     (comment,) = site.comments(11)
     assert "**You are registered**" in comment
     assert site.double.pulls[11]["state"] == "closed"
+
+
+def test_the_workflow_step_reads_everything_from_its_environment(
+    site: Site, tmp_path: Path
+) -> None:
+    """As `signupsheet pull-request` runs in the workflow: a fresh checkout of main, the webhook
+    payload in a file, settings and token in the environment, an output for the deploy job."""
+    site.open_pull(20, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave"))})
+    event = json.loads((PAYLOADS / "pull_request.opened.payload.json").read_text())
+    event["number"] = event["pull_request"]["number"] = 20
+    payload_file = tmp_path / "event.json"
+    payload_file.write_text(json.dumps(event))
+    outputs = tmp_path / "outputs"
+    checkout = tmp_path / "checkout"
+    git(tmp_path, "clone", "--quiet", "--branch", "main", str(site.remote), str(checkout))
+    token = "ghs_not-a-real-token-0123456789"
+    env = {
+        **os.environ,
+        "GITHUB_TOKEN": token,
+        "GITHUB_EVENT_PATH": str(payload_file),
+        "GITHUB_REPOSITORY": site.double.repo,
+        "GITHUB_API_URL": site.double.base_url,
+        "GITHUB_SERVER_URL": SERVER,
+        "GITHUB_OUTPUT": str(outputs),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "signupsheet", "pull-request", "--no-throttle", "--now", NOW],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "#20: merged\n"
+    assert outputs.read_text() == "pushed=true\n"
+    assert sheet(site.main_file())[-1]["source"] == "pr:20"
+    assert token not in done.stdout + done.stderr
+    assert token not in (checkout / ".git" / "config").read_text()
