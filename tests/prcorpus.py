@@ -156,6 +156,8 @@ class Edit:
     symlinks: dict[str, str] = field(default_factory=dict)
     renames: dict[str, str] = field(default_factory=dict)
     executable: list[str] = field(default_factory=list)
+    # Submodule entries: path → commit SHA, written straight into the index.
+    gitlinks: dict[str, str] = field(default_factory=dict)
 
     def apply(self, root: Path) -> None:
         for old, new in self.renames.items():
@@ -181,6 +183,8 @@ def commit_pull_request(root: Path, branch: str, edit: Edit, base: str = "main")
     git(root, "checkout", "--quiet", "-b", branch, base)
     edit.apply(root)
     git(root, "add", "--all")
+    for path, sha in edit.gitlinks.items():
+        git(root, "update-index", "--add", "--cacheinfo", f"160000,{sha},{path}")
     git(root, "commit", "--quiet", "--allow-empty", "--message", f"Pull request {branch}")
     head = git(root, "rev-parse", "HEAD")
     git(root, "checkout", "--quiet", "main")

@@ -285,6 +285,13 @@ CASES = [
         "is a symbolic link",
     ),
     Case(
+        "submodule",
+        "dave",
+        Edit(gitlinks={"events/vendor": "0123456789abcdef0123456789abcdef01234567"}),
+        "refuse",
+        "events/vendor is a submodule",
+    ),
+    Case(
         "binary",
         "dave",
         Edit(files={MEETUP: meetup().encode() + b"\0\x01\x02"}),

@@ -22,6 +22,7 @@ but the checked semantic change reaches it. Refused or review pull requests get 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -92,6 +93,8 @@ class PullRequestBot:
     remote: str = "origin"
     branch: str = "main"
     push_attempts: int = 30
+    fetch_waits: tuple[float, ...] = (1.0, 2.0)
+    sleep: Callable[[float], None] = time.sleep
 
     @property
     def root(self) -> Path:
@@ -130,10 +133,20 @@ class PullRequestBot:
         pull = self.tracker.pull(number)
         if not pull.open or pull.merged or pull.base_ref != self.branch:
             return "skipped"
-        if not _SHA.match(pull.head_sha) or not self.fetch(pull):
-            # Pushed to while we looked: the run for the new commits checks them.
-            self.tracker.reply(number, moved_reply())
-            return "moved"
+        for wait in (*self.fetch_waits, None):
+            if not _SHA.match(pull.head_sha):
+                return "skipped"
+            if self.fetch(pull):
+                break
+            if wait is None:
+                # Pushed to while we looked: the run for the new commits checks them.
+                self.tracker.reply(number, moved_reply())
+                return "moved"
+            # GitHub may not have updated refs/pull/N/head yet, or the API its head: ask again.
+            self.sleep(wait)
+            pull = self.tracker.pull(number)
+            if not pull.open or pull.merged:
+                return "skipped"
         result = self.check(pull)
         if result.verdict != "accept" or result.change is None:
             self.tracker.reply(number, check_reply(result))
