@@ -25,7 +25,6 @@ import copy
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -320,7 +319,7 @@ def _describe_foreign(
 # --- one event file -----------------------------------------------------------------------
 
 
-def _parsed_problem(change: FileChange, blob: gitchanges.Blob) -> yamlsafe.Parsed:
+def _parse_blob(change: FileChange, blob: gitchanges.Blob) -> yamlsafe.Parsed:
     if blob.size > yamlsafe.MAX_BYTES:
         # Not read: the parser says the same as for a file read from disk.
         return yamlsafe.parse(bytes(gitchanges.READ_LIMIT), change.path)
@@ -534,9 +533,8 @@ def _file_refusals(change: FileChange) -> list[str]:
             )
         if change.new_mode == gitchanges.MODE_EXECUTABLE:
             reasons.append(f"makes {change.path} executable: event files are plain text")
-        for blob in (change.new,):
-            if blob is not None and blob.loaded and blob.binary:
-                reasons.append(f"{change.path} is a binary file: event files are YAML text")
+        if change.new is not None and change.new.loaded and change.new.binary:
+            reasons.append(f"{change.path} is a binary file: event files are YAML text")
     return reasons
 
 
@@ -604,8 +602,8 @@ def check_changes(
 def _check_one(
     change: FileChange, context: Context, project: Project, schema: EventSchema | None
 ) -> CheckResult:
-    base = None if change.old is None else _parsed_problem(change, change.old)
-    head = None if change.new is None else _parsed_problem(change, change.new)
+    base = None if change.old is None else _parse_blob(change, change.old)
+    head = None if change.new is None else _parse_blob(change, change.new)
     return check_event_change(change.path, base, head, context, project, schema)
 
 
@@ -617,15 +615,3 @@ def check_revisions(
         repo, base, head, read=lambda change: is_event_path(change.path)
     )
     return changes, check_changes(changes, context, project)
-
-
-__all__: Sequence[str] = (
-    "POLICY_SENTENCE",
-    "CheckResult",
-    "Context",
-    "RegistrationChange",
-    "check_changes",
-    "check_event_change",
-    "check_revisions",
-    "policy_agreed",
-)
