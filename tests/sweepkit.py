@@ -96,15 +96,21 @@ def sweep_env() -> dict[str, str]:
     env = dict(os.environ)
     env["GITHUB_TOKEN"] = "test-token-not-secret"
     env.pop("GITHUB_EVENT_PATH", None)
+    env.pop("GITHUB_OUTPUT", None)
     return env
 
 
-def run_sweep(double: GitHubDouble, root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def run_sweep(
+    double: GitHubDouble, root: Path, *extra: str, output: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = sweep_env()
+    if output is not None:
+        env["GITHUB_OUTPUT"] = str(output)
     return subprocess.run(
         sweep_command(double, root, *extra),
         capture_output=True,
         text=True,
-        env=sweep_env(),
+        env=env,
         check=False,
         timeout=600,
     )

@@ -100,6 +100,7 @@ ConfirmedHook = Callable[[Event, Session, Registration], None]
 class SweepReport:
     handled: list[tuple[int, str]] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
+    pushed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -114,6 +115,8 @@ class Sweeper:
     on_confirmed: ConfirmedHook | None = None
     log: TextIO = sys.stderr
     forms: dict[Kind, Form] = field(default_factory=dict)
+    # Commits this sweeper pushed (the site needs a rebuild when there are any).
+    pushed: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.forms:
@@ -175,6 +178,7 @@ class Sweeper:
                 print(f"issue #{listed.number}: {error}; stopping this run", file=self.log)
                 report.failed.append((listed.number, str(error)))
                 break
+        report.pushed = list(self.pushed)
         return report
 
     def handle(self, issue: TrackedIssue) -> str:
@@ -198,7 +202,9 @@ class Sweeper:
             return self._needs_changes(issue, kind, parsed, digest, unknown=True)
         if not parsed.ok or parsed.event is None:
             return self._needs_changes(issue, kind, parsed, digest, unknown=False)
-        applied = self._decide_and_push(issue, kind, parsed, parsed.event)
+        applied, commit = self._decide_and_push(issue, kind, parsed, parsed.event)
+        if commit is not None:
+            self.pushed.append(commit)
         outcome = applied.outcome
         if kind == "register":
             text = registration_reply(outcome, applied.event, digest, self.repo_url)
@@ -237,7 +243,7 @@ class Sweeper:
 
     def _decide_and_push(
         self, issue: TrackedIssue, kind: Kind, parsed: IssueRequest, event_id: str
-    ) -> Applied:
+    ) -> tuple[Applied, str | None]:
         actor = Actor(issue.author)
 
         def change() -> tuple[Applied, Sequence[Path]]:
@@ -260,7 +266,7 @@ class Sweeper:
 
         # The message names the event and the login, nothing the person wrote.
         verb = "Sign-up" if kind == "register" else "Cancellation"
-        applied, _ = gitsync.commit_and_push(
+        return gitsync.commit_and_push(
             self.project.root,
             change,
             f"{verb} of {issue.author} for {event_id}",
@@ -268,7 +274,6 @@ class Sweeper:
             branch=self.branch,
             attempts=self.push_attempts,
         )
-        return applied
 
     def _after(self, event: Event, outcome: Outcome) -> None:
         session = event.session(outcome.session) if outcome.session else None
