@@ -122,3 +122,24 @@ def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHu
     assert git(remote, "log", "-1", "--format=%s", "main").strip() == (
         f"Cancellation of ANN for {EVENT_ID}"
     )
+
+
+def test_sweep_keeps_the_forms_list_of_open_events_current(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    remote = make_remote(tmp_path, forms_current=False)
+    work = clone(remote, tmp_path / "work")
+    assert "No event is open" in remote_file(remote, ".github/ISSUE_TEMPLATE/register.yml")
+    output = tmp_path / "github-output"
+    assert run_sweep(double, work, output=output).returncode == 0
+    for name in ("register.yml", "cancel.yml"):
+        form = remote_file(remote, f".github/ISSUE_TEMPLATE/{name}")
+        assert f"| Monthly meetup | `{EVENT_ID}` | `main` 2026-12-03T14:00:00Z |" in form
+        assert form.startswith("# ")  # the template's comments are kept
+    assert git(remote, "log", "-1", "--format=%s", "main").strip() == (
+        "Update the list of open events in the issue forms"
+    )
+    head = git(remote, "rev-parse", "main")
+    assert run_sweep(double, work, output=output).returncode == 0
+    assert git(remote, "rev-parse", "main") == head
+    assert output.read_text() == "changed=true\nchanged=false\n"

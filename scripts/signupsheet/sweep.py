@@ -23,7 +23,8 @@ from typing import Literal, Protocol, TextIO
 from signupsheet import gitsync
 from signupsheet.catalog import load_catalog
 from signupsheet.errors import ProblemsError
-from signupsheet.forms import open_events, site_url
+from signupsheet.eventedit import atomic_write
+from signupsheet.forms import FORM_FILES, open_events, render_list, site_url, update_form
 from signupsheet.issueform import Form, load_form
 from signupsheet.issuerequest import IssueRequest, Kind, read_issue
 from signupsheet.model import Event, Registration, Session
@@ -178,8 +179,45 @@ class Sweeper:
                 print(f"issue #{listed.number}: {error}; stopping this run", file=self.log)
                 report.failed.append((listed.number, str(error)))
                 break
+        self._refresh_forms(report)
         report.pushed = list(self.pushed)
         return report
+
+    def _refresh_forms(self, report: SweepReport) -> None:
+        """Keep the forms' list of open events current: events open, start and pass with time."""
+
+        def change() -> tuple[None, Sequence[Path]]:
+            catalog = load_catalog(self.project)
+            if catalog.problems:
+                return None, []
+            listing = render_list(
+                open_events(catalog.events, self.clock()), site_url(self.project.root)
+            )
+            written: list[Path] = []
+            for name in FORM_FILES:
+                path = self.project.forms_dir / name
+                text = path.read_text(encoding="utf-8")
+                new = update_form(text, listing)
+                if new != text:
+                    atomic_write(path, new)
+                    written.append(path)
+            return None, written
+
+        try:
+            _, commit = gitsync.commit_and_push(
+                self.project.root,
+                change,
+                "Update the list of open events in the issue forms",
+                remote=self.remote,
+                branch=self.branch,
+                attempts=self.push_attempts,
+            )
+        except gitsync.GitError as error:
+            print(f"forms: {error}", file=self.log)
+            report.failed.append((0, str(error)))
+            return
+        if commit is not None:
+            self.pushed.append(commit)
 
     def handle(self, issue: TrackedIssue) -> str:
         kind = _kind(issue)

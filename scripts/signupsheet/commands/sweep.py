@@ -121,7 +121,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
     for number, outcome in report.handled:
         print(f"#{number}: {outcome}")
     for number, _ in report.failed:
-        print(f"#{number}: not finished, the next run retries")
+        what = f"#{number}" if number else "the run"
+        print(f"{what}: not finished, the next run retries")
     write_output(os.environ.get("GITHUB_OUTPUT"), changed=bool(report.pushed))
     return 1 if report.failed else 0
 
