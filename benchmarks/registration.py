@@ -44,9 +44,10 @@ TARGET = "2026-12-03-target"
 
 # Run in a fresh interpreter for each measurement: the work of one issue, minus the network.
 ONE = """
-import subprocess, sys
+import sys
 from datetime import datetime, UTC
 from pathlib import Path
+from signupsheet.gitsync import commit_paths
 from signupsheet.issueform import load_form
 from signupsheet.issuerequest import read_issue
 from signupsheet.project import Project
@@ -61,9 +62,7 @@ parsed = read_issue(form, "register", body, author=login, created=now, number=7)
 assert parsed.ok and parsed.request is not None, parsed.problems
 applied = apply_register(project, parsed.event, parsed.request, actor=Actor(login), now=now)
 assert applied.outcome.outcome == "registered", applied.outcome
-git = ["git", "-C", str(root), "-c", "user.name=b", "-c", "user.email=b@b.invalid"]
-subprocess.run([*git, "add", "--", *map(str, applied.written)], check=True)
-subprocess.run([*git, "commit", "-qm", f"Sign-up of {login} for {parsed.event}"], check=True)
+assert commit_paths(root, applied.written, f"Sign-up of {login} for {parsed.event}")
 """
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from formbodies import FORMS, REPO
 from githubdouble import GitHubDouble
+from signupsheet.main import main
 
 NOW = "2026-12-01T10:00:00Z"
 T0 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -39,7 +40,7 @@ def git(cwd: Path, *args: str) -> str:
     ).stdout
 
 
-def make_remote(tmp: Path, capacity: int = 60) -> Path:
+def make_remote(tmp: Path, capacity: int = 60, *, forms_current: bool = True) -> Path:
     seed = tmp / "seed"
     (seed / "schema").mkdir(parents=True)
     shutil.copy(REPO / "schema" / "event.schema.json", seed / "schema")
@@ -48,6 +49,8 @@ def make_remote(tmp: Path, capacity: int = 60) -> Path:
     (seed / "events").mkdir()
     (seed / "events" / f"{EVENT_ID}.yaml").write_text(EVENT.format(capacity=capacity))
     shutil.copytree(FORMS, seed / ".github" / "ISSUE_TEMPLATE")
+    if forms_current:
+        assert main(["--root", str(seed), "forms", "--now", NOW]) == 0
     git(seed, "init", "-q", "-b", "main")
     git(seed, "add", "-A")
     git(seed, "commit", "-qm", "site")
@@ -96,15 +99,21 @@ def sweep_env() -> dict[str, str]:
     env = dict(os.environ)
     env["GITHUB_TOKEN"] = "test-token-not-secret"
     env.pop("GITHUB_EVENT_PATH", None)
+    env.pop("GITHUB_OUTPUT", None)
     return env
 
 
-def run_sweep(double: GitHubDouble, root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def run_sweep(
+    double: GitHubDouble, root: Path, *extra: str, output: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = sweep_env()
+    if output is not None:
+        env["GITHUB_OUTPUT"] = str(output)
     return subprocess.run(
         sweep_command(double, root, *extra),
         capture_output=True,
         text=True,
-        env=sweep_env(),
+        env=env,
         check=False,
         timeout=600,
     )

@@ -45,8 +45,10 @@ def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHu
     double.add_issue(4, "dee", register_body(EVENT_ID, policy=False), reg, created=created(4))
     double.add_issue(5, "eve", "just a question", ["question"], created=created(5))
     double.add_comment(1, "mallory", f"{MARKER} digest=0000000000000000 --> fake")
-    result = run_sweep(double, work)
+    output = tmp_path / "github-output"
+    result = run_sweep(double, work, output=output)
     assert result.returncode == 0, result.stderr
+    assert output.read_text() == "changed=true\n"
     text = remote_file(remote)
     assert "# Comments survive the bot's edits." in text
     assert "login: Ann" in text and "name: Ann A." in text and "source: issue:1" in text
@@ -82,7 +84,8 @@ def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHu
     # A second run changes nothing and answers nobody twice.
     requests_before = len(double.created_comments)
     head = git(remote, "rev-parse", "main")
-    assert run_sweep(double, work).returncode == 0
+    assert run_sweep(double, work, output=output).returncode == 0
+    assert output.read_text() == "changed=true\nchanged=false\n"
     assert git(remote, "rev-parse", "main") == head
     assert len(double.created_comments) == requests_before
 
@@ -119,3 +122,24 @@ def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHu
     assert git(remote, "log", "-1", "--format=%s", "main").strip() == (
         f"Cancellation of ANN for {EVENT_ID}"
     )
+
+
+def test_sweep_keeps_the_forms_list_of_open_events_current(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    remote = make_remote(tmp_path, forms_current=False)
+    work = clone(remote, tmp_path / "work")
+    assert "No event is open" in remote_file(remote, ".github/ISSUE_TEMPLATE/register.yml")
+    output = tmp_path / "github-output"
+    assert run_sweep(double, work, output=output).returncode == 0
+    for name in ("register.yml", "cancel.yml"):
+        form = remote_file(remote, f".github/ISSUE_TEMPLATE/{name}")
+        assert f"| Monthly meetup | `{EVENT_ID}` | `main` 2026-12-03T14:00:00Z |" in form
+        assert form.startswith("# ")  # the template's comments are kept
+    assert git(remote, "log", "-1", "--format=%s", "main").strip() == (
+        "Update the list of open events in the issue forms"
+    )
+    head = git(remote, "rev-parse", "main")
+    assert run_sweep(double, work, output=output).returncode == 0
+    assert git(remote, "rev-parse", "main") == head
+    assert output.read_text() == "changed=true\nchanged=false\n"

@@ -109,8 +109,8 @@ def test_push_rejected_mid_run_is_reapplied_on_the_new_main(
     pushes: list[int] = []
     real_git = gitsync.git
 
-    def recording_git(repo: Path, *args: str, check: bool = True) -> Any:
-        result = real_git(repo, *args, check=check)
+    def recording_git(repo: Path, *args: str, **kwargs: Any) -> Any:
+        result = real_git(repo, *args, **kwargs)
         if args[0] == "push":
             pushes.append(result.returncode)
         return result

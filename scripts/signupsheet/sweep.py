@@ -23,7 +23,8 @@ from typing import Literal, Protocol, TextIO
 from signupsheet import gitsync
 from signupsheet.catalog import load_catalog
 from signupsheet.errors import ProblemsError
-from signupsheet.forms import open_events, site_url
+from signupsheet.eventedit import atomic_write
+from signupsheet.forms import FORM_FILES, open_events, render_list, site_url, update_form
 from signupsheet.issueform import Form, load_form
 from signupsheet.issuerequest import IssueRequest, Kind, read_issue
 from signupsheet.model import Event, Registration, Session
@@ -100,6 +101,7 @@ ConfirmedHook = Callable[[Event, Session, Registration], None]
 class SweepReport:
     handled: list[tuple[int, str]] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
+    pushed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -114,6 +116,8 @@ class Sweeper:
     on_confirmed: ConfirmedHook | None = None
     log: TextIO = sys.stderr
     forms: dict[Kind, Form] = field(default_factory=dict)
+    # Commits this sweeper pushed (the site needs a rebuild when there are any).
+    pushed: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.forms:
@@ -175,7 +179,45 @@ class Sweeper:
                 print(f"issue #{listed.number}: {error}; stopping this run", file=self.log)
                 report.failed.append((listed.number, str(error)))
                 break
+        self._refresh_forms(report)
+        report.pushed = list(self.pushed)
         return report
+
+    def _refresh_forms(self, report: SweepReport) -> None:
+        """Keep the forms' list of open events current: events open, start and pass with time."""
+
+        def change() -> tuple[None, Sequence[Path]]:
+            catalog = load_catalog(self.project)
+            if catalog.problems:
+                return None, []
+            listing = render_list(
+                open_events(catalog.events, self.clock()), site_url(self.project.root)
+            )
+            written: list[Path] = []
+            for name in FORM_FILES:
+                path = self.project.forms_dir / name
+                text = path.read_text(encoding="utf-8")
+                new = update_form(text, listing)
+                if new != text:
+                    atomic_write(path, new)
+                    written.append(path)
+            return None, written
+
+        try:
+            _, commit = gitsync.commit_and_push(
+                self.project.root,
+                change,
+                "Update the list of open events in the issue forms",
+                remote=self.remote,
+                branch=self.branch,
+                attempts=self.push_attempts,
+            )
+        except gitsync.GitError as error:
+            print(f"forms: {error}", file=self.log)
+            report.failed.append((0, str(error)))
+            return
+        if commit is not None:
+            self.pushed.append(commit)
 
     def handle(self, issue: TrackedIssue) -> str:
         kind = _kind(issue)
@@ -198,7 +240,9 @@ class Sweeper:
             return self._needs_changes(issue, kind, parsed, digest, unknown=True)
         if not parsed.ok or parsed.event is None:
             return self._needs_changes(issue, kind, parsed, digest, unknown=False)
-        applied = self._decide_and_push(issue, kind, parsed, parsed.event)
+        applied, commit = self._decide_and_push(issue, kind, parsed, parsed.event)
+        if commit is not None:
+            self.pushed.append(commit)
         outcome = applied.outcome
         if kind == "register":
             text = registration_reply(outcome, applied.event, digest, self.repo_url)
@@ -237,7 +281,7 @@ class Sweeper:
 
     def _decide_and_push(
         self, issue: TrackedIssue, kind: Kind, parsed: IssueRequest, event_id: str
-    ) -> Applied:
+    ) -> tuple[Applied, str | None]:
         actor = Actor(issue.author)
 
         def change() -> tuple[Applied, Sequence[Path]]:
@@ -260,7 +304,7 @@ class Sweeper:
 
         # The message names the event and the login, nothing the person wrote.
         verb = "Sign-up" if kind == "register" else "Cancellation"
-        applied, _ = gitsync.commit_and_push(
+        return gitsync.commit_and_push(
             self.project.root,
             change,
             f"{verb} of {issue.author} for {event_id}",
@@ -268,7 +312,6 @@ class Sweeper:
             branch=self.branch,
             attempts=self.push_attempts,
         )
-        return applied
 
     def _after(self, event: Event, outcome: Outcome) -> None:
         session = event.session(outcome.session) if outcome.session else None

@@ -121,5 +121,14 @@ def run(args: argparse.Namespace, project: Project) -> int:
     for number, outcome in report.handled:
         print(f"#{number}: {outcome}")
     for number, _ in report.failed:
-        print(f"#{number}: not finished, the next run retries")
+        what = f"#{number}" if number else "the run"
+        print(f"{what}: not finished, the next run retries")
+    write_output(os.environ.get("GITHUB_OUTPUT"), changed=bool(report.pushed))
     return 1 if report.failed else 0
+
+
+def write_output(path: str | None, *, changed: bool) -> None:
+    """Tell later jobs of the workflow whether the sheets changed (the site then rebuilds)."""
+    if path:
+        with Path(path).open("a", encoding="utf-8") as handle:
+            handle.write(f"changed={'true' if changed else 'false'}\n")
