@@ -425,6 +425,19 @@ CASES = [
         "adds a new event",
     ),
     Case(
+        "new-event-with-a-problem",
+        "orga-nizer",
+        Edit(
+            files={
+                "events/2027-01-08-new.yaml": full_event(DAVE).replace(
+                    "capacity: 1", "capacity: many"
+                )
+            }
+        ),
+        "review",
+        "events/2027-01-08-new.yaml:7:15: expected a whole number, found 'many'",
+    ),
+    Case(
         "event-details",
         "dave",
         meetup_with(title="Monthly meetup (moved)"),
