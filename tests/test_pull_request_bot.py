@@ -293,3 +293,21 @@ def test_the_workflow_step_reads_everything_from_its_environment(
     assert sheet(site.main_file())[-1]["source"] == "pr:20"
     assert token not in done.stdout + done.stderr
     assert token not in (checkout / ".git" / "config").read_text()
+
+
+def test_text_from_the_pull_request_is_shown_plainly() -> None:
+    from signupsheet.errors import Problem
+    from signupsheet.prcheck import CheckResult
+    from signupsheet.prreplies import check_reply
+
+    result = CheckResult(
+        "refuse",
+        event="2026-12-03-meetup",
+        reasons=["adds an entry for @octo-org/everyone <img src=x> to session 'main'"],
+        problems=[Problem(MEETUP, 3, 5, "'```' is not in the expected form")],
+    )
+    text = check_reply(result)
+    assert "@\u200bocto-org/everyone &lt;img src=x>" in text
+    assert "@octo" not in text and "<img" not in text
+    # The problems sit in a code fence longer than any backticks inside them.
+    assert f"````text\n{MEETUP}:3:5: '```' is not in the expected form\n````" in text
