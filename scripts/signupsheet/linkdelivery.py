@@ -22,7 +22,6 @@ from signupsheet.catalog import check_file, load_catalog
 from signupsheet.commands.send_links import DEFAULT_REPORT_AFTER_MINUTES
 from signupsheet.delivery import Due, EntryKey, apply_marks, due_registrations
 from signupsheet.errors import Problem, ProblemsError
-from signupsheet.eventedit import write_sheets
 from signupsheet.githubcontacts import (
     GitHubIssueNotices,
     GitHubProfiles,
@@ -32,7 +31,14 @@ from signupsheet.githubcontacts import (
     ProfileLookup,
     github_from_env,
 )
-from signupsheet.linkmail import MailSettings, build_message, settings_from_env, when_text
+from signupsheet.linkmail import (
+    MailSettings,
+    build_ics,
+    build_message,
+    settings_from_env,
+    when_text,
+)
+from signupsheet.linkmarks import record_in_file
 from signupsheet.linksecrets import (
     CONTACTS_VARIABLE,
     LINKS_VARIABLE,
@@ -229,6 +235,7 @@ class _Pass:
     report_after: timedelta
     marks: dict[EntryKey, datetime]
     report: DeliveryReport
+    invitations: dict[tuple[str, str], bytes] = field(default_factory=dict)
 
     def resolve(self, login: str) -> tuple[str | None, Source | None]:
         address = self.config.contacts.address(login)
@@ -275,6 +282,9 @@ class _Pass:
         if self.report.down is not None:
             outcome.reason = "not attempted: the mail server is unavailable"
             return outcome
+        ics_key = (due.event.id, due.session.id)
+        if ics_key not in self.invitations:
+            self.invitations[ics_key] = build_ics(due.event, due.session, link, self.now)
         message = build_message(
             due.event,
             due.session,
@@ -283,6 +293,7 @@ class _Pass:
             recipient=address,
             settings=self.config.mail,
             now=self.now,
+            ics=self.invitations[ics_key],
         )
         try:
             self.transport.send(message, address)
@@ -406,9 +417,8 @@ def record_marks(
             result = check_file(path, project)
             if result.event is None:
                 continue  # kept in the journal until the file is valid again
-            changed = apply_marks(result.event, group)
+            changed = record_in_file(path, project, result.event, group)
             if changed:
-                write_sheets(path, result.event)
                 written.append(path)
                 count += changed
             settled.update(group)

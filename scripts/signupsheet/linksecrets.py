@@ -64,7 +64,8 @@ class Contacts:
 
 def valid_address(text: str) -> bool:
     """One plain address (local@domain), nothing that could smuggle a header or a second one."""
-    if not text or len(text) > 254 or any(char.isspace() for char in text):
+    # ASCII only: the SMTP client speaks no SMTPUTF8 (internationalized domains in punycode work).
+    if not text or len(text) > 254 or not text.isascii() or any(char.isspace() for char in text):
         return False
     try:
         address = Address(addr_spec=text)
