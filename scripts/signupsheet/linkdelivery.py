@@ -73,6 +73,8 @@ STATUSES: tuple[Status, ...] = (
 
 # The workflow runs every 10 minutes: 30 minutes of refusals are about three attempts.
 DEFAULT_REPORT_AFTER = timedelta(minutes=DEFAULT_REPORT_AFTER_MINUTES)
+# With --push, commit and push the marks after this many accepted messages (and at the end).
+DEFAULT_CHECKPOINT = 100
 NOTICE_MARKER = "<!-- signupsheet:link-unreachable {where} -->"
 
 
@@ -330,11 +332,14 @@ def deliver(
     dry_run: bool = False,
     only: Iterable[EntryKey] | None = None,
     report_after: timedelta = DEFAULT_REPORT_AFTER,
+    checkpoint: int | None = DEFAULT_CHECKPOINT,
 ) -> DeliveryReport:
     """Send the link to everyone due at `now` (or only to `only`), then record it.
 
-    When the marks cannot be pushed the report says so (`push_error`); the journal keeps them
-    and the next run records them without sending again.
+    With `push`, the marks are also committed and pushed after every `checkpoint` accepted
+    messages: on a CI runner, whose disk is gone when the job dies, that bounds how many people
+    could get the link twice. When the marks cannot be pushed the report says so (`push_error`);
+    the journal keeps them and the next run on the same machine records them without sending.
     """
     report = DeliveryReport(now=now, dry_run=dry_run, transport=transport.description)
     marks = journal.read()
@@ -349,21 +354,42 @@ def deliver(
         wanted = set(only)
         due = [item for item in due if item.key in wanted]
     state = _Pass(config, transport, profiles, journal, now, dry_run, report_after, marks, report)
+    unrecorded = 0
     try:
         for item in due:
-            report.outcomes.append(state.handle(item))
+            outcome = state.handle(item)
+            report.outcomes.append(outcome)
+            if outcome.status == "sent" and push is not None and checkpoint:
+                unrecorded += 1
+                if unrecorded >= checkpoint:
+                    _record(report, project, marks, journal, push)
+                    unrecorded = 0
     finally:
         transport.close()
         journal.close()
     if not dry_run:
         _notify(report, catalog.events, notices)
         if marks:
-            try:
-                report.recorded, report.commit = record_marks(project, marks, journal, push)
-            except gitsync.GitError as error:
-                # The journal still holds the marks: the next run records them, sending nothing.
-                report.push_error = str(error)
+            _record(report, project, marks, journal, push)
     return report
+
+
+def _record(
+    report: DeliveryReport,
+    project: Project,
+    marks: dict[EntryKey, datetime],
+    journal: SentJournal,
+    push: PushTarget | None,
+) -> None:
+    try:
+        count, commit = record_marks(project, marks, journal, push)
+    except gitsync.GitError as error:
+        # The journal still holds the marks: the next run records them, sending nothing.
+        report.push_error = str(error)
+        return
+    report.push_error = None
+    report.recorded += count
+    report.commit = commit or report.commit
 
 
 def _notify(report: DeliveryReport, events: list[Event], notices: IssueNotices | None) -> None:

@@ -63,6 +63,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--branch", default=None, help="branch to push to (default: the current branch)"
     )
     parser.add_argument(
+        "--checkpoint",
+        type=int,
+        default=100,
+        metavar="N",
+        help="with --push, also commit and push after every N messages sent (default: "
+        "%(default)s; 0: only at the end)",
+    )
+    parser.add_argument(
         "--report-after",
         type=int,
         default=DEFAULT_REPORT_AFTER_MINUTES,
@@ -191,6 +199,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         push=push,
         dry_run=args.dry_run,
         report_after=timedelta(minutes=args.report_after),
+        checkpoint=args.checkpoint,
     )
     if args.json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
