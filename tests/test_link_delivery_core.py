@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from link_site import EVENT, IN_WINDOW, ROOT, entry, event_text
+from signupsheet.catalog import load_event
 from signupsheet.delivery import EntryKey, due_registrations, session_due
 from signupsheet.errors import ProblemsError, UserError
 from signupsheet.linkdelivery import (
@@ -22,6 +23,7 @@ from signupsheet.linkdelivery import (
     unreachable_notice,
 )
 from signupsheet.linkmail import MailSettings, build_message, message_id, settings_from_env
+from signupsheet.linkmarks import insert_marks, record_in_file
 from signupsheet.linksecrets import (
     Contacts,
     MeetingLinks,
@@ -29,7 +31,13 @@ from signupsheet.linksecrets import (
     parse_meeting_links,
     valid_address,
 )
-from signupsheet.mailer import SendRefused, TransportDown, parse_smtp_url
+from signupsheet.mailer import (
+    SendRefused,
+    SmtpTransport,
+    TransportDown,
+    parse_smtp_url,
+    secrets_of,
+)
 from signupsheet.model import (
     Event,
     Registration,
@@ -302,3 +310,85 @@ def test_connection_lost_mid_run_keeps_what_was_sent_and_fails(tmp_path: Path) -
     assert report.recorded == 2
     text = (project.events_dir / f"{EVENT}.yaml").read_text(encoding="utf-8")
     assert text.count("link_sent:") == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_valid_address_never_raises(text: str) -> None:
+    assert valid_address(text) in (True, False)
+
+
+class _NoStartTls:
+    """Stands in for smtplib.SMTP: a server that does not offer STARTTLS."""
+
+    closed = False
+
+    def __init__(self, host: str, port: int, timeout: float) -> None:
+        pass
+
+    def ehlo(self) -> None:
+        pass
+
+    def has_extn(self, name: str) -> bool:
+        return False
+
+    def close(self) -> None:
+        _NoStartTls.closed = True
+
+
+def test_no_starttls_offer_from_a_remote_server_stops_before_anything_is_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("smtplib.SMTP", _NoStartTls)
+    transport = SmtpTransport(
+        parse_smtp_url("smtp://u:p@mail.example.org"), envelope_from="events@example.org"
+    )
+    with pytest.raises(TransportDown, match="does not offer STARTTLS"):
+        transport.send(Message(), "a@example.org")
+    assert _NoStartTls.closed
+
+
+def test_smtp_secrets_to_mask_include_the_decoded_user_and_password() -> None:
+    values = secrets_of({"SIGNUPSHEET_SMTP_URL": "smtps://me%40example.org:p%2Fw@mail.example.org"})
+    assert {"me@example.org", "p/w", "p%2Fw"} <= set(values)
+
+
+def test_quick_marks_fall_back_to_the_editor_for_unusual_layouts(tmp_path: Path) -> None:
+    project = site_with(tmp_path, [])
+    path = project.events_dir / f"{EVENT}.yaml"
+    text = event_text([entry("alice"), entry("bob")])
+    bob = "  - login: bob\n    name: bob Example\n    registered: '2030-04-20T10:00:00Z'\n"
+    assert bob in text
+    flow = text.replace(
+        bob, "  - {login: bob, name: bob Example, registered: '2030-04-20T10:00:00Z'}\n"
+    )
+    crlf = text.replace("\n", "\r\n")
+    when = parse_timestamp(IN_WINDOW)
+    marks = {EntryKey(EVENT, "main", "alice"): when, EntryKey(EVENT, "main", "bob"): when}
+    assert insert_marks(text, EVENT, marks) is not None
+    assert insert_marks(flow, EVENT, marks) is None
+    assert insert_marks(crlf, EVENT, marks) is None
+    for layout in (text, flow, crlf):
+        path.write_bytes(layout.encode("utf-8"))
+        event = load_event(project, EVENT)
+        assert record_in_file(path, project, event, marks) == 2
+        again = load_event(project, EVENT)
+        assert [item.link_sent for item in again.sessions[0].registrations] == [when, when]
+        assert "comments like this one must survive" in path.read_text(encoding="utf-8")
+
+
+def test_quick_marks_keep_comments_inside_the_sheet(tmp_path: Path) -> None:
+    project = site_with(tmp_path, [])
+    path = project.events_dir / f"{EVENT}.yaml"
+    text = event_text([entry("alice"), entry("bob")]).replace(
+        "  - login: bob", "  # Bob asked to be added by mail.\n  - login: bob"
+    )
+    assert "# Bob asked" in text
+    path.write_text(text, encoding="utf-8")
+    when = parse_timestamp(IN_WINDOW)
+    marks = {EntryKey(EVENT, "main", "alice"): when, EntryKey(EVENT, "main", "bob"): when}
+    new = insert_marks(text, EVENT, marks)
+    assert new is not None
+    assert new.count("link_sent: 2030-05-01T13:20:00Z") == 2
+    assert "# Bob asked to be added by mail.\n" in new
+    assert new.replace("\n    link_sent: 2030-05-01T13:20:00Z", "") == text

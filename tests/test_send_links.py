@@ -95,6 +95,7 @@ def summary(site: Site) -> str:
 
 
 def no_leaks(site: Site, *needles: str) -> None:
+    site.outputs.append(summary(site))  # the job summary is a log organizers and others read
     assert scan(site, [site.link, *needles], skip=[site.root / "outbox"]) == []
 
 
@@ -233,7 +234,12 @@ def test_unreachable_listed_by_login_and_told_once_on_their_issue(
     site: Site, recorder: Recorder, smtp_port: int, github: tuple[GitHubState, str]
 ) -> None:
     site.write_event(
-        [entry("alice"), entry("NoMail", source="issue:42"), entry(None, source="import")]
+        [
+            entry("alice"),
+            entry("NoMail", source="issue:42"),
+            entry(None, source="import"),
+            entry("ghost", source="pr:43"),  # no such GitHub account any more: 404
+        ]
     )
     state, _ = github
     state.emails["nomail"] = None
@@ -249,7 +255,9 @@ def test_unreachable_listed_by_login_and_told_once_on_their_issue(
     assert "### Unreachable" in report
     assert "- `NoMail` (2030-05-01-community-call/main)" in report
     assert "- `entry 3 (no login)`" in report
+    assert "- `ghost` (2030-05-01-community-call/main)" in report
     assert "@" not in report.replace("@example", "")  # no address of anyone
+    assert len(state.comments[43]) == 1  # registered by pull request: told there
     comments = state.comments[42]
     assert len(comments) == 1
     assert "Public email" in comments[0]["body"]

@@ -264,15 +264,17 @@ def transport_from_env(
 
 
 def secrets_of(environ: Mapping[str, str]) -> list[str]:
-    """The parts of the transport URL that must be masked in logs (the password, decoded too)."""
+    """The parts of the transport URL to mask in logs: the URL, the user and the password (both
+    also percent-decoded; the user is often an address)."""
     text = environ.get(SMTP_VARIABLE, "").strip()
     if not text:
         return []
     found = [text]
     try:
         parts = urlsplit(text)
-        if parts.password:
-            found += [parts.password, unquote(parts.password)]
+        for value in (parts.username, parts.password):
+            if value:
+                found += [value, unquote(value)]
     except ValueError:
         pass
     return [value for value in dict.fromkeys(found) if value]
