@@ -568,6 +568,8 @@ def test_push_records_link_sent_on_the_remote_despite_a_push_race(
     )
     hook.chmod(0o755)
     env = env_for(site, smtp_port, {"alice": address("alice"), "bob": address("bob")})
+    outputs = tmp_path / "github-output"
+    env["GITHUB_OUTPUT"] = str(outputs)
 
     result = site.run(env, "--now", IN_WINDOW, "--push", "--checkpoint", "1")
 
@@ -583,6 +585,7 @@ def test_push_records_link_sent_on_the_remote_despite_a_push_race(
     record = f"Record meeting links sent for {EVENT}"
     assert log == [record, record, "Register", "Seed"]
     assert "recorded link_sent for 2 registrations in commit" in result.stdout
+    assert outputs.read_text() == "changed=true\n"  # the workflow then rebuilds the site
     assert not (clone / ".signupsheet" / "sent.jsonl").exists()
     site.outputs += seed.outputs
     no_leaks(site, address("alice"), address("bob"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import sys
@@ -97,6 +98,30 @@ def _masks(environ: Mapping[str, str]) -> tuple[DeliveryConfig | None, ProblemsE
     return config, problem
 
 
+def _git_push_auth(environ: Mapping[str, str]) -> str | None:
+    """Let git push over HTTPS with the workflow's token through the environment of git's
+    subprocesses: never written to .git/config, a command line, or the log. Returns the header
+    value, to be masked."""
+    token = environ.get("GITHUB_TOKEN", "").strip()
+    server = environ.get("GITHUB_SERVER_URL", "").strip()
+    if not token or not server.startswith("https://"):
+        return None
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    count = int(os.environ.get("GIT_CONFIG_COUNT", "0") or "0")
+    os.environ[f"GIT_CONFIG_KEY_{count}"] = f"http.{server.rstrip('/')}/.extraheader"
+    os.environ[f"GIT_CONFIG_VALUE_{count}"] = f"AUTHORIZATION: basic {basic}"
+    os.environ["GIT_CONFIG_COUNT"] = str(count + 1)
+    return basic
+
+
+def _write_output(environ: Mapping[str, str], *, changed: bool) -> None:
+    """Tell the workflow's later jobs whether link_sent was pushed (the site then rebuilds)."""
+    path = environ.get("GITHUB_OUTPUT")
+    if path:
+        with Path(path).open("a", encoding="utf-8") as handle:
+            handle.write(f"changed={'true' if changed else 'false'}\n")
+
+
 def _current_branch(root: Path) -> str:
     branch = gitsync.git(root, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
     if branch == "HEAD":
@@ -175,7 +200,7 @@ def summary_markdown(report: DeliveryReport) -> str:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from signupsheet.linkdelivery import PushTarget, deliver, edges_from_env
+    from signupsheet.linkdelivery import PushTarget, deliver, edges_from_env, mask_lines
     from signupsheet.sentjournal import SentJournal
 
     environ = os.environ
@@ -187,6 +212,9 @@ def run(args: argparse.Namespace, project: Project) -> int:
     push = None
     if args.push and not args.dry_run:
         push = PushTarget(remote=args.remote, branch=args.branch or _current_branch(project.root))
+        header = _git_push_auth(environ)
+        for line in mask_lines(environ, [header] if header else []):
+            print(line, flush=True)
     edges = edges_from_env(environ, project, config)
     report = deliver(
         project,
@@ -223,6 +251,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         print(f"error: {report.down}", file=sys.stderr)
     if report.push_error:
         print(f"error: {report.push_error}", file=sys.stderr)
+    _write_output(environ, changed=report.commit is not None)
     summary = environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with Path(summary).open("a", encoding="utf-8") as handle:
