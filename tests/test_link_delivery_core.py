@@ -392,3 +392,37 @@ def test_quick_marks_keep_comments_inside_the_sheet(tmp_path: Path) -> None:
     assert new.count("link_sent: 2030-05-01T13:20:00Z") == 2
     assert "# Bob asked to be added by mail.\n" in new
     assert new.replace("\n    link_sent: 2030-05-01T13:20:00Z", "") == text
+
+
+def test_send_due_links_sends_at_once_to_only_the_given_registrants(tmp_path: Path) -> None:
+    import mailbox
+
+    from signupsheet.linkdelivery import send_due_links
+
+    project = site_with(tmp_path, ["early", "late"])
+    environ = {
+        "SIGNUPSHEET_MEETING_LINKS": f"{EVENT}: https://meet.example.org/room",
+        "SIGNUPSHEET_CONTACTS": "early: early@example.org\nlate: late@example.org",
+    }
+    report = send_due_links(
+        project,
+        now=parse_timestamp(IN_WINDOW),
+        environ=environ,
+        only=[EntryKey(EVENT, "main", "Late".casefold())],
+    )
+    assert [(item.login, item.status) for item in report.outcomes] == [("late", "sent")]
+    box = mailbox.Maildir(project.root / "outbox", create=False)
+    assert [message["To"] for message in box] == ["late@example.org"]
+    event = load_event(project, EVENT)
+    assert [(item.login, item.link_sent) for item in event.sessions[0].registrations] == [
+        ("early", None),
+        ("late", parse_timestamp(IN_WINDOW)),
+    ]
+    # Outside the window nothing is sent, even when asked for.
+    before = send_due_links(
+        project,
+        now=parse_timestamp(IN_WINDOW) - timedelta(hours=2),
+        environ=environ,
+        only=[EntryKey(EVENT, "main", "early")],
+    )
+    assert before.outcomes == []
