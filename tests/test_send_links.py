@@ -239,6 +239,7 @@ def test_unreachable_listed_by_login_and_told_once_on_their_issue(
             entry("NoMail", source="issue:42"),
             entry(None, source="import"),
             entry("ghost", source="pr:43"),  # no such GitHub account any more: 404
+            entry("shy", visibility="private", source="issue:44"),
         ]
     )
     state, _ = github
@@ -256,6 +257,10 @@ def test_unreachable_listed_by_login_and_told_once_on_their_issue(
     assert "- `NoMail` (2030-05-01-community-call/main)" in report
     assert "- `entry 3 (no login)`" in report
     assert "- `ghost` (2030-05-01-community-call/main)" in report
+    # Private registrants are not named in logs, only placed on the sheet; their issue is told.
+    assert "- `entry 5 (private)`" in report
+    assert "shy" not in report + first.stdout
+    assert len(state.comments[44]) == 1
     assert "@" not in report.replace("@example", "")  # no address of anyone
     assert len(state.comments[43]) == 1  # registered by pull request: told there
     comments = state.comments[42]

@@ -14,6 +14,11 @@ from datetime import datetime
 
 from signupsheet.model import Event, Registration, Session
 
+# The workflow runs every 10 minutes: refusals that last 30 minutes are about three attempts.
+DEFAULT_REPORT_AFTER_MINUTES = 30
+# With --push, link_sent is committed and pushed after this many messages, and at the end.
+DEFAULT_CHECKPOINT = 100
+
 
 @dataclass(frozen=True, order=True)
 class EntryKey:

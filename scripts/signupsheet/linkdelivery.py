@@ -19,8 +19,14 @@ from typing import Any, Literal
 
 from signupsheet import gitsync
 from signupsheet.catalog import check_file, load_catalog
-from signupsheet.commands.send_links import DEFAULT_REPORT_AFTER_MINUTES
-from signupsheet.delivery import Due, EntryKey, apply_marks, due_registrations
+from signupsheet.delivery import (
+    DEFAULT_CHECKPOINT,
+    DEFAULT_REPORT_AFTER_MINUTES,
+    Due,
+    EntryKey,
+    apply_marks,
+    due_registrations,
+)
 from signupsheet.errors import Problem, ProblemsError
 from signupsheet.githubcontacts import (
     GitHubIssueNotices,
@@ -71,10 +77,7 @@ STATUSES: tuple[Status, ...] = (
     "not-sent",
 )
 
-# The workflow runs every 10 minutes: 30 minutes of refusals are about three attempts.
 DEFAULT_REPORT_AFTER = timedelta(minutes=DEFAULT_REPORT_AFTER_MINUTES)
-# With --push, commit and push the marks after this many accepted messages (and at the end).
-DEFAULT_CHECKPOINT = 100
 NOTICE_MARKER = "<!-- signupsheet:link-unreachable {where} -->"
 
 
@@ -121,9 +124,12 @@ class Outcome:
     since: datetime | None = None
     repeated: bool = False
     notified: bool = False
+    private: bool = False  # the person chose not to be listed: logs show the place on the sheet
 
     @property
     def who(self) -> str:
+        if self.private:
+            return f"entry {self.position} (private)"
         return self.login if self.login else f"entry {self.position} (no login)"
 
     @property
@@ -134,7 +140,7 @@ class Outcome:
         return {
             "event": self.event,
             "session": self.session,
-            "login": self.login,
+            "login": None if self.private else self.login,
             "position": self.position,
             "status": self.status,
             "source": self.source,
@@ -251,7 +257,13 @@ class _Pass:
     def handle(self, due: Due) -> Outcome:
         entry = due.registration
         outcome = Outcome(
-            due.event.id, due.session.id, entry.login, due.position, "not-sent", since=due.since
+            due.event.id,
+            due.session.id,
+            entry.login,
+            due.position,
+            "not-sent",
+            since=due.since,
+            private=not entry.public,
         )
         key = due.key
         if key is None or entry.login is None:

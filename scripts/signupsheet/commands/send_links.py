@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from signupsheet import gitsync
 from signupsheet.commands.options import add_now, now_from
+from signupsheet.delivery import DEFAULT_CHECKPOINT, DEFAULT_REPORT_AFTER_MINUTES
 from signupsheet.errors import ProblemsError, UserError
 from signupsheet.project import Project
 
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
 
 # The delivery (icalendar, smtplib, PyGithub) is imported when this command runs, so that the
 # other commands start fast.
-DEFAULT_REPORT_AFTER_MINUTES = 30
-
 NAME = "send-links"
 HELP = "e-mail the meeting link to the registrants of sessions that start soon"
 DESCRIPTION = (
@@ -66,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--checkpoint",
         type=int,
-        default=100,
+        default=DEFAULT_CHECKPOINT,
         metavar="N",
         help="with --push, also commit and push after every N messages sent (default: "
         "%(default)s; 0: only at the end)",
