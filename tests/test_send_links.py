@@ -595,3 +595,16 @@ def test_push_records_link_sent_on_the_remote_despite_a_push_race(
     site.outputs += seed.outputs
     no_leaks(site, address("alice"), address("bob"))
     no_leaks(recorded, address("alice"), address("bob"))
+
+
+def test_in_actions_without_smtp_nothing_is_marked(site: Site) -> None:
+    site.write_event([entry("alice")])
+    before = site.event_path.read_bytes()
+    env = env_for(site, None, {"alice": address("alice")}, GITHUB_ACTIONS="true")
+    result = site.run(env, "--now", IN_WINDOW)
+    assert result.returncode == 1
+    assert "SIGNUPSHEET_SMTP_URL is not set" in result.stderr
+    assert site.event_path.read_bytes() == before
+    assert not (site.root / "outbox").exists()
+    # A dry run needs no server.
+    assert site.run(env, "--now", IN_WINDOW, "--dry-run").returncode == 0

@@ -495,12 +495,15 @@ class Edges:
     notices: IssueNotices | None
 
 
-def edges_from_env(environ: Mapping[str, str], project: Project, config: DeliveryConfig) -> Edges:
+def edges_from_env(
+    environ: Mapping[str, str], project: Project, config: DeliveryConfig, *, dry_run: bool = False
+) -> Edges:
     transport = transport_from_env(
         environ,
         project.root,
         envelope_from=config.mail.sender.addr_spec,
         sender_configured=config.mail.sender_configured,
+        dry_run=dry_run,
     )
     github = github_from_env(environ)
     if github is None:

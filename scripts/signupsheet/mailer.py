@@ -250,10 +250,21 @@ class MaildirTransport:
 
 
 def transport_from_env(
-    environ: Mapping[str, str], root: Path, *, envelope_from: str, sender_configured: bool
+    environ: Mapping[str, str],
+    root: Path,
+    *,
+    envelope_from: str,
+    sender_configured: bool,
+    dry_run: bool = False,
 ) -> Transport:
     text = environ.get(SMTP_VARIABLE, "").strip()
     if not text:
+        if environ.get("GITHUB_ACTIONS") == "true" and not dry_run:
+            # The outbox would vanish with the runner while everyone is marked as sent.
+            raise UserError(
+                f"{SMTP_VARIABLE} is not set; in GitHub Actions link mails need an SMTP server: "
+                "add the repository secret (see docs/link-delivery.md)"
+            )
         return MaildirTransport(root / OUTBOX)
     if not sender_configured:
         raise UserError(

@@ -214,7 +214,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         header = _git_push_auth(environ)
         for line in mask_lines(environ, [header] if header else []):
             print(line, flush=True)
-    edges = edges_from_env(environ, project, config)
+    edges = edges_from_env(environ, project, config, dry_run=args.dry_run)
     report = deliver(
         project,
         now=now,
