@@ -39,6 +39,15 @@ class Recorder:
     messages: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     seen: int = 0
+    greetings: int = 0  # EHLOs, one per connection from smtplib
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        with self.lock:
+            self.greetings += 1
+        session.host_name = hostname  # aiosmtpd leaves this to a handler that answers EHLO
+        return responses
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any

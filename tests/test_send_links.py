@@ -133,6 +133,7 @@ def test_messages_arrive_complete_once_and_only_for_confirmed(
     result = site.run(env, "--now", IN_WINDOW)
 
     assert result.returncode == 0, result.stderr
+    assert recorder.greetings == 1  # one connection for the whole run
     by_rcpt = {tuple(item.recipients): item for item in recorder.messages}
     assert set(by_rcpt) == {
         (address("alice"),),
