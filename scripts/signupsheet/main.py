@@ -21,6 +21,7 @@ from signupsheet.commands import (
     list_events,
     pull_request,
     register,
+    send_links,
     sweep,
     validate,
 )
@@ -38,6 +39,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     sweep,
     check_pr,
     pull_request,
+    send_links,
 )
 
 
