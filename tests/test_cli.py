@@ -32,10 +32,10 @@ def write(project: Project, event: Event) -> None:
 
 
 @pytest.fixture
-def events(site: Project) -> Project:
+def events(site_project: Project) -> Project:
     """Three events in different registration states at START - 1 day."""
     write(
-        site,
+        site_project,
         Event(
             id="2026-12-03-full",
             title="Full meetup",
@@ -57,7 +57,7 @@ def events(site: Project) -> Project:
         ),
     )
     write(
-        site,
+        site_project,
         Event(
             id="2026-12-20-later",
             title="Later meetup",
@@ -68,7 +68,7 @@ def events(site: Project) -> Project:
         ),
     )
     write(
-        site,
+        site_project,
         Event(
             id="2026-11-01-past",
             title="Past meetup",
@@ -88,7 +88,7 @@ def events(site: Project) -> Project:
             ],
         ),
     )
-    return site
+    return site_project
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -223,8 +223,8 @@ def test_list_reports_invalid_files_on_stderr_and_exits_1(
     assert err == "events/bad.yaml:1:1: missing required key 'sessions'; add it to this mapping\n"
 
 
-def test_list_without_events(site: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "--root", str(site.root), "list") == (0, "no events\n", "")
+def test_list_without_events(site_project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--root", str(site_project.root), "list") == (0, "no events\n", "")
 
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:

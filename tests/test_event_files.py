@@ -87,24 +87,24 @@ def check(project: Project, text: str | bytes, name: str = "x.yaml") -> list[str
     return lines(check_text(raw, project.events_dir / name, project).problems)
 
 
-def test_a_file_over_one_megabyte_is_refused_before_parsing(site: Project) -> None:
+def test_a_file_over_one_megabyte_is_refused_before_parsing(site_project: Project) -> None:
     padding = "# " + "x" * 98 + "\n"
     text = BASE + padding * (yamlsafe.MAX_BYTES // len(padding) + 1)
     assert len(text.encode()) > yamlsafe.MAX_BYTES
-    assert check(site, text) == [
+    assert check(site_project, text) == [
         "events/x.yaml:1:1: file is larger than 1,000,000 bytes, the limit for an event file; "
         "split the event or purge old entries"
     ]
     # Exactly at the limit the file is read normally.
     exact = BASE + "#" * (yamlsafe.MAX_BYTES - len(BASE) - 1) + "\n"
     assert len(exact.encode()) == yamlsafe.MAX_BYTES
-    assert check(site, exact) == []
+    assert check(site_project, exact) == []
 
 
-def test_a_large_file_on_disk_is_read_only_up_to_the_limit(site: Project) -> None:
-    path = site.events_dir / "big.yaml"
+def test_a_large_file_on_disk_is_read_only_up_to_the_limit(site_project: Project) -> None:
+    path = site_project.events_dir / "big.yaml"
     path.write_text(BASE + "#" * (3 * yamlsafe.MAX_BYTES) + "\n", encoding="utf-8")
-    catalog = load_catalog(site)
+    catalog = load_catalog(site_project)
     assert lines(catalog.problems) == [
         "events/big.yaml:1:1: file is larger than 1,000,000 bytes, the limit for an event "
         "file; split the event or purge old entries"
@@ -126,8 +126,10 @@ NESTED = "nested deeper than 64 levels; an event file is never that deep"
     ],
     ids=["flow-list", "flow-map", "block-list", "block-list-500", "block-keys", "indented"],
 )
-def test_deep_nesting_is_refused_without_crashing(site: Project, text: str, position: str) -> None:
-    assert check(site, text) == [f"events/x.yaml:{position}: {NESTED}"]
+def test_deep_nesting_is_refused_without_crashing(
+    site_project: Project, text: str, position: str
+) -> None:
+    assert check(site_project, text) == [f"events/x.yaml:{position}: {NESTED}"]
 
 
 def test_deep_nesting_does_not_crash_the_interpreter(tmp_path: Path) -> None:
@@ -153,15 +155,17 @@ def test_deep_nesting_does_not_crash_the_interpreter(tmp_path: Path) -> None:
     assert done.stdout.split() == ["1"] * 5
 
 
-def test_secrets_are_found_even_in_a_file_that_cannot_be_read_as_yaml(site: Project) -> None:
+def test_secrets_are_found_even_in_a_file_that_cannot_be_read_as_yaml(
+    site_project: Project,
+) -> None:
     raw = b"title: Caf\xe9\n# ask ada@example.org\nsessions: [\n"
-    assert check(site, raw) == [
+    assert check(site_project, raw) == [
         "events/x.yaml:1:11: not UTF-8 text (byte 0xe9); save the file with UTF-8 encoding",
         "events/x.yaml:2:7: an e-mail address does not belong in a public event file; "
         "organizers keep addresses in the SIGNUPSHEET_CONTACTS secret",
     ]
     text = "title: [x\n# https://zoom.us/j/1\n"
-    assert check(site, text) == [
+    assert check(site_project, text) == [
         "events/x.yaml:2:3: a meeting join link (zoom.us) does not belong in a public event "
         "file; put it in the SIGNUPSHEET_MEETING_LINKS secret",
         "events/x.yaml:3:1: not valid YAML: while parsing a flow sequence did not find expected "
@@ -169,9 +173,9 @@ def test_secrets_are_found_even_in_a_file_that_cannot_be_read_as_yaml(site: Proj
     ]
 
 
-def test_a_leak_is_reported_once_even_when_the_file_has_escapes(site: Project) -> None:
+def test_a_leak_is_reported_once_even_when_the_file_has_escapes(site_project: Project) -> None:
     text = 'title: "Tab\\there"\ndescription: |\n  Write to ada@example.org\n'
-    assert check(site, text) == [
+    assert check(site_project, text) == [
         "events/x.yaml:1:1: missing required key 'sessions'; add it to this mapping",
         "events/x.yaml:3:12: an e-mail address does not belong in a public event file; "
         "organizers keep addresses in the SIGNUPSHEET_CONTACTS secret",

@@ -65,14 +65,23 @@ def misnamed_files(project: Project) -> list[Problem]:
 def check_text(
     raw: bytes, path: Path, project: Project, schema: EventSchema | None = None
 ) -> FileResult:
-    """Check one event file's bytes. Never raises for bad input.
+    """Check one event file's bytes. Never raises for bad input."""
+    parsed = yamlsafe.parse(raw, project.display(path))
+    return check_parsed(parsed, path, project, schema)
 
-    A file that can be read at all is checked as far as it goes (duplicate keys and leaked
-    secrets do not stop the schema and the rules), so one run reports every problem in it.
+
+def check_parsed(
+    parsed: yamlsafe.Parsed, path: Path, project: Project, schema: EventSchema | None = None
+) -> FileResult:
+    """Check a file that was already read with `yamlsafe.parse`: schema, rules, secrets.
+
+    The data may differ from what the text says (e.g. with values a bot fills in); positions are
+    looked up in the text, so the data must keep the text's structure. A file that can be read
+    at all is checked as far as it goes (duplicate keys and leaked secrets do not stop the
+    schema and the rules), so one run reports every problem in it.
     """
-    shown = project.display(path)
+    shown = parsed.path
     result = FileResult(path)
-    parsed = yamlsafe.parse(raw, shown)
     problems = list(parsed.problems)
     text = parsed.text
     locator = yamlsafe.Locator(text, parsed.root)

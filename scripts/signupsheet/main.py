@@ -13,12 +13,34 @@ from pathlib import Path
 from types import ModuleType
 
 from signupsheet import __version__
-from signupsheet.commands import list_events, validate
+from signupsheet.commands import (
+    ban,
+    cancel,
+    check_pr,
+    forms,
+    list_events,
+    pull_request,
+    register,
+    send_links,
+    sweep,
+    validate,
+)
 from signupsheet.errors import UserError
 from signupsheet.project import Project
 
 # Each module has NAME, HELP, DESCRIPTION, add_arguments(parser) and run(args, project) -> int.
-COMMANDS: tuple[ModuleType, ...] = (validate, list_events)
+COMMANDS: tuple[ModuleType, ...] = (
+    validate,
+    list_events,
+    register,
+    cancel,
+    ban,
+    forms,
+    sweep,
+    check_pr,
+    pull_request,
+    send_links,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

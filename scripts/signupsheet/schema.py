@@ -14,13 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
 
 from signupsheet.errors import UserError
 from signupsheet.model import parse_timestamp
+
+if TYPE_CHECKING:
+    import jsonschema
 
 PathTuple = tuple[str | int, ...]
 
@@ -66,13 +68,10 @@ def ecma_pattern(pattern: str) -> re.Pattern[str]:
 def _pattern(
     validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
 ) -> Iterator[jsonschema.ValidationError]:
+    import jsonschema
+
     if isinstance(instance, str) and not ecma_pattern(pattern).search(instance):
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-_ReferenceValidator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
-    jsonschema.Draft202012Validator, {"pattern": _pattern}
-)
 
 
 class EventSchema:
@@ -80,17 +79,28 @@ class EventSchema:
         self.schema = schema
         # Formats are checked by our own parse (pattern + real calendar date) on both paths.
         self._fast = jsonschema_rs.validator_for(schema, validate_formats=False)
-        checker = jsonschema.FormatChecker(formats=())
-        checker.checks("date-time", raises=())(_check_date_time)
-        self._full = _ReferenceValidator(schema, format_checker=checker)
+        self._full: jsonschema.Draft202012Validator | None = None
 
     def is_valid(self, data: Any) -> bool:
         return bool(self._fast.is_valid(data))
 
+    def _detailed(self) -> jsonschema.Draft202012Validator:
+        # Imported on the slow path only: jsonschema takes longer to import than a sign-up takes.
+        import jsonschema
+
+        if self._full is None:
+            checker = jsonschema.FormatChecker(formats=())
+            checker.checks("date-time", raises=())(_check_date_time)
+            reference = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+                jsonschema.Draft202012Validator, {"pattern": _pattern}
+            )
+            self._full = reference(self.schema, format_checker=checker)
+        return self._full
+
     def problems(self, data: Any) -> list[SchemaProblem]:
         """Every violation, once each: a bad timestamp fails both its pattern and its format."""
         found: dict[SchemaProblem, None] = {}
-        for error in self._full.iter_errors(data):
+        for error in self._detailed().iter_errors(data):
             for problem in self._explain(error):
                 found.setdefault(problem)
         return sorted(found, key=lambda problem: [str(step) for step in problem.where])
