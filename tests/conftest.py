@@ -33,7 +33,8 @@ def golden(name: str, actual: str) -> str:
     path = GOLDEN / name
     if UPDATE_GOLDEN:
         path.write_text(actual, encoding="utf-8", newline="")
-    return path.read_text(encoding="utf-8")
+    with path.open(encoding="utf-8", newline="") as handle:  # keeps the CRLF of ICS files
+        return handle.read()
 
 
 @pytest.fixture(scope="session")
