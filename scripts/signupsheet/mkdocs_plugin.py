@@ -25,7 +25,7 @@ from signupsheet.model import Event, parse_timestamp
 from signupsheet.pages import SiteContext
 from signupsheet.project import Project
 from signupsheet.sitegen import (
-    SCRIPT,
+    SCRIPTS,
     STYLESHEET,
     SiteOptions,
     augment_page,
@@ -76,7 +76,7 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         root = config_dir / self.config.root if self.config.root else config_dir
         self.project = Project(root)
         config.extra_css.append(STYLESHEET)
-        config.extra_javascript.append(SCRIPT)
+        config.extra_javascript.extend(SCRIPTS)
         return config
 
     def _now(self) -> datetime:

@@ -28,9 +28,10 @@ ASSET_DIR = "assets/signupsheet"
 # Files of the package's assets folder and where they go in the site.
 ASSETS = {
     "localtime.js": f"{ASSET_DIR}/localtime.js",
+    "accessibility.js": f"{ASSET_DIR}/accessibility.js",
     "signupsheet.css": f"{ASSET_DIR}/signupsheet.css",
 }
-SCRIPT = ASSETS["localtime.js"]
+SCRIPTS = (ASSETS["localtime.js"], ASSETS["accessibility.js"])
 STYLESHEET = ASSETS["signupsheet.css"]
 
 _SERIES_PAGE = re.compile(r"^series/(?P<id>[a-z0-9][a-z0-9-]{0,79})\.md$")

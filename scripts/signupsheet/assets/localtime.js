@@ -42,7 +42,7 @@
       el.textContent = "";
       var local = document.createElement("span");
       local.className = "ss-local";
-      local.textContent = format.format(moment) + (style === "end" ? "" : " (" + zone + ")");
+      local.textContent = format.format(moment) + (style === "full" ? " (" + zone + ")" : "");
       var original = document.createElement("span");
       original.className = "ss-utc";
       original.textContent = " [" + utc + "]";
