@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 from signupsheet.catalog import load_catalog
 from signupsheet.errors import UserError, format_problems
 from signupsheet.model import Event, parse_timestamp
-from signupsheet.pages import SiteContext
+from signupsheet.pages import SiteContext, fill_sheets
 from signupsheet.project import Project
 from signupsheet.sitegen import (
     SCRIPTS,
@@ -30,6 +30,7 @@ from signupsheet.sitegen import (
     SiteOptions,
     augment_page,
     default_home,
+    event_of_page,
     generated_files,
     series_of_page,
 )
@@ -61,6 +62,7 @@ class SignupsheetConfig(base.Config):
 class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
     def __init__(self) -> None:
         self.events: list[Event] = []
+        self.by_id: dict[str, Event] = {}
         self.context: SiteContext | None = None
         self.series_ids: list[str] = []
         self.project: Project | None = None
@@ -98,6 +100,7 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         except UserError as error:
             raise PluginError(str(error)) from None
         self.events = catalog.events
+        self.by_id = {event.id: event for event in self.events}
         self.context = SiteContext(
             repository=repository,
             now=self._now(),
@@ -113,7 +116,7 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
             feed_entries=self.config.feed_entries,
             calendar_recent=timedelta(days=self.config.calendar_recent_days),
         )
-        generated = generated_files(self.events, self.context, options)
+        generated = generated_files(self.events, self.context, options, inline_sheets=False)
         if files.get_file_from_path("index.md") is None:
             generated["index.md"] = default_home(config.site_name)
         for src_uri, content in generated.items():
@@ -131,6 +134,16 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         if not self.config.enabled or self.context is None:
             return None
         return augment_page(page.file.src_uri, markdown, self.events, self.context, self.series_ids)
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        # Runs after the search plugin read the page: the sheets stay out of the search index
+        # and out of the Markdown parser.
+        if not self.config.enabled:
+            return None
+        event_id = event_of_page(page.file.src_uri)
+        if event_id is None or event_id not in self.by_id or not page.file.generated_by:
+            return None
+        return fill_sheets(output, self.by_id[event_id])
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

@@ -196,6 +196,15 @@ def _sheet_table(caption: str, entries: Sequence[Registration], session: Session
     return lines
 
 
+def sheet_placeholder(event: Event, session: Session) -> str:
+    """What stands for a sheet in the Markdown when the sheet is filled into the finished page.
+
+    Sheets are the bulk of an event page; leaving them out of the Markdown spares the Markdown
+    parser and the search indexer from reading every name.
+    """
+    return f'<div class="ss-sheet" data-ss-sheet="{event.id}/{session.id}"></div>'
+
+
 def sheet_html(session: Session, search: bool = False) -> str:
     """The sign-up sheet of one session as one raw HTML block (no blank line inside)."""
     confirmed = session.confirmed
@@ -350,7 +359,9 @@ def _privacy(event: Event) -> str:
     )
 
 
-def session_block(event: Event, session: Session, ctx: SiteContext, heading: str) -> list[str]:
+def session_block(
+    event: Event, session: Session, ctx: SiteContext, heading: str, inline_sheets: bool = True
+) -> list[str]:
     state = session_state(event, session, ctx.now)
     lines = [heading, ""]
     if len(event.sessions) > 1:
@@ -365,12 +376,17 @@ def session_block(event: Event, session: Session, ctx: SiteContext, heading: str
     actions = actions_html(event, session, state, ctx)
     if actions:
         lines += [actions, ""]
-    lines += [sheet_html(session), ""]
+    sheet = sheet_html(session) if inline_sheets else sheet_placeholder(event, session)
+    lines += [sheet, ""]
     return lines
 
 
-def event_page(event: Event, ctx: SiteContext) -> str:
-    """The page `events/<id>.md`: everything about one event, and its sign-up sheets."""
+def event_page(event: Event, ctx: SiteContext, inline_sheets: bool = True) -> str:
+    """The page `events/<id>.md`: everything about one event, and its sign-up sheets.
+
+    With `inline_sheets=False` each sheet is a `sheet_placeholder`, for `fill_sheets` to replace
+    in the finished HTML.
+    """
     lines = [f"# {md_text(event.title)}", ""]
     if event.summary:
         lines += [md_text(" ".join(event.summary.split())), ""]
@@ -380,12 +396,19 @@ def event_page(event: Event, ctx: SiteContext) -> str:
         lines += ["## About", "", event.description.strip(), ""]
     lines += ["## Registration", "", _privacy(event), ""]
     if len(event.sessions) == 1:
-        lines += session_block(event, event.sessions[0], ctx, "### Sign-up sheet")
+        lines += session_block(event, event.sessions[0], ctx, "### Sign-up sheet", inline_sheets)
     else:
         for session in event.sessions:
             title = md_text(session.title) if session.title else utc_text(session.start, "date")
-            lines += session_block(event, session, ctx, f"### {title}")
+            lines += session_block(event, session, ctx, f"### {title}", inline_sheets)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def fill_sheets(page_html: str, event: Event) -> str:
+    """The finished page of an event with each sheet placeholder replaced by the sheet."""
+    for session in event.sessions:
+        page_html = page_html.replace(sheet_placeholder(event, session), sheet_html(session), 1)
+    return page_html
 
 
 # --- lists ------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ ASSETS = {
 SCRIPTS = (ASSETS["localtime.js"], ASSETS["accessibility.js"])
 STYLESHEET = ASSETS["signupsheet.css"]
 
+_EVENT_PAGE = re.compile(r"^events/(?P<id>[a-z0-9][a-z0-9-]{0,79})\.md$")
 _SERIES_PAGE = re.compile(r"^series/(?P<id>[a-z0-9][a-z0-9-]{0,79})\.md$")
 
 
@@ -50,12 +51,15 @@ def asset(name: str) -> bytes:
 
 
 def generated_files(
-    events: Sequence[Event], ctx: SiteContext, options: SiteOptions
+    events: Sequence[Event], ctx: SiteContext, options: SiteOptions, inline_sheets: bool = True
 ) -> dict[str, str | bytes]:
-    """Site path → content for every event page, calendar, feed and asset."""
+    """Site path → content for every event page, calendar, feed and asset.
+
+    With `inline_sheets=False` the event pages hold placeholders for `fill_sheets`.
+    """
     files: dict[str, str | bytes] = {}
     for event in events:
-        files[f"events/{event.id}.md"] = event_page(event, ctx)
+        files[f"events/{event.id}.md"] = event_page(event, ctx, inline_sheets)
         files[f"events/{event.id}.ics"] = event_calendar(event, options.site_url, ctx.now)
     files["past.md"] = past_page(events, ctx)
     files["calendar.ics"] = site_calendar(
@@ -77,6 +81,12 @@ def default_home(site_name: str) -> str:
         "Online events with an open sign-up sheet: pick a session, read about it, and put your "
         "name on the list. The meeting link comes by e-mail shortly before the start.\n"
     )
+
+
+def event_of_page(src_uri: str) -> str | None:
+    """The event id of a generated event page's path."""
+    match = _EVENT_PAGE.match(src_uri)
+    return None if match is None else match["id"]
 
 
 def series_of_page(src_uri: str) -> str | None:
