@@ -85,6 +85,11 @@ def test_every_seed_registrant_is_on_the_seed_page(built: Built) -> None:
     assert page.count("signed after the event") == 3
 
 
+def test_no_sheet_placeholder_is_left(built: Built) -> None:
+    for page in built.site.rglob("*.html"):
+        assert "data-ss-sheet" not in page.read_text(encoding="utf-8"), page
+
+
 def test_tricky_names_are_text(built: Built) -> None:
     page = built.page("events/tricky/index.html")
     assert sheet_names(page) == [
@@ -190,3 +195,27 @@ def test_serve_rebuilds_when_an_event_changes(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "repo_url: https://github.com/signupsheet/signupsheet",
+            "repo_url: https://gitlab.com/signupsheet/signupsheet",
+            "is not a GitHub repository address",
+        ),
+        ('now: "2022-11-20T12:00:00Z"', 'now: "next tuesday"', "now: 'next tuesday' is not"),
+    ],
+)
+def test_configuration_mistakes_fail_the_build(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    root = make_site(tmp_path, {})
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new), encoding="utf-8")
+    result = build(root)
+    assert result.result.returncode != 0
+    assert message in result.result.stderr
