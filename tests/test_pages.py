@@ -85,7 +85,7 @@ def test_private_entries_are_counted_not_named(tricky: Event) -> None:
 
 def test_waiting_list_is_apart_and_full_state_says_so(tricky: Event) -> None:
     sheet = sheet_html(tricky.sessions[0])
-    main, waiting = sheet.split("Waiting list: 1</p>")
+    main, waiting = sheet.split("Waiting list: 1 waiting")
     assert "Erin Waiting" in waiting and "Erin Waiting" not in main
     page = event_page(tricky, context())
     assert "The waiting list is open" in page

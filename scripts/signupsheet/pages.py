@@ -217,7 +217,6 @@ def sheet_html(session: Session, search: bool = False) -> str:
     else:
         lines.append('<p class="ss-empty">Nobody has signed up yet.</p>')
     if waitlisted:
-        lines.append(f'<p class="ss-waitlist-title">Waiting list: {len(waitlisted)}</p>')
         lines.extend(_sheet_table(f"Waiting list: {len(waitlisted)} waiting", waitlisted, session))
     lines.append("</div>")
     return "\n".join(lines)
