@@ -181,6 +181,8 @@ def main() -> None:
             if count in args.sizes:
                 hand = measure(hand_written_site(Path(scratch) / f"hand-{count}", ours))
             rows.append((count, plugin, hand))
+            # A row as soon as it is measured: large sizes take minutes.
+            print(f"measured N={count}: plugin {plugin}, hand-written {hand}", flush=True)
             shutil.rmtree(ours)
     print()
     print(
