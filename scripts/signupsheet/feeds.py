@@ -113,4 +113,4 @@ def events_data(events: Sequence[Event], site_url: str, now: datetime) -> dict[s
 
 
 def events_json(events: Sequence[Event], site_url: str, now: datetime) -> str:
-    return json.dumps(events_data(events, site_url, now), ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(events_data(events, site_url, now), ensure_ascii=False) + "\n"

@@ -141,9 +141,9 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         if not self.config.enabled:
             return None
         event_id = event_of_page(page.file.src_uri)
-        if event_id is None or event_id not in self.by_id or not page.file.generated_by:
+        if self.context is None or event_id not in self.by_id or not page.file.generated_by:
             return None
-        return fill_sheets(output, self.by_id[event_id])
+        return fill_sheets(output, self.by_id[event_id], self.context)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

@@ -197,7 +197,8 @@ def _sheet_table(caption: str, entries: Sequence[Registration], session: Session
 
 
 def sheet_placeholder(event: Event, session: Session) -> str:
-    """What stands for a sheet in the Markdown when the sheet is filled into the finished page.
+    """What stands for a session's buttons and sheet in the Markdown when `fill_sheets` puts
+    them into the finished page.
 
     Sheets are the bulk of an event page; leaving them out of the Markdown spares the Markdown
     parser and the search indexer from reading every name.
@@ -372,12 +373,18 @@ def session_block(
     if state.waitlisted:
         counts += f", {state.waitlisted} on the waiting list"
     lines += [counts, ""]
-    actions = actions_html(event, session, state, ctx)
-    if actions:
-        lines += [actions, ""]
-    sheet = sheet_html(session) if inline_sheets else sheet_placeholder(event, session)
-    lines += [sheet, ""]
+    if inline_sheets:
+        lines += [session_html(event, session, ctx), ""]
+    else:
+        lines += [sheet_placeholder(event, session), ""]
     return lines
+
+
+def session_html(event: Event, session: Session, ctx: SiteContext) -> str:
+    """The buttons, the pull-request way and the sheet of a session: HTML blocks only."""
+    actions = actions_html(event, session, session_state(event, session, ctx.now), ctx)
+    sheet = sheet_html(session)
+    return f"{actions}\n\n{sheet}" if actions else sheet
 
 
 def event_page(event: Event, ctx: SiteContext, inline_sheets: bool = True) -> str:
@@ -403,10 +410,12 @@ def event_page(event: Event, ctx: SiteContext, inline_sheets: bool = True) -> st
     return "\n".join(lines).rstrip() + "\n"
 
 
-def fill_sheets(page_html: str, event: Event) -> str:
-    """The finished page of an event with each sheet placeholder replaced by the sheet."""
+def fill_sheets(page_html: str, event: Event, ctx: SiteContext) -> str:
+    """The finished page of an event with each placeholder replaced by `session_html`."""
     for session in event.sessions:
-        page_html = page_html.replace(sheet_placeholder(event, session), sheet_html(session), 1)
+        page_html = page_html.replace(
+            sheet_placeholder(event, session), session_html(event, session, ctx), 1
+        )
     return page_html
 
 
