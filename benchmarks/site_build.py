@@ -178,9 +178,11 @@ def measure(root: Path) -> Result:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 5000])
+    parser.add_argument("sizes", nargs="*", type=int)
     parser.add_argument("--plugin-only", nargs="*", type=int, default=[], metavar="N")
     args = parser.parse_args()
+    if not args.sizes and not args.plugin_only:
+        args.sizes = [1000, 5000]
     rows: list[tuple[int, Result, Result | None]] = []
     with tempfile.TemporaryDirectory(prefix="signupsheet-bench-") as scratch:
         for count in [*args.sizes, *args.plugin_only]:
