@@ -11,6 +11,7 @@ import markdown
 import pytest
 
 from conftest import REPO, REPO_URL, context, golden
+from signupsheet import yamlsafe
 from signupsheet.catalog import check_text
 from signupsheet.model import Event, Registration, parse_timestamp
 from signupsheet.pages import (
@@ -23,6 +24,7 @@ from signupsheet.pages import (
     sheet_html,
     time_tag,
 )
+from signupsheet.prcheck import Context, check_event_change
 from signupsheet.project import Project
 from signupsheet.sitelinks import Repository, converter_url
 
@@ -149,15 +151,20 @@ def test_repository_must_be_on_github(url: str) -> None:
         Repository.from_url(url)
 
 
-def test_pull_request_entry_is_a_valid_addition(project: Project, seed: Event) -> None:
-    """Adding the shown entry, with real details, to the event file gives a valid file."""
-    text = (REPO / "events" / f"{seed.id}.yaml").read_text(encoding="utf-8")
-    entry = pr_entry_yaml(seed.sessions[0], parse_timestamp("2022-11-20T12:00:00Z"))
+def test_pull_request_entry_is_accepted_by_the_check(project: Project, seed: Event) -> None:
+    """Adding the shown entry, with real details, is what the pull request check accepts."""
+    path = f"events/{seed.id}.yaml"
+    text = (REPO / path).read_text(encoding="utf-8")
+    entry = pr_entry_yaml(seed.sessions[0])
     entry = entry.replace("YOUR-GITHUB-LOGIN", "newcomer").replace("WMXX", "WMAT")
     changed = text.rstrip("\n") + "\n" + entry + "\n"
-    event = load(project, seed.id, changed)
-    added = event.sessions[0].registrations[-1]
-    assert (added.login, added.name, added.affiliation) == ("newcomer", "Your Name", "WMAT")
+    before = yamlsafe.parse(text.encode(), path)
+    after = yamlsafe.parse(changed.encode(), path)
+    now = parse_timestamp("2022-11-20T12:00:00Z")
+    result = check_event_change(
+        path, before, after, Context(author="NewComer", now=now, agreed=True), project
+    )
+    assert result.verdict == "accept", result.reasons
     page = event_page(seed, context())
     assert "/edit/main/events/2022-11-23-vsn-training-lets-connect.yaml" in page
 

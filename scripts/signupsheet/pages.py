@@ -226,15 +226,17 @@ def sheet_html(session: Session, search: bool = False) -> str:
 # --- registering ------------------------------------------------------------------------------
 
 
-def pr_entry_yaml(session: Session, now: datetime) -> str:
-    """The exact entry someone adds under the session's `registrations:` in a pull request."""
+def pr_entry_yaml(session: Session) -> str:
+    """The exact entry someone adds under the session's `registrations:` in a pull request.
+
+    Only what the person decides: the bot fills in the time, the source and the status, and the
+    pull request check refuses an entry that sets them itself.
+    """
     lines = [] if session.registrations else ["    registrations:"]
     lines += [
         "      - login: YOUR-GITHUB-LOGIN",
         "        name: Your Name",
         "        affiliation: WMXX  # optional: delete the line if none",
-        f"        registered: {format_timestamp(now.replace(second=0, microsecond=0))}"
-        "  # the time you sign, in UTC",
         "        visibility: public  # or private: counted, not named",
     ]
     return "\n".join(lines)
@@ -264,7 +266,7 @@ def actions_html(event: Event, session: Session, state: SessionState, ctx: SiteC
             f'<p>Open <a href="{attr(repo.edit_url(path))}">{attr(path)} in GitHub\'s editor</a>, '
             f"find the session with <code>id: {attr(session.id)}</code> and add this entry at "
             "the end of its <code>registrations:</code> list, with your own details:</p>"
-            f"<pre><code>{attr(pr_entry_yaml(session, ctx.now))}</code></pre>"
+            f"<pre><code>{attr(pr_entry_yaml(session))}</code></pre>"
             "<p>Then propose the change. The pull request is checked automatically and merged "
             "when it only adds your own entry.</p></details>"
         )
