@@ -72,9 +72,17 @@ def commit_paths(
         "GIT_COMMITTER_NAME": BOT_NAME,
         "GIT_COMMITTER_EMAIL": BOT_EMAIL,
     }
-    commit = git(repo, "commit-tree", tree, "-p", parent, "-m", body, env=identity).stdout.strip()
+    parents = ["-p", parent]
+    # As with `git commit`: a merge in progress (`git merge --no-commit`) is concluded, its
+    # MERGE_HEAD becoming the second parent.
+    merging = git(repo, "rev-parse", "--quiet", "--verify", "MERGE_HEAD", check=False)
+    if merging.returncode == 0:
+        parents += ["-p", merging.stdout.strip()]
+    commit = git(repo, "commit-tree", tree, *parents, "-m", body, env=identity).stdout.strip()
     # Moves the branch HEAD points at, only if nobody else moved it meanwhile.
     git(repo, "update-ref", "HEAD", commit, parent)
+    if merging.returncode == 0:
+        git(repo, "merge", "--quit")
     return commit
 
 

@@ -16,9 +16,12 @@ from signupsheet import __version__
 from signupsheet.commands import (
     ban,
     cancel,
+    check_pr,
     forms,
     list_events,
+    pull_request,
     register,
+    send_links,
     sweep,
     validate,
 )
@@ -34,6 +37,9 @@ COMMANDS: tuple[ModuleType, ...] = (
     ban,
     forms,
     sweep,
+    check_pr,
+    pull_request,
+    send_links,
 )
 
 
