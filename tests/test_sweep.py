@@ -143,3 +143,27 @@ def test_sweep_keeps_the_forms_list_of_open_events_current(
     assert run_sweep(double, work, output=output).returncode == 0
     assert git(remote, "rev-parse", "main") == head
     assert output.read_text() == "changed=true\nchanged=false\n"
+
+
+def test_seat_freed_outside_the_sweep_is_announced_by_the_next_run(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    from signupsheet.main import main
+    from sweepkit import NOW
+
+    remote = make_remote(tmp_path, capacity=1)
+    work = clone(remote, tmp_path / "work")
+    organizer = clone(remote, tmp_path / "organizer")
+    reg = ["registration"]
+    double.add_issue(1, "ann", register_body(EVENT_ID), reg, created=created(1))
+    double.add_issue(2, "bob", register_body(EVENT_ID), reg, created=created(2))
+    assert run_sweep(double, work).returncode == 0
+    assert double.label_names(2) == ["registration", "waitlisted"]
+    git(organizer, "pull", "-q", "--ff-only")
+    assert main(["--root", str(organizer), "cancel", EVENT_ID, "--user", "ann", "--now", NOW]) == 0
+    git(organizer, "commit", "-qam", "Cancel a registration by hand")
+    git(organizer, "push", "-q", "origin", "HEAD:main")
+    assert run_sweep(double, work).returncode == 0
+    (bob,) = bot_comments(double, 2)
+    assert "moved up from the waiting list" in bob
+    assert double.label_names(2) == ["registered", "registration"]

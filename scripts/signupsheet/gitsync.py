@@ -112,8 +112,12 @@ def commit_and_push(
             return value, None
         if commit_paths(repo, paths, message, co_author=co_author) is None:
             return value, None
-        pushed = git(repo, "push", "--quiet", remote, f"HEAD:{branch}", check=False)
+        pushed = git(repo, "push", "--porcelain", remote, f"HEAD:{branch}", check=False)
         if pushed.returncode == 0:
+            if any(line.startswith("=\t") for line in pushed.stdout.splitlines()):
+                # The branch already had this very commit: a concurrent run made the same
+                # change in the same second (commits are deterministic), so it is not ours.
+                return value, None
             return value, head(repo)
         if attempt < attempts:
             # Another pusher won the race: back off with jitter so pushers spread out.

@@ -13,7 +13,9 @@ does no network I/O itself; git runs through gitsync.
 
 from __future__ import annotations
 
+import random
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Literal, Protocol, TextIO
 
 from signupsheet import gitsync
-from signupsheet.catalog import load_catalog
+from signupsheet.catalog import load_catalog, load_event
 from signupsheet.errors import ProblemsError
 from signupsheet.eventedit import atomic_write
 from signupsheet.forms import FORM_FILES, open_events, render_list, site_url, update_form
@@ -116,6 +118,10 @@ class Sweeper:
     on_confirmed: ConfirmedHook | None = None
     log: TextIO = sys.stderr
     forms: dict[Kind, Form] = field(default_factory=dict)
+    # How long a run that changed nothing waits for a concurrent run's answer (seconds).
+    answer_grace: tuple[float, float] = (1.0, 3.0)
+    sleep: Callable[[float], None] = time.sleep
+    jitter: Callable[[float, float], float] = random.uniform
     # Commits this sweeper pushed (the site needs a rebuild when there are any).
     pushed: list[str] = field(default_factory=list)
 
@@ -180,8 +186,49 @@ class Sweeper:
                 report.failed.append((listed.number, str(error)))
                 break
         self._refresh_forms(report)
+        try:
+            self._reconcile_waitlist()
+        except TrackerUnavailable as error:
+            print(f"waiting list answers: {error}; the next run retries", file=self.log)
+            report.failed.append((0, str(error)))
         report.pushed = list(self.pushed)
         return report
+
+    def _reconcile_waitlist(self) -> None:
+        """Tell people whose answer still says "waiting list" but who hold a seat now.
+
+        The run that pushes a cancellation tells the promoted people at once; this catches the
+        rest: a run stopped before it could, seats freed by organizers, concurrent runs.
+        """
+        events: dict[str, Event | None] = {}
+        for issue in self.tracker.list_requests(["waitlisted"], state="closed", since=None):
+            if _kind(issue) != "register":
+                continue
+            parsed = read_issue(
+                self.forms["register"],
+                "register",
+                issue.body,
+                author=issue.author,
+                created=issue.created,
+                number=issue.number,
+            )
+            if parsed.event is None or not known_event(self.project, parsed.event):
+                continue
+            if parsed.event not in events:
+                try:
+                    events[parsed.event] = load_event(self.project, parsed.event)
+                except ProblemsError:
+                    events[parsed.event] = None
+            event = events[parsed.event]
+            if event is None:
+                continue
+            source = f"issue:{issue.number}"
+            for session in event.sessions:
+                for entry in session.registrations:
+                    if entry.source == source and entry.status == "confirmed":
+                        self._tell_promoted(event, session, entry)
+                        if self.on_confirmed is not None:
+                            self.on_confirmed(event, session, entry)
 
     def _refresh_forms(self, report: SweepReport) -> None:
         """Keep the forms' list of open events current: events open, start and pass with time."""
@@ -243,6 +290,8 @@ class Sweeper:
         applied, commit = self._decide_and_push(issue, kind, parsed, parsed.event)
         if commit is not None:
             self.pushed.append(commit)
+        elif self._answered_meanwhile(issue, digest):
+            return "answered by another run"
         outcome = applied.outcome
         if kind == "register":
             text = registration_reply(outcome, applied.event, digest, self.repo_url)
@@ -258,6 +307,19 @@ class Sweeper:
         if applied.event is not None:
             self._after(applied.event, outcome)
         return outcome.outcome
+
+    def _answered_meanwhile(self, issue: TrackedIssue, digest: str) -> bool:
+        """When this run changed nothing, a concurrent run may have made the change and be about
+        to answer: give it a moment (with jitter, so two waiting runs don't wake together)."""
+        reply = self.tracker.find_reply(issue.number)
+        if reply is not None and answered_digest(reply.body) == digest:
+            return False  # our own earlier answer: refresh it as usual
+        self.sleep(self.jitter(*self.answer_grace))
+        fresh = self.tracker.get(issue.number)
+        if fresh is None or fresh.open:
+            return False
+        reply = self.tracker.find_reply(issue.number)
+        return reply is not None and answered_digest(reply.body) == digest
 
     def _needs_changes(
         self, issue: TrackedIssue, kind: Kind, parsed: IssueRequest, digest: str, *, unknown: bool
