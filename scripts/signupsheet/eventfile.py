@@ -8,7 +8,10 @@ to data paths so they land right above the value they explain.
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -18,10 +21,39 @@ from signupsheet.eventedit import _yaml
 from signupsheet.model import Event, event_to_data
 from signupsheet.schema import PathTuple
 
+MAX_ID = 80
+
 SCHEMA_LINE = "yaml-language-server: $schema=../schema/event.schema.json"
 
 # Long Markdown reads better as a block: one paragraph per line, blank lines between.
 _BLOCK_KEYS = frozenset({"description", "summary"})
+
+
+def slugify(text: str, limit: int = MAX_ID) -> str:
+    """Lower-case letters, digits and dashes: "Let's Connect!" -> "lets-connect"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = re.sub(r"['\u2019`]", "", ascii_text).lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit].rsplit("-", 1)[0] or slug[:limit]
+    return slug.strip("-")
+
+
+def event_id_for(start: datetime, title: str) -> str:
+    prefix = start.astimezone(UTC).date().isoformat()
+    slug = slugify(title, MAX_ID - len(prefix) - 1)
+    return f"{prefix}-{slug}" if slug else prefix
+
+
+def session_ids(starts: Sequence[datetime]) -> list[str]:
+    """Ids for sessions: main when there is one, else the date (and the time when a day has two)."""
+    if len(starts) == 1:
+        return ["main"]
+    days = [start.astimezone(UTC).date() for start in starts]
+    return [
+        day.isoformat() if days.count(day) == 1 else f"{day.isoformat()}-{start:%H%M}"
+        for day, start in zip(days, starts, strict=True)
+    ]
 
 
 def _commented(value: Any) -> Any:

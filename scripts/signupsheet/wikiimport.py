@@ -9,16 +9,16 @@ made (a time without a zone taken as UTC, a missing end time), is reported with 
 """
 
 # Wiki pages use typographic dashes, minus signs and quotes: matching them is the point.
-# ruff: noqa: RUF001, RUF002, RUF003
+# ruff: noqa: RUF001, RUF003
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Literal
 
+from signupsheet.eventfile import event_id_for, session_ids
 from signupsheet.model import Event, Location, Registration, Session, Speaker
 from signupsheet.schema import PathTuple
 from signupsheet.validation import secret_leaks
@@ -27,7 +27,6 @@ Kind = Literal["skipped", "assumed"]
 
 MAX_NAME = 200
 MAX_NOTE = 500
-MAX_ID = 80
 
 MONTHS = {
     name: number
@@ -325,22 +324,6 @@ def signature_time(
     if offset is None:
         return None, problem, False
     return local.replace(tzinfo=timezone(offset)).astimezone(UTC), None, False
-
-
-def slugify(text: str, limit: int = MAX_ID) -> str:
-    """Lower-case letters, digits and dashes: "Let’s Connect!" -> "lets-connect"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    ascii_text = re.sub(r"['’`]", "", ascii_text).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    if len(slug) > limit:
-        slug = slug[:limit].rsplit("-", 1)[0] or slug[:limit]
-    return slug.strip("-")
-
-
-def event_id_for(start: datetime, title: str) -> str:
-    prefix = start.astimezone(UTC).date().isoformat()
-    slug = slugify(title, MAX_ID - len(prefix) - 1)
-    return f"{prefix}-{slug}" if slug else prefix
 
 
 def _split_affiliation(text: str) -> tuple[str, str | None]:
@@ -819,12 +802,7 @@ def read_page(
         return result
     several = len(drafts) > 1
     sessions: list[Session] = []
-    for draft in drafts:
-        session_id = "main"
-        if several:
-            day = draft.start.date().isoformat()
-            same_day = sum(1 for other in drafts if other.start.date() == draft.start.date())
-            session_id = day if same_day == 1 else f"{day}-{draft.start:%H%M}"
+    for draft, session_id in zip(drafts, session_ids([d.start for d in drafts]), strict=True):
         sessions.append(
             Session(
                 id=session_id,
