@@ -33,6 +33,22 @@ browser() {
     fi
 }
 
+audit_workflows() {
+    .venv/bin/zizmor --offline --quiet .github/workflows
+    .venv/bin/actionlint
+    .venv/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+    if compgen -G ".github/ISSUE_TEMPLATE/*.yml" >/dev/null; then
+        # config.yml has a schema of its own; the others are issue forms.
+        local forms
+        forms=$(find .github/ISSUE_TEMPLATE -name '*.yml' ! -name config.yml | sort)
+        [ -z "$forms" ] || .venv/bin/check-jsonschema --builtin-schema vendor.github-issue-forms $forms
+        if [ -f .github/ISSUE_TEMPLATE/config.yml ]; then
+            .venv/bin/check-jsonschema --builtin-schema vendor.github-issue-config \
+                .github/ISSUE_TEMPLATE/config.yml
+        fi
+    fi
+}
+
 case "${1:-}" in
     serve)
         setup
@@ -46,6 +62,7 @@ case "${1:-}" in
         .venv/bin/ruff format --check scripts tests benchmarks
         .venv/bin/mypy
         .venv/bin/signupsheet validate
+        audit_workflows
         .venv/bin/python -m pytest "$@"
         ;;
     *)
