@@ -286,3 +286,22 @@ def test_flatten_wikitext_marks_user_links() -> None:
         "Hi [[User:A b|<b>A</b>]] ([[User talk:A b|talk]]) [[:m:User:C|]] [https://x.org X]"
     )
     assert flat == "Hi \x00A (talk) \x00C X"
+
+
+def test_secrets_never_reach_the_event() -> None:
+    page = (
+        "Meetup at https://zoom.us/j/123\n"
+        "Speakers: Ann (ann@example.org), Bo\n"
+        "Date: 3 March 2024, 18:00–19:00 UTC\n"
+        "Register:\n"
+        "- Cy (talk) 10:00, 1 March 2024 (UTC)\n"
+    )
+    result = read_page(page)
+    assert result.event is None
+    assert any("title holds" in note.message for note in result.notes)
+    result = read_page(page, title="Meetup")
+    assert result.event is not None
+    assert [s.name for s in result.event.speakers] == ["Bo"]
+    assert (2, "a speaker with an e-mail address or meeting link; left out", "skipped") in [
+        (n.line, n.message, n.kind) for n in result.notes
+    ]

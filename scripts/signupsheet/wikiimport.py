@@ -224,6 +224,7 @@ class _SessionDraft:
     title: str | None
     line: int
     entries: list[tuple[int, Registration]] = field(default_factory=list)
+    lines_by_name: dict[str, int] = field(default_factory=dict)
 
 
 # -- flattening wikitext ---------------------------------------------------------------------
@@ -410,6 +411,8 @@ class _Reader:
                     return None, 0
                 self.note(line.number, "the title is taken from the first heading", "assumed")
             # The page name: the last part of a subpage path is the event's own title.
+            if "://" in line.text:
+                return line.text.strip(), line.number
             return line.text.rsplit("/", 1)[-1].strip(), line.number
         return None, 0
 
@@ -460,7 +463,13 @@ class _Reader:
         for line in self.lines:
             match = _SPEAKERS.match(line.text)
             if match:
-                return speakers_from(match.group("rest"))
+                speakers = speakers_from(match.group("rest"))
+                kept = [s for s in speakers if not secret_leaks(f"{s.name} {s.affiliation}")]
+                if len(kept) < len(speakers):
+                    self.note(
+                        line.number, "a speaker with an e-mail address or meeting link; left out"
+                    )
+                return kept
         return []
 
     def platform(self) -> str | None:
@@ -671,14 +680,15 @@ class _Reader:
         entry = self.signature(body, number)
         if entry is None:
             return
-        for first_line, other in session.entries:
-            if other.name.casefold() == entry.name.casefold():
-                self.note(
-                    number,
-                    f"{entry.name!r} signed this list already (line {first_line}); "
-                    "the first signature is kept",
-                )
-                return
+        first_line = session.lines_by_name.get(entry.name.casefold())
+        if first_line is not None:
+            self.note(
+                number,
+                f"{entry.name!r} signed this list already (line {first_line}); "
+                "the first signature is kept",
+            )
+            return
+        session.lines_by_name[entry.name.casefold()] = number
         session.entries.append((number, entry))
 
     def signature(self, body: str, number: int) -> Registration | None:
@@ -812,6 +822,16 @@ def read_page(
                 registrations=[entry for _, entry in draft.entries],
             )
         )
+    if secret_leaks(title):
+        reader.note(
+            title_line,
+            "the title holds an e-mail address or meeting link; give a title with --title",
+        )
+        result.notes.sort()
+        return result
+    for session in sessions:
+        if session.title and secret_leaks(session.title):
+            session.title = None
     description = reader.description(title_line)
     platform = reader.platform()
     event = Event(
