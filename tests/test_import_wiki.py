@@ -305,3 +305,38 @@ def test_secrets_never_reach_the_event() -> None:
     assert (2, "a speaker with an e-mail address or meeting link; left out", "skipped") in [
         (n.line, n.message, n.kind) for n in result.notes
     ]
+
+
+def test_signatures_as_paragraphs_under_a_sign_up_line() -> None:
+    page = (
+        "Meetup\n"
+        "Date: 3 March 2024, 18:00–19:00 UTC\n"
+        "Sign up below:\n"
+        "Ann (talk) 10:00, 1 March 2024 (UTC)\n"
+        "Looking forward! --Bo (WMSE) 11:00, 1 March 2024 (UTC)\n"
+        "Other info\n"
+        "Cy (talk) 12:00, 1 March 2024 (UTC)\n"
+    )
+    result = read_page(page)
+    assert result.event is not None
+    [session] = result.event.sessions
+    assert [(e.name, e.affiliation, e.note) for e in session.registrations] == [
+        ("Ann", None, None),
+        ("Bo", "WMSE", "Looking forward!"),
+    ]
+
+
+def test_agenda_lists_are_not_sign_up_lists() -> None:
+    page = (
+        "Meetup\n"
+        "Date: 3 March 2024, 18:00–19:00 UTC, on Jitsi\n"
+        "Agenda\n"
+        "- Welcome\n"
+        "- Introductions\n"
+        "Register:\n"
+        "- Ann (talk) 10:00, 1 March 2024 (UTC)\n"
+    )
+    result = read_page(page)
+    assert result.event is not None
+    assert [e.name for e in result.event.sessions[0].registrations] == ["Ann"]
+    assert result.notes == []

@@ -61,9 +61,7 @@ PIECES = [
     "\u2028",
     "\x85",
 ]
-pages = st.lists(
-    st.one_of(st.sampled_from(PIECES), st.text(max_size=12)), max_size=60
-).map("".join)
+pages = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=12)), max_size=60).map("".join)
 
 
 def _project() -> Project:
