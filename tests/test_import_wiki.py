@@ -340,3 +340,23 @@ def test_agenda_lists_are_not_sign_up_lists() -> None:
     assert result.event is not None
     assert [e.name for e in result.event.sessions[0].registrations] == ["Ann"]
     assert result.notes == []
+
+
+def test_comments_are_blanked_keeping_line_numbers() -> None:
+    from signupsheet.wikiimport import _blank_comments
+
+    assert _blank_comments("a<!-- x\ny -->b\nc") == "a\nb\nc"
+    # An unclosed comment runs to the end of the page, as on the wiki.
+    assert _blank_comments("a\n<!-- x\ny\n") == "a\n\n\n"
+    assert _blank_comments("<!---->") == ""
+
+
+def test_more_sessions_than_an_event_may_have() -> None:
+    page = (
+        "Meetup\n"
+        + "".join(f"Date: {day} May 2024, 10:00–11:00 UTC\n" for day in range(1, 31))
+        + "".join(f"Date: {day} June 2024, 10:00–11:00 UTC\n" for day in range(1, 31))
+    )
+    result = read_page(page)
+    assert result.event is None
+    assert "60 sessions found, more than the 50" in result.notes[0].message

@@ -27,6 +27,7 @@ Kind = Literal["skipped", "assumed"]
 
 MAX_NAME = 200
 MAX_NOTE = 500
+MAX_SESSIONS = 50
 
 MONTHS = {
     name: number
@@ -169,12 +170,27 @@ _EXTLINK = re.compile(r"\[(?P<url>https?://[^\s\]]+)(?:\s+(?P<text>[^\]]*))?\]")
 _TEMPLATE = re.compile(r"\{\{(?P<body>[^{}]*)\}\}")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _STRUCK = re.compile(r"<(?:s|del|strike)\b[^>]*>", re.IGNORECASE)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_MULTILINE_TEMPLATE = re.compile(r"\{\{[^{}]*\n[^{}]*\}\}")
 
 
-def _keep_newlines(match: re.Match[str]) -> str:
-    return "\n" * match.group(0).count("\n")
+def _blank_comments(text: str) -> str:
+    """Text without <!-- comments --> (an unclosed one runs to the end, as on the wiki).
+
+    A plain scan: a lazy regex would rescan to the end from every unclosed opening.
+    """
+    parts: list[str] = []
+    position = 0
+    while (opening := text.find("<!--", position)) != -1:
+        closing = text.find("-->", opening + 4)
+        end = len(text) if closing == -1 else closing + 3
+        parts += [text[position:opening], "\n" * text.count("\n", opening, end)]
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _blank_multiline_template(match: re.Match[str]) -> str:
+    text = match.group(0)
+    return "\n" * text.count("\n") if "\n" in text else text
 
 
 @dataclass(frozen=True, order=True)
@@ -372,9 +388,9 @@ class _Reader:
         self.wikitext = looks_like_wikitext(text)
         # Comments and multi-line templates (infoboxes) carry no signatures; blank them but keep
         # the line count so numbers stay true.
-        text = _COMMENT.sub(_keep_newlines, text)
+        text = _blank_comments(text)
         if self.wikitext:
-            text = _MULTILINE_TEMPLATE.sub(_keep_newlines, text)
+            text = _TEMPLATE.sub(_blank_multiline_template, text)
         self.lines: list[_Line] = []
         for number, raw in enumerate(text.splitlines(), start=1):
             raw = raw.rstrip()
@@ -604,8 +620,10 @@ class _Reader:
         sessions: list[_SessionDraft] = []
         current: _SessionDraft | None = None
         pending: list[tuple[_Line, str]] = []  # entries before any session line
+        by_start: dict[datetime, _SessionDraft] = {}
         triggered = False
         in_list = False
+        decided_until = 0  # a list judged not to be a sign-up list is judged once, not per item
         index = 0
         lines = self.lines
         while index < len(lines):
@@ -618,10 +636,10 @@ class _Reader:
                 and SIGNATURE_TIME.search(line.text) is not None
             )
             if item is not None or signed_paragraph:
-                if not in_list:
+                if not in_list and index >= decided_until:
                     # A new list: it is a sign-up list if a registration line introduced it or
                     # if most of its items are signed.
-                    run = self._run_from(index)
+                    run, decided_until = self._run_from(index)
                     signed = sum(1 for text in run if self._looks_signed(text))
                     in_list = triggered or (bool(run) and signed * 2 > len(run))
                     triggered = False
@@ -642,9 +660,9 @@ class _Reader:
                 continue
             in_list = False
             for start, end, label in self.session_times(line):
-                existing = next((s for s in sessions if s.start == start), None)
+                existing = by_start.get(start)
                 if existing is None:
-                    existing = _SessionDraft(start, end, label, line.number)
+                    existing = by_start[start] = _SessionDraft(start, end, label, line.number)
                     sessions.append(existing)
                 elif existing.title is None:
                     existing.title = label  # a summary line came first, the session's own later
@@ -663,16 +681,18 @@ class _Reader:
                     self.note(line.number, "a sign-up before any session date; left out")
         return sessions, self.notes
 
-    def _run_from(self, index: int) -> list[str]:
+    def _run_from(self, index: int) -> tuple[list[str], int]:
+        """The items of the list that starts at `index`, and the index of the line after it."""
         run: list[str] = []
-        for line in self.lines[index:]:
-            if not line.text:
-                continue
-            item = self._list_body(line)
-            if item is None:
-                break
-            run.append(item[0])
-        return run
+        while index < len(self.lines):
+            line = self.lines[index]
+            if line.text:
+                item = self._list_body(line)
+                if item is None:
+                    break
+                run.append(item[0])
+            index += 1
+        return run, index
 
     # One signature --------------------------------------------------------------------------
 
@@ -807,7 +827,11 @@ def read_page(
             "no session found: the page needs a line with a date and a time, "
             "e.g. 'Date: 23 November 2022, 14:00–15:00 UTC'",
         )
-    if not title or not drafts:
+    if len(drafts) > MAX_SESSIONS:
+        reader.note(
+            0, f"{len(drafts)} sessions found, more than the {MAX_SESSIONS} an event may have"
+        )
+    if not title or not drafts or len(drafts) > MAX_SESSIONS:
         result.notes.sort()
         return result
     several = len(drafts) > 1
