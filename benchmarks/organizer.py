@@ -105,7 +105,7 @@ def main_table() -> None:
         rows.append(
             ("import-wiki: read, write, validate", f"{signatures:,} signatures", best(full))
         )
-    for events, entries in ((100, 30), (1_000, 30)):
+    for events, entries in ((100, 30), (500, 30)):
         project = site(events, entries)
         purge = ["--root", str(project.root), "purge"]
         size = f"{events:,} events x {entries}"
@@ -124,11 +124,11 @@ def main_table() -> None:
         rows.append(
             (name, f"{len(page.encode()):,} bytes", best(lambda page=page: read_page(page)))
         )
-    project = site(1, 10_000)
+    project = site(1, 4_000)
     rows.append(
         (
             "export --csv",
-            "1 event x 10,000",
+            "1 event x 4,000",
             best(lambda: quiet(["--root", str(project.root), "export", "event-0", "--csv"])),
         )
     )

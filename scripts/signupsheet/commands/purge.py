@@ -59,17 +59,19 @@ def run(args: argparse.Namespace, project: Project) -> int:
         shown = project.display(path)
         if not report.changed:
             continue
+        if args.dry_run:
+            # The counts come from the model; editing the file (the slow part) is left out.
+            changed += 1
+            print(f"{shown}: would purge: {report.describe()}")
+            continue
         text = render_purged(path.read_text(encoding="utf-8"), purged)
         checked = check_text(text.encode("utf-8"), path, project)
         if checked.problems:
             problems.extend(checked.problems)
             continue
         changed += 1
-        if args.dry_run:
-            print(f"{shown}: would purge: {report.describe()}")
-        else:
-            atomic_write(path, text)
-            print(f"{shown}: purged: {report.describe()}")
+        atomic_write(path, text)
+        print(f"{shown}: purged: {report.describe()}")
     if changed and not args.dry_run:
         print(
             "Earlier versions stay in the Git history and on GitHub; "
