@@ -13,12 +13,28 @@ from pathlib import Path
 from types import ModuleType
 
 from signupsheet import __version__
-from signupsheet.commands import export, import_wiki, list_events, new, purge, validate
+from signupsheet.commands import (
+    export,
+    import_wiki,
+    list_events,
+    new,
+    purge,
+    send_links,
+    validate,
+)
 from signupsheet.errors import UserError
 from signupsheet.project import Project
 
 # Each module has NAME, HELP, DESCRIPTION, add_arguments(parser) and run(args, project) -> int.
-COMMANDS: tuple[ModuleType, ...] = (validate, list_events, new, import_wiki, export, purge)
+COMMANDS: tuple[ModuleType, ...] = (
+    validate,
+    list_events,
+    send_links,
+    new,
+    import_wiki,
+    export,
+    purge,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,205 @@
+"""How long one `signupsheet send-links` run takes to mail 1,000 registrants.
+
+A local SMTP server (aiosmtpd on 127.0.0.1) receives the messages; the run is the real command in
+a fresh interpreter (start-up included), from loading the events to recording `link_sent` in the
+event file. Target: at most 10 s. Prints a table.
+
+    .venv/bin/python benchmarks/send_links.py [--recipients N] [--repeat R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENT = "2030-05-01-large-call"
+NOW = "2030-05-01T13:20:00Z"
+TARGET_SECONDS = 10.0
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.count = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.count += 1
+        return "250 OK"
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def make_site(folder: Path, recipients: int) -> tuple[Path, dict[str, str]]:
+    root = folder / "site"
+    (root / "events").mkdir(parents=True)
+    shutil.copytree(ROOT / "schema", root / "schema")
+    shutil.copytree(ROOT / "docs" / "policies", root / "docs" / "policies")
+    logins = [f"person-{index:05d}" for index in range(recipients)]
+    data = {
+        "title": "Large community call",
+        "location": {"mode": "online", "platform": "Zoom"},
+        "policy": "policies/safe-space.md",
+        "sessions": [
+            {
+                "id": "main",
+                "start": "2030-05-01T14:00:00Z",
+                "end": "2030-05-01T15:00:00Z",
+                "registrations": [
+                    {
+                        "login": login,
+                        "name": f"Person {login}",
+                        "registered": "2030-04-01T10:00:00Z",
+                    }
+                    for login in logins
+                ],
+            }
+        ],
+    }
+    (root / "events" / f"{EVENT}.yaml").write_text(
+        yaml.safe_dump(data, sort_keys=False), encoding="utf-8"
+    )
+    contacts = {login: f"{login}@people.example.net" for login in logins}
+    return root, contacts
+
+
+def one_run(recipients: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        root, contacts = make_site(Path(folder), recipients)
+        counter = Counter()
+        port = free_port()
+        controller = Controller(counter, hostname="127.0.0.1", port=port)
+        controller.start()
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("SIGNUPSHEET_", "GITHUB_"))
+        }
+        env.update(
+            SIGNUPSHEET_MEETING_LINKS=json.dumps({EVENT: "https://meet.example.org/room-42"}),
+            SIGNUPSHEET_CONTACTS=json.dumps(contacts),
+            SIGNUPSHEET_SMTP_URL=f"smtp://127.0.0.1:{port}",
+            SIGNUPSHEET_MAIL_FROM="Events <events@example.org>",
+        )
+        try:
+            cpu_before = _children_cpu()
+            started = time.perf_counter()
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "signupsheet",
+                    "--root",
+                    str(root),
+                    "send-links",
+                    "--now",
+                    NOW,
+                    "--json",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            elapsed = time.perf_counter() - started
+            cpu = _children_cpu() - cpu_before
+        finally:
+            controller.stop()
+        if result.returncode != 0:
+            raise SystemExit(f"send-links failed:\n{result.stderr}")
+        report = json.loads(result.stdout)
+        text = (root / "events" / f"{EVENT}.yaml").read_text(encoding="utf-8")
+        marked = text.count("link_sent:")
+        if counter.count != recipients or marked != recipients:
+            raise SystemExit(
+                f"expected {recipients} messages and marks, got {counter.count} and {marked}"
+            )
+        return {"seconds": elapsed, "cpu": cpu, "sent": report["counts"]["sent"]}
+
+
+_FLOOR_CLIENT = """
+import smtplib, sys
+port, count = int(sys.argv[1]), int(sys.argv[2])
+data = b"From: events@example.org\\r\\nSubject: x\\r\\n\\r\\n" + (b"x" * 70 + b"\\r\\n") * 60
+with smtplib.SMTP("127.0.0.1", port) as client:
+    for index in range(count):
+        client.sendmail("events@example.org", [f"p{index}@people.example.net"], data)
+"""
+
+
+def floor_run(recipients: int) -> dict[str, float]:
+    """Similar-sized prebuilt messages over plain smtplib, also from a fresh interpreter: what
+    the server and the machine allow, without anything signupsheet does."""
+    counter = Counter()
+    port = free_port()
+    controller = Controller(counter, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        cpu_before = _children_cpu()
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", _FLOOR_CLIENT, str(port), str(recipients)], check=True
+        )
+        elapsed = time.perf_counter() - started
+        cpu = _children_cpu() - cpu_before
+    finally:
+        controller.stop()
+    if counter.count != recipients:
+        raise SystemExit(f"floor: expected {recipients} messages, got {counter.count}")
+    return {"seconds": elapsed, "cpu": cpu}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recipients", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    rows = [
+        ("send-links, whole command", [one_run(args.recipients) for _ in range(args.repeat)]),
+        ("smtplib alone (floor)", [floor_run(args.recipients) for _ in range(args.repeat)]),
+    ]
+    print(f"{args.recipients} recipients, one SMTP connection, {args.repeat} runs each")
+    print(f"{'what':<28}  {'median s':>8}  {'best s':>6}  {'ms/message':>10}  {'client CPU s':>12}")
+    for name, runs in rows:
+        seconds = [run["seconds"] for run in runs]
+        median = statistics.median(seconds)
+        cpu = statistics.median(run["cpu"] for run in runs)
+        print(
+            f"{name:<28}  {median:>8.2f}  {min(seconds):>6.2f}  "
+            f"{1000 * median / args.recipients:>10.2f}  {cpu:>12.2f}"
+        )
+    median = statistics.median(run["seconds"] for run in rows[0][1])
+    verdict = "met" if median <= TARGET_SECONDS else "MISSED"
+    print(f"target: send-links at most {TARGET_SECONDS:.0f} s: {verdict}")
+    if hasattr(os, "getloadavg"):
+        print(f"load average during the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+"""`signupsheet send-links`: e-mail the meeting link to everyone due, once, and record it."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import sys
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from signupsheet import gitsync
+from signupsheet.commands.options import add_now, now_from
+from signupsheet.delivery import DEFAULT_CHECKPOINT, DEFAULT_REPORT_AFTER_MINUTES
+from signupsheet.errors import ProblemsError, UserError
+from signupsheet.project import Project
+
+if TYPE_CHECKING:
+    from signupsheet.linkdelivery import DeliveryConfig, DeliveryReport, Outcome, Status
+
+# The delivery (icalendar, smtplib, PyGithub) is imported when this command runs, so that the
+# other commands start fast.
+NAME = "send-links"
+HELP = "e-mail the meeting link to the registrants of sessions that start soon"
+DESCRIPTION = (
+    "Send the meeting link to every confirmed registrant of a session that is due (from the "
+    "event's link lead time before the start until the end) and has not got it yet, then record "
+    "link_sent in the event file. Links come from SIGNUPSHEET_MEETING_LINKS, addresses from "
+    "SIGNUPSHEET_CONTACTS or the public e-mail of the GitHub profile; mail goes to "
+    "SIGNUPSHEET_SMTP_URL, or to the Maildir outbox/ when that is unset. Exit 1 when the mail "
+    "server is unavailable, a link is missing, or a recipient is refused repeatedly."
+)
+
+_LABELS: dict[Status, str] = {
+    "sent": "sent",
+    "would-send": "would send",
+    "unreachable": "unreachable",
+    "refused": "refused",
+    "no-link": "no link",
+    "deferred": "deferred",
+    "not-sent": "not sent",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_now(parser)
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show who would get which session's link (hidden), send and record nothing",
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    parser.add_argument(
+        "--push",
+        action="store_true",
+        help="commit link_sent and push it (retrying when the branch moved); for the workflow",
+    )
+    parser.add_argument("--remote", default="origin", help="remote to push to (default: origin)")
+    parser.add_argument(
+        "--branch", default=None, help="branch to push to (default: the current branch)"
+    )
+    parser.add_argument(
+        "--checkpoint",
+        type=int,
+        default=DEFAULT_CHECKPOINT,
+        metavar="N",
+        help="with --push, also commit and push after every N messages sent (default: "
+        "%(default)s; 0: only at the end)",
+    )
+    parser.add_argument(
+        "--report-after",
+        type=int,
+        default=DEFAULT_REPORT_AFTER_MINUTES,
+        metavar="MINUTES",
+        help="report a refused recipient as failing once they have been due this long "
+        "(default: %(default)s, about three scheduled runs)",
+    )
+
+
+def _masks(environ: Mapping[str, str]) -> tuple[DeliveryConfig | None, ProblemsError | None]:
+    """Read the secrets and hide them from the log before anything else is printed."""
+    from signupsheet.linkdelivery import config_from_env, mask_lines
+    from signupsheet.mailer import secrets_of
+
+    config: DeliveryConfig | None = None
+    problem: ProblemsError | None = None
+    try:
+        config = config_from_env(environ)
+    except ProblemsError as error:
+        problem = error
+    secrets = [*secrets_of(environ), *(config.secrets() if config else [])]
+    for line in mask_lines(environ, secrets):
+        print(line, flush=True)
+    return config, problem
+
+
+def _git_push_auth(environ: Mapping[str, str]) -> str | None:
+    """Let git push over HTTPS with the workflow's token through the environment of git's
+    subprocesses: never written to .git/config, a command line, or the log. Returns the header
+    value, to be masked."""
+    token = environ.get("GITHUB_TOKEN", "").strip()
+    server = environ.get("GITHUB_SERVER_URL", "").strip()
+    if not token or not server.startswith("https://"):
+        return None
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    count = int(os.environ.get("GIT_CONFIG_COUNT", "0") or "0")
+    os.environ[f"GIT_CONFIG_KEY_{count}"] = f"http.{server.rstrip('/')}/.extraheader"
+    os.environ[f"GIT_CONFIG_VALUE_{count}"] = f"AUTHORIZATION: basic {basic}"
+    os.environ["GIT_CONFIG_COUNT"] = str(count + 1)
+    return basic
+
+
+def _write_output(environ: Mapping[str, str], *, changed: bool) -> None:
+    """Tell the workflow's later jobs whether link_sent was pushed (the site then rebuilds)."""
+    path = environ.get("GITHUB_OUTPUT")
+    if path:
+        with Path(path).open("a", encoding="utf-8") as handle:
+            handle.write(f"changed={'true' if changed else 'false'}\n")
+
+
+def _current_branch(root: Path) -> str:
+    branch = gitsync.git(root, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
+    if branch == "HEAD":
+        raise UserError("--push needs a branch: check one out or give --branch")
+    return branch
+
+
+def _line(outcome: Outcome, dry_run: bool) -> str:
+    label = _LABELS[outcome.status]
+    text = f"{label:<12} {outcome.who:<24} {outcome.where}"
+    if outcome.status in ("sent", "would-send"):
+        source = "contacts" if outcome.source == "contacts" else "GitHub profile"
+        link = " <link hidden>" if dry_run else ""
+        return f"{text}{link} (address from {source})"
+    if outcome.reason:
+        text += f": {outcome.reason}"
+    if outcome.repeated:
+        text += " [failing repeatedly]"
+    if outcome.notified:
+        text += " [told on their issue]"
+    return text
+
+
+def _totals(report: DeliveryReport) -> str:
+    parts = [
+        f"{len(report.with_status(status))} {_LABELS[status]}"
+        for status in _LABELS
+        if report.with_status(status)
+    ]
+    text = ", ".join(parts) if parts else "nobody due"
+    return f"{text} ({report.transport})"
+
+
+def summary_markdown(report: DeliveryReport) -> str:
+    """The job summary for organizers: counts, and people by login only."""
+    lines = ["## Meeting links", "", f"{_totals(report)} at {report.now:%Y-%m-%d %H:%M} UTC.", ""]
+    unreachable = report.with_status("unreachable")
+    if unreachable:
+        lines += [
+            "### Unreachable",
+            "",
+            "No address in SIGNUPSHEET_CONTACTS and no public e-mail on the GitHub profile. "
+            "Add them to the contacts secret when they write to you.",
+            "",
+        ]
+        lines += [f"- `{outcome.who}` ({outcome.where})" for outcome in unreachable]
+        lines.append("")
+    refused = report.with_status("refused")
+    if refused:
+        lines += ["### Refused by the mail server", ""]
+        for outcome in refused:
+            minutes = (
+                int((report.now - outcome.since).total_seconds() // 60) if outcome.since else 0
+            )
+            flag = " — **failing repeatedly**" if outcome.repeated else ""
+            lines.append(
+                f"- `{outcome.who}` ({outcome.where}): reply code {outcome.code}, "
+                f"due for {minutes} min{flag}"
+            )
+        lines.append("")
+    sections: tuple[tuple[str, Status], ...] = (
+        ("Missing links", "no-link"),
+        ("Deferred", "deferred"),
+    )
+    for title, status in sections:
+        items = report.with_status(status)
+        if items:
+            lines += [f"### {title}", ""]
+            lines += [f"- `{outcome.who}` ({outcome.where}): {outcome.reason}" for outcome in items]
+            lines.append("")
+    if report.down:
+        lines += ["### Mail server unavailable", "", report.down, ""]
+    if report.push_error:
+        lines += ["### Not recorded", "", report.push_error, ""]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.linkdelivery import PushTarget, deliver, edges_from_env, mask_lines
+    from signupsheet.sentjournal import SentJournal
+
+    environ = os.environ
+    config, problem = _masks(environ)
+    if problem is not None:
+        raise problem
+    assert config is not None
+    now = now_from(args)
+    push = None
+    if args.push and not args.dry_run:
+        push = PushTarget(remote=args.remote, branch=args.branch or _current_branch(project.root))
+        header = _git_push_auth(environ)
+        for line in mask_lines(environ, [header] if header else []):
+            print(line, flush=True)
+    edges = edges_from_env(environ, project, config, dry_run=args.dry_run)
+    report = deliver(
+        project,
+        now=now,
+        config=config,
+        transport=edges.transport,
+        profiles=edges.profiles,
+        journal=SentJournal.in_project(project.root),
+        notices=edges.notices,
+        push=push,
+        dry_run=args.dry_run,
+        report_after=timedelta(minutes=args.report_after),
+        checkpoint=args.checkpoint,
+    )
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        for outcome in report.outcomes:
+            print(_line(outcome, args.dry_run))
+        print(_totals(report))
+        if report.replayed:
+            print(f"{report.replayed} sent by an interrupted run, recorded now")
+        if report.recorded:
+            where = f" in commit {report.commit[:12]}" if report.commit else ""
+            print(f"recorded link_sent for {report.recorded} registrations{where}")
+    for key in report.unknown_link_keys:
+        print(
+            f"warning: {key!r} in SIGNUPSHEET_MEETING_LINKS names no event or session",
+            file=sys.stderr,
+        )
+    for item in report.problems:
+        print(item, file=sys.stderr)
+    if report.down:
+        print(f"error: {report.down}", file=sys.stderr)
+    if report.push_error:
+        print(f"error: {report.push_error}", file=sys.stderr)
+    _write_output(environ, changed=report.commit is not None)
+    summary = environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with Path(summary).open("a", encoding="utf-8") as handle:
+            handle.write(summary_markdown(report) + "\n")
+    return report.exit_code

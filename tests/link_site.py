@@ -1,0 +1,161 @@
+"""A throw-away signupsheet site for the link delivery tests, and a way to run the command on it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENT = "2030-05-01-community-call"
+START = "2030-05-01T14:00:00Z"
+END = "2030-05-01T15:30:00Z"
+# Inside the link window (60 minutes before the start) and outside it.
+IN_WINDOW = "2030-05-01T13:20:00Z"
+BEFORE_WINDOW = "2030-05-01T12:59:00Z"
+REGISTERED = "2030-04-20T10:00:00Z"
+
+
+def entry(login: str | None, **fields: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if login is not None:
+        data["login"] = login
+    data["name"] = fields.pop("name", f"{login or 'Someone'} Example")
+    data["registered"] = fields.pop("registered", REGISTERED)
+    data.update(fields)
+    return data
+
+
+def event_text(
+    entries: Sequence[dict[str, Any]],
+    *,
+    capacity: int | None = None,
+    cancelled: bool = False,
+    lead: int | None = None,
+    sessions: Sequence[dict[str, Any]] | None = None,
+) -> str:
+    session: dict[str, Any] = {"id": "main", "start": START, "end": END}
+    if capacity is not None:
+        session["capacity"] = capacity
+    if cancelled:
+        session["cancelled"] = True
+    if entries:
+        session["registrations"] = list(entries)
+    data: dict[str, Any] = {
+        "title": "Community call",
+        "summary": "Our monthly call.",
+        "organizers": ["Orga-Person"],
+        "location": {"mode": "online", "platform": "Zoom"},
+        "policy": "policies/safe-space.md",
+    }
+    if lead is not None:
+        data["registration"] = {"link_lead_minutes": lead}
+    data["sessions"] = [session, *(sessions or [])]
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=4096)
+    return (
+        "# yaml-language-server: $schema=../schema/event.schema.json\n"
+        "# The sign-up sheet of the community call; comments like this one must survive.\n"
+        f"{body}"
+    )
+
+
+@dataclass
+class Site:
+    root: Path
+    link: str = field(
+        default_factory=lambda: (
+            f"https://example.zoom.us/j/{secrets.randbelow(10**11):011d}?pwd={secrets.token_urlsafe(16)}"
+        )
+    )
+    outputs: list[str] = field(default_factory=list)
+
+    @property
+    def event_path(self) -> Path:
+        return self.root / "events" / f"{EVENT}.yaml"
+
+    def write_event(self, entries: Sequence[dict[str, Any]], **options: Any) -> None:
+        self.event_path.write_text(event_text(entries, **options), encoding="utf-8")
+
+    def registrations(self, session: int = 0) -> list[dict[str, Any]]:
+        data = yaml.load(self.event_path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        found: list[dict[str, Any]] = data["sessions"][session].get("registrations", [])
+        return found
+
+    def link_sent(self) -> dict[str, str | None]:
+        return {
+            str(item.get("login") or item["name"]): item.get("link_sent")
+            for item in self.registrations()
+        }
+
+    def run(
+        self, env: Mapping[str, str], *args: str, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "signupsheet", "--root", str(self.root), "send-links", *args],
+            env=dict(env),
+            cwd=cwd or self.root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        self.outputs += [result.stdout, result.stderr]
+        return result
+
+
+def make_site(tmp_path: Path) -> Site:
+    root = tmp_path / "site"
+    (root / "events").mkdir(parents=True)
+    (root / "schema").mkdir()
+    shutil.copy(ROOT / "schema" / "event.schema.json", root / "schema" / "event.schema.json")
+    shutil.copytree(ROOT / "docs" / "policies", root / "docs" / "policies")
+    shutil.copy(ROOT / ".gitignore", root / ".gitignore")
+    return Site(root)
+
+
+def base_env(**values: str) -> dict[str, str]:
+    """The environment of a run: nothing inherited that could change the outcome."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SIGNUPSHEET_", "GITHUB_", "RUNNER_"))
+    }
+    env.update(values)
+    return env
+
+
+def scan(site: Site, needles: Sequence[str], *, skip: Sequence[Path] = ()) -> list[str]:
+    """Every place outside the delivered messages where one of `needles` occurs.
+
+    Looks at every file under the site folder (git's object store is read through git, as text
+    of every commit, message and diff), and at every output the runs printed.
+    """
+    found: list[str] = []
+    texts: list[tuple[str, bytes]] = []
+    for path in sorted(site.root.rglob("*")):
+        if not path.is_file() or any(path.is_relative_to(folder) for folder in skip):
+            continue
+        if ".git" in path.relative_to(site.root).parts and "objects" in path.parts:
+            continue  # compressed; read through git below
+        texts.append((str(path.relative_to(site.root)), path.read_bytes()))
+    if (site.root / ".git").exists():
+        log = subprocess.run(
+            ["git", "-C", str(site.root), "log", "--all", "-p", "--format=%H%n%an%n%B"],
+            capture_output=True,
+            check=True,
+        )
+        texts.append(("git log --all -p", log.stdout))
+    texts += [(f"output {index}", text.encode()) for index, text in enumerate(site.outputs)]
+    for name, data in texts:
+        for needle in needles:
+            if needle.encode() in data:
+                found.append(f"{name}: {needle[:12]}…")
+    return found
