@@ -62,6 +62,7 @@ case "${1:-}" in
         .venv/bin/ruff format --check scripts tests benchmarks
         .venv/bin/mypy
         .venv/bin/signupsheet validate
+        .venv/bin/signupsheet forms --check
         audit_workflows
         .venv/bin/python -m pytest "$@"
         ;;

@@ -50,9 +50,20 @@ def check_text(
     raw: bytes, path: Path, project: Project, schema: EventSchema | None = None
 ) -> FileResult:
     """Check one event file's bytes. Never raises for bad input."""
-    shown = project.display(path)
+    parsed = yamlsafe.parse(raw, project.display(path))
+    return check_parsed(parsed, path, project, schema)
+
+
+def check_parsed(
+    parsed: yamlsafe.Parsed, path: Path, project: Project, schema: EventSchema | None = None
+) -> FileResult:
+    """Check a file that was already read with `yamlsafe.parse`: schema, rules, secrets.
+
+    The data may differ from what the text says (e.g. with values a bot fills in); positions are
+    looked up in the text, so the data must keep the text's structure.
+    """
+    shown = parsed.path
     result = FileResult(path)
-    parsed = yamlsafe.parse(raw, shown)
     result.problems.extend(parsed.problems)
     text = parsed.text
     for offset, message in secret_leaks(text):

@@ -29,9 +29,16 @@ class _NoTimestampResolver(VersionedResolver):
     @property
     def versioned_resolver(self) -> Any:
         resolvers = super().versioned_resolver
-        for key, entries in list(resolvers.items()):
-            resolvers[key] = [entry for entry in entries if entry[0] != _TIMESTAMP_TAG]
+        # Asked once per scalar: filter each version's table once, not on every call.
+        if id(resolvers) not in self._filtered:
+            for key, entries in list(resolvers.items()):
+                resolvers[key] = [entry for entry in entries if entry[0] != _TIMESTAMP_TAG]
+            self._filtered.add(id(resolvers))
         return resolvers
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._filtered: set[int] = set()
+        super().__init__(*args, **kwargs)
 
 
 def _yaml() -> YAML:

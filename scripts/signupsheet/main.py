@@ -14,12 +14,19 @@ from types import ModuleType
 
 from signupsheet import __version__
 from signupsheet.commands import (
+    ban,
+    cancel,
+    check_pr,
     export,
+    forms,
     import_wiki,
     list_events,
     new,
+    pull_request,
     purge,
+    register,
     send_links,
+    sweep,
     validate,
 )
 from signupsheet.errors import UserError
@@ -29,6 +36,13 @@ from signupsheet.project import Project
 COMMANDS: tuple[ModuleType, ...] = (
     validate,
     list_events,
+    register,
+    cancel,
+    ban,
+    forms,
+    sweep,
+    check_pr,
+    pull_request,
     send_links,
     new,
     import_wiki,

@@ -22,6 +22,14 @@ class Project:
     def schema_path(self) -> Path:
         return self.root / "schema" / "event.schema.json"
 
+    @property
+    def banlist_path(self) -> Path:
+        return self.root / "banlist.txt"
+
+    @property
+    def forms_dir(self) -> Path:
+        return self.root / ".github" / "ISSUE_TEMPLATE"
+
     def event_path(self, event_id: str) -> Path:
         return self.events_dir / f"{event_id}.yaml"
 

@@ -13,12 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
 
 from signupsheet.model import parse_timestamp
+
+if TYPE_CHECKING:
+    import jsonschema
 
 PathTuple = tuple[str | int, ...]
 
@@ -47,16 +49,24 @@ class EventSchema:
         self.schema = schema
         # Formats are checked by our own parse (pattern + real calendar date) on both paths.
         self._fast = jsonschema_rs.validator_for(schema, validate_formats=False)
-        checker = jsonschema.FormatChecker(formats=())
-        checker.checks("date-time", raises=())(_check_date_time)
-        self._full = jsonschema.Draft202012Validator(schema, format_checker=checker)
+        self._full: jsonschema.Draft202012Validator | None = None
 
     def is_valid(self, data: Any) -> bool:
         return bool(self._fast.is_valid(data))
 
+    def _detailed(self) -> jsonschema.Draft202012Validator:
+        # Imported on the slow path only: jsonschema takes longer to import than a sign-up takes.
+        import jsonschema
+
+        if self._full is None:
+            checker = jsonschema.FormatChecker(formats=())
+            checker.checks("date-time", raises=())(_check_date_time)
+            self._full = jsonschema.Draft202012Validator(self.schema, format_checker=checker)
+        return self._full
+
     def problems(self, data: Any) -> list[SchemaProblem]:
         found: list[SchemaProblem] = []
-        for error in self._full.iter_errors(data):
+        for error in self._detailed().iter_errors(data):
             found.extend(self._explain(error))
         found.sort(key=lambda problem: [str(step) for step in problem.where])
         return found

@@ -1,0 +1,50 @@
+"""`signupsheet forms`: regenerate the list of open events in the issue forms."""
+
+from __future__ import annotations
+
+import argparse
+
+from signupsheet.catalog import load_catalog
+from signupsheet.commands.options import add_now, now_from
+from signupsheet.errors import format_problems
+from signupsheet.eventedit import atomic_write
+from signupsheet.forms import FORM_FILES, open_events, render_list, site_url, update_form
+from signupsheet.project import Project
+
+NAME = "forms"
+HELP = "update the list of open events in the registration and cancellation forms"
+DESCRIPTION = (
+    "Write the events open for registration (ids, titles, session times, links to their pages "
+    "when mkdocs.yml has a site_url) into .github/ISSUE_TEMPLATE/register.yml and cancel.yml. "
+    "With --check, change nothing and exit 1 when a form is out of date."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if a form is out of date, without writing"
+    )
+    add_now(parser)
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    catalog = load_catalog(project)
+    if catalog.problems:
+        print(format_problems(catalog.problems))
+        return 1
+    listing = render_list(open_events(catalog.events, now_from(args)), site_url(project.root))
+    stale = []
+    for name in FORM_FILES:
+        path = project.forms_dir / name
+        text = path.read_text(encoding="utf-8")
+        new = update_form(text, listing)
+        if new != text:
+            stale.append(project.display(path))
+            if not args.check:
+                atomic_write(path, new)
+    if args.check and stale:
+        for shown in stale:
+            print(f"{shown}: the list of open events is out of date; run `signupsheet forms`")
+        return 1
+    print(f"{'updated' if stale else 'up to date'}: " + ", ".join(FORM_FILES))
+    return 0

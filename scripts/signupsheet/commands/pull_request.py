@@ -1,0 +1,127 @@
+"""`signupsheet pull-request`: check a pull request on GitHub, then merge, re-apply or answer it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from signupsheet.commands.options import timestamp
+from signupsheet.commands.sweep import git_push_auth
+from signupsheet.errors import UserError
+from signupsheet.project import Project
+from signupsheet.signup import ban_check
+from signupsheet.sweep import DEFAULT_BOT
+
+NAME = "pull-request"
+HELP = "check a pull request that edits a sign-up sheet and merge or answer it (run by CI)"
+DESCRIPTION = (
+    "Fetch the pull request's head into this clone of the base branch, check it as data (see "
+    "check-pr; nothing of it is checked out or run), and on accept write the author's entry "
+    "to main: as a merge of the checked head SHA when it merges cleanly, otherwise re-applied "
+    "with the author as co-author and the pull request closed. Refused and review pull "
+    "requests get one comment, edited on re-runs. Needs GITHUB_TOKEN; the number comes from "
+    "--number or the webhook payload ($GITHUB_EVENT_PATH). Exit 0 when handled."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    env = os.environ.get
+    parser.add_argument("--number", type=int, default=None, help="the pull request's number")
+    parser.add_argument(
+        "--event-path",
+        type=Path,
+        default=env("GITHUB_EVENT_PATH"),
+        help="webhook payload naming the pull request (default: $GITHUB_EVENT_PATH)",
+    )
+    parser.add_argument(
+        "--repo",
+        default=env("GITHUB_REPOSITORY"),
+        metavar="OWNER/NAME",
+        help="the repository (default: $GITHUB_REPOSITORY)",
+    )
+    parser.add_argument(
+        "--api-url",
+        default=env("GITHUB_API_URL", "https://api.github.com"),
+        help="the REST API address (default: $GITHUB_API_URL or api.github.com)",
+    )
+    parser.add_argument(
+        "--server-url",
+        default=env("GITHUB_SERVER_URL", "https://github.com"),
+        help="the web address, for links in comments (default: $GITHUB_SERVER_URL)",
+    )
+    parser.add_argument(
+        "--bot-login",
+        default=DEFAULT_BOT,
+        help=f"the account that answers (default: {DEFAULT_BOT})",
+    )
+    parser.add_argument("--remote", default="origin", help="git remote to fetch from and push to")
+    parser.add_argument("--branch", default="main", help="branch holding the events")
+    parser.add_argument(
+        "--now", type=timestamp, default=None, metavar="ISO", help="act as if it were this moment"
+    )
+    parser.add_argument(
+        "--no-throttle",
+        action="store_true",
+        help="no pauses between API requests (for a local test double, never against GitHub)",
+    )
+    parser.add_argument(
+        "--backoff", type=float, default=1.0, help="base of the exponential retry back-off (s)"
+    )
+
+
+def pull_request_number(path: Path | None) -> int | None:
+    """The pull request's number in a webhook payload, read as data."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    pull = payload.get("pull_request") if isinstance(payload, dict) else None
+    number = pull.get("number") if isinstance(pull, dict) else None
+    return number if isinstance(number, int) and not isinstance(number, bool) else None
+
+
+def _output(name: str, value: str) -> None:
+    # Lets the workflow deploy the site only when main changed.
+    path = os.environ.get("GITHUB_OUTPUT")
+    if path:
+        with Path(path).open("a", encoding="utf-8") as handle:
+            handle.write(f"{name}={value}\n")
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    token = os.environ.get("GITHUB_TOKEN")
+    if not token:
+        raise UserError("GITHUB_TOKEN is not set; the bot needs a token with contents: write")
+    if not args.repo or "/" not in args.repo:
+        raise UserError("give the repository with --repo OWNER/NAME (or set GITHUB_REPOSITORY)")
+    number = args.number if args.number is not None else pull_request_number(args.event_path)
+    if number is None:
+        raise UserError("no pull request: give --number N or a pull_request event payload")
+    # Imported here: PyGithub is only needed by the commands that talk to GitHub.
+    from signupsheet.githubissues import connect
+    from signupsheet.githubpulls import GitHubPullRequests
+    from signupsheet.prbot import PullRequestBot
+
+    git_push_auth(token, args.server_url)
+    repo = connect(
+        token, args.repo, api_url=args.api_url, backoff=args.backoff, polite=not args.no_throttle
+    )
+    fixed: datetime | None = args.now
+    bot = PullRequestBot(
+        project=project,
+        tracker=GitHubPullRequests(repo, args.bot_login),
+        clock=(lambda: fixed) if fixed is not None else (lambda: datetime.now(UTC)),
+        repo_url=f"{args.server_url.rstrip('/')}/{args.repo}",
+        banned=ban_check(project),
+        remote=args.remote,
+        branch=args.branch,
+    )
+    handled = bot.handle(number)
+    print(f"#{number}: {handled}")
+    _output("pushed", "true" if handled in ("merged", "re-applied") else "false")
+    return 0

@@ -1,0 +1,51 @@
+"""`signupsheet register`: put a person on a session's sign-up sheet (or its waiting list)."""
+
+from __future__ import annotations
+
+import argparse
+
+from signupsheet.commands.options import add_now, now_from
+from signupsheet.commands.signup_options import add_json, add_target, line, report
+from signupsheet.project import Project
+from signupsheet.rules import Actor, SignupRequest
+from signupsheet.signup import apply_register
+
+NAME = "register"
+HELP = "register a person for a session, or update their entry"
+DESCRIPTION = (
+    "Register LOGIN for a session of EVENT with the same rules as the registration form: the "
+    "registration window, the capacity and waiting list, the ban list, one entry per login "
+    "(registering again updates the entry). Edits events/EVENT.yaml in place, keeping comments. "
+    "The person is taken to have agreed to the event's policy. Exit 1 when refused."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_target(parser)
+    parser.add_argument("--name", type=line(200), help="display name (default: the login)")
+    parser.add_argument("--affiliation", type=line(200), help="organisation, e.g. WMDE")
+    parser.add_argument("--note", type=line(500), help="a short public note")
+    parser.add_argument(
+        "--private", action="store_true", help="count the person but do not show their entry"
+    )
+    add_now(parser)
+    add_json(parser)
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    now = now_from(args)
+    request = SignupRequest(
+        user=args.user,
+        session=args.session,
+        name=args.name,
+        affiliation=args.affiliation,
+        note=args.note,
+        visibility="private" if args.private else "public",
+        agreed=True,
+        source="organizer",
+    )
+    # Whoever runs this command can push to the repository: a maintainer.
+    applied = apply_register(
+        project, args.event, request, actor=Actor("maintainer", maintainer=True), now=now
+    )
+    return report(applied.outcome, args.json)

@@ -1,0 +1,134 @@
+"""`signupsheet sweep`: answer every open registration and cancellation issue on GitHub."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from signupsheet.commands.options import timestamp
+from signupsheet.errors import UserError
+from signupsheet.project import Project
+from signupsheet.sweep import DEFAULT_BOT, Sweeper
+
+NAME = "sweep"
+HELP = "handle every open registration and cancellation issue (run by the workflow)"
+DESCRIPTION = (
+    "For each open issue labelled registration or cancellation (and each closed one edited "
+    "after its answer): read the form, decide with the registration rules, edit the event file, "
+    "commit and push (re-deciding when main moved), answer in one comment edited in place, "
+    "label and close. Safe to run again at any time. Needs GITHUB_TOKEN; the repository, API "
+    "address and triggering event come from the GITHUB_* variables of a workflow run. The "
+    "folder given by --root must be a clone whose remote is the repository."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    env = os.environ.get
+    parser.add_argument(
+        "--repo",
+        default=env("GITHUB_REPOSITORY"),
+        metavar="OWNER/NAME",
+        help="the repository (default: $GITHUB_REPOSITORY)",
+    )
+    parser.add_argument(
+        "--api-url",
+        default=env("GITHUB_API_URL", "https://api.github.com"),
+        help="the REST API address (default: $GITHUB_API_URL or api.github.com)",
+    )
+    parser.add_argument(
+        "--server-url",
+        default=env("GITHUB_SERVER_URL", "https://github.com"),
+        help="the web address, for links in replies (default: $GITHUB_SERVER_URL)",
+    )
+    parser.add_argument(
+        "--event-path",
+        type=Path,
+        default=env("GITHUB_EVENT_PATH"),
+        help="webhook payload of the triggering event; its issue is handled even when closed",
+    )
+    parser.add_argument(
+        "--bot-login",
+        default=DEFAULT_BOT,
+        help=f"the account that answers (default: {DEFAULT_BOT})",
+    )
+    parser.add_argument("--remote", default="origin", help="git remote to push to")
+    parser.add_argument("--branch", default="main", help="branch holding the events")
+    parser.add_argument(
+        "--now", type=timestamp, default=None, metavar="ISO", help="act as if it were this moment"
+    )
+    parser.add_argument(
+        "--no-throttle",
+        action="store_true",
+        help="no pauses between API requests (for a local test double, never against GitHub)",
+    )
+    parser.add_argument(
+        "--backoff", type=float, default=1.0, help="base of the exponential retry back-off (s)"
+    )
+
+
+def triggered_issue(path: Path | None) -> int | None:
+    """The issue number in a webhook payload, read as data (never interpolated into a shell)."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    issue = payload.get("issue") if isinstance(payload, dict) else None
+    number = issue.get("number") if isinstance(issue, dict) else None
+    return number if isinstance(number, int) and not isinstance(number, bool) else None
+
+
+def git_push_auth(token: str, server_url: str) -> None:
+    """Let git push over HTTPS with the token, through the environment of git's subprocesses:
+    it is never written to disk, put on a command line, or printed."""
+    if not server_url.startswith("https://"):
+        return
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    count = int(os.environ.get("GIT_CONFIG_COUNT", "0") or "0")
+    os.environ[f"GIT_CONFIG_KEY_{count}"] = f"http.{server_url.rstrip('/')}/.extraheader"
+    os.environ[f"GIT_CONFIG_VALUE_{count}"] = f"AUTHORIZATION: basic {basic}"
+    os.environ["GIT_CONFIG_COUNT"] = str(count + 1)
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    token = os.environ.get("GITHUB_TOKEN")
+    if not token:
+        raise UserError("GITHUB_TOKEN is not set; the sweep needs a token with issues: write")
+    if not args.repo or "/" not in args.repo:
+        raise UserError("give the repository with --repo OWNER/NAME (or set GITHUB_REPOSITORY)")
+    # Imported here: PyGithub is only needed by this command, and others start faster without it.
+    from signupsheet.githubissues import GitHubTracker, connect
+
+    git_push_auth(token, args.server_url)
+    repo = connect(
+        token, args.repo, api_url=args.api_url, backoff=args.backoff, polite=not args.no_throttle
+    )
+    fixed: datetime | None = args.now
+    sweeper = Sweeper(
+        project=project,
+        tracker=GitHubTracker(repo, args.bot_login),
+        clock=(lambda: fixed) if fixed is not None else (lambda: datetime.now(UTC)),
+        repo_url=f"{args.server_url.rstrip('/')}/{args.repo}",
+        remote=args.remote,
+        branch=args.branch,
+    )
+    report = sweeper.run(triggered_issue(args.event_path))
+    for number, outcome in report.handled:
+        print(f"#{number}: {outcome}")
+    for number, _ in report.failed:
+        what = f"#{number}" if number else "the run"
+        print(f"{what}: not finished, the next run retries")
+    write_output(os.environ.get("GITHUB_OUTPUT"), changed=bool(report.pushed))
+    return 1 if report.failed else 0
+
+
+def write_output(path: str | None, *, changed: bool) -> None:
+    """Tell later jobs of the workflow whether the sheets changed (the site then rebuilds)."""
+    if path:
+        with Path(path).open("a", encoding="utf-8") as handle:
+            handle.write(f"changed={'true' if changed else 'false'}\n")

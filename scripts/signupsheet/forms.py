@@ -1,0 +1,101 @@
+"""The list of open events inside the registration and cancellation forms, generated from events/.
+
+Someone who opens a form on GitHub instead of from the site needs the ids to fill it in. The
+list lives in the form's first markdown element, after a marker comment; only that value is
+replaced (with ruamel.yaml), so the rest of the template, comments included, stays as written.
+It shows what changes only when events change (ids, titles, session times), never seat counts.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from signupsheet.model import Event, format_timestamp
+
+MARKER = "<!-- signupsheet:open-events -->"
+FORM_FILES = ("register.yml", "cancel.yml")
+_SITE_URL = re.compile(r"^site_url:\s*['\"]?(https://[^\s'\"#]+)", re.MULTILINE)
+
+
+def site_url(root: Path) -> str | None:
+    """The site's address from mkdocs.yml, read as text so this core needs no MkDocs."""
+    config = root / "mkdocs.yml"
+    if not config.is_file():
+        return None
+    found = _SITE_URL.search(config.read_text(encoding="utf-8"))
+    return found.group(1).rstrip("/") + "/" if found else None
+
+
+def event_url(base: str | None, event_id: str) -> str | None:
+    return None if base is None else f"{base}events/{event_id}/"
+
+
+def open_events(events: Sequence[Event], now: datetime) -> list[Event]:
+    """Events with a session that still takes sign-ups now or will later."""
+    found = []
+    for event in events:
+        closes = event.registration.closes
+        for session in event.sessions:
+            if not session.cancelled and now < (closes or session.start) and now < session.end:
+                found.append(event)
+                break
+    return found
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
+
+
+def render_list(events: Sequence[Event], base: str | None) -> str:
+    if not events:
+        return f"{MARKER}\nNo event is open for registration at the moment.\n"
+    lines = [
+        MARKER,
+        "Events open for registration — copy the id into the Event field "
+        "(and the session id when there are several):",
+        "",
+        "| Event | Id | Sessions (UTC) |",
+        "| --- | --- | --- |",
+    ]
+    for event in events:
+        url = event_url(base, event.id)
+        title = _cell(event.title)
+        shown = f"[{title}]({url})" if url else title
+        sessions = "<br>".join(
+            f"`{session.id}` {format_timestamp(session.start)}"
+            for session in event.sessions
+            if not session.cancelled
+        )
+        lines.append(f"| {shown} | `{event.id}` | {sessions} |")
+    return "\n".join(lines) + "\n"
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def update_form(text: str, listing: str) -> str:
+    """The template's text with the open-events element set to `listing`."""
+    yaml = _yaml()
+    document = yaml.load(text)
+    for item in document.get("body", []):
+        value = item.get("attributes", {}).get("value") if item.get("type") == "markdown" else None
+        if isinstance(value, str) and MARKER in value:
+            if str(value) == listing:
+                return text
+            item["attributes"]["value"] = LiteralScalarString(listing)
+            out = io.StringIO()
+            yaml.dump(document, out)
+            return out.getvalue()
+    raise ValueError(f"the form has no markdown element containing {MARKER}")

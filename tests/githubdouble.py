@@ -1,0 +1,417 @@
+"""A small stand-in for the GitHub REST endpoints the sweep calls, for PyGithub to talk to.
+
+Started by the tests on 127.0.0.1 in a thread; several sweeper processes may share one. Issues
+are built from the real webhook payloads in shared/github-payloads (only number, author, body,
+labels and times changed), so PyGithub parses the shape GitHub really sends.
+
+Endpoints (under /repos/OWNER/NAME): GET issues (state, labels, since, direction, per_page,
+page, with Link pagination), GET/PATCH issues/N, PUT issues/N/labels, GET/POST
+issues/N/comments, PATCH/DELETE issues/comments/ID. To support another call, add a route to
+`_ROUTES` and a handler method. `fail()` makes matching requests answer with an error first
+(502, or a rate-limited 403 with Retry-After), to test retries.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+PAYLOADS = Path(__file__).resolve().parents[1].parent / "shared" / "github-payloads"
+if not PAYLOADS.is_dir():  # a worktree or a CI clone beside shared/
+    PAYLOADS = Path("/work/shared/github-payloads")
+BOT = "github-actions[bot]"
+
+
+def payload(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((PAYLOADS / name).read_text(encoding="utf-8"))
+    return data
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Fault:
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    times: int
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+class GitHubDouble:
+    def __init__(self, repo: str = "octo-org/events-site") -> None:
+        self.repo = repo
+        self.lock = threading.RLock()
+        self.issues: dict[int, dict[str, Any]] = {}
+        self.comments: dict[int, dict[str, Any]] = {}
+        self.deleted_comments: list[int] = []
+        self.created_comments: list[int] = []
+        self.requests: list[tuple[str, str, int]] = []
+        self.faults: list[Fault] = []
+        self._next_comment = 9000
+        self._server: ThreadingHTTPServer | None = None
+        self._template = payload("issues.opened.payload.json")["issue"]
+        # Requests matching `hold_pattern` wait until `release` is set, then fail without effect:
+        # lets a test kill a client at a precise point.
+        self.hold_pattern: tuple[str, re.Pattern[str]] | None = None
+        self.held = threading.Event()
+        self.release = threading.Event()
+        self.base_url = ""
+
+    # --- running ---------------------------------------------------------------------------
+
+    def start(self) -> str:
+        double = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                # Headers and body go out in separate writes: without this, Nagle's algorithm
+                # and delayed ACKs add 40 ms to every request.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                double._serve(self, "GET")
+
+            def do_POST(self) -> None:
+                double._serve(self, "POST")
+
+            def do_PATCH(self) -> None:
+                double._serve(self, "PATCH")
+
+            def do_PUT(self) -> None:
+                double._serve(self, "PUT")
+
+            def do_DELETE(self) -> None:
+                double._serve(self, "DELETE")
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self.base_url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    # --- test set-up -------------------------------------------------------------------------
+
+    def _api(self, path: str) -> str:
+        return f"{self.base_url}/repos/{self.repo}{path}"
+
+    def _user(self, login: str) -> dict[str, Any]:
+        user = copy.deepcopy(self._template["user"])
+        user["login"] = login
+        user["id"] = abs(hash(login)) % 10**8
+        user["type"] = "Bot" if login.endswith("[bot]") else "User"
+        return user
+
+    def add_issue(
+        self,
+        number: int,
+        author: str,
+        body: str | None,
+        labels: list[str],
+        *,
+        created: datetime,
+        state: str = "open",
+        title: str = "Register",
+    ) -> dict[str, Any]:
+        with self.lock:
+            issue = copy.deepcopy(self._template)
+            issue.update(
+                url=self._api(f"/issues/{number}"),
+                repository_url=f"{self.base_url}/repos/{self.repo}",
+                labels_url=self._api(f"/issues/{number}/labels{{/name}}"),
+                comments_url=self._api(f"/issues/{number}/comments"),
+                events_url=self._api(f"/issues/{number}/events"),
+                html_url=f"https://github.com/{self.repo}/issues/{number}",
+                id=10_000 + number,
+                number=number,
+                title=title,
+                user=self._user(author),
+                labels=[self._label(name) for name in labels],
+                state=state,
+                body=body,
+                comments=0,
+                created_at=_stamp(created),
+                updated_at=_stamp(created),
+                author_association="NONE",
+            )
+            self.issues[number] = issue
+            return issue
+
+    def edit_body(self, number: int, body: str, when: datetime) -> None:
+        with self.lock:
+            self.issues[number]["body"] = body
+            self.issues[number]["updated_at"] = _stamp(when)
+
+    def add_comment(self, number: int, author: str, body: str) -> dict[str, Any]:
+        with self.lock:
+            return self._new_comment(number, author, body)
+
+    def _label(self, name: str) -> dict[str, Any]:
+        label = copy.deepcopy(self._template["labels"][0]) if self._template["labels"] else {}
+        label.update(name=name, url=f"{self.base_url}/repos/{self.repo}/labels/{name}")
+        return label
+
+    def fail(
+        self,
+        method: str,
+        path_regex: str,
+        status: int,
+        *,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+        message: str = "Server Error",
+    ) -> None:
+        with self.lock:
+            self.faults.append(
+                Fault(
+                    method,
+                    re.compile(path_regex),
+                    status,
+                    times,
+                    headers or {},
+                    {"message": message, "documentation_url": "https://docs.github.com/rest"},
+                )
+            )
+
+    def rate_limit(self, method: str, path_regex: str, *, times: int = 1) -> None:
+        self.fail(
+            method,
+            path_regex,
+            403,
+            times=times,
+            headers={"Retry-After": "1", "X-RateLimit-Remaining": "0"},
+            message="You have exceeded a secondary rate limit. Please wait a few minutes.",
+        )
+
+    def comments_on(self, number: int) -> list[dict[str, Any]]:
+        with self.lock:
+            return [c for c in self.comments.values() if c["issue"] == number]
+
+    def label_names(self, number: int) -> list[str]:
+        with self.lock:
+            return sorted(label["name"] for label in self.issues[number]["labels"])
+
+    # --- serving -----------------------------------------------------------------------------
+
+    def _serve(self, handler: BaseHTTPRequestHandler, method: str) -> None:
+        split = urlsplit(handler.path)
+        query = {key: values[-1] for key, values in parse_qs(split.query).items()}
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length) if length else b""
+        data = json.loads(raw) if raw else None
+        status, headers, body = self._dispatch(method, split.path, query, data, handler)
+        with self.lock:
+            self.requests.append((method, split.path, status))
+        out = b"" if body is None else json.dumps(body).encode()
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", "application/json; charset=utf-8")
+            handler.send_header("Content-Length", str(len(out)))
+            for key, value in headers.items():
+                handler.send_header(key, value)
+            handler.end_headers()
+            handler.wfile.write(out)
+        except (BrokenPipeError, ConnectionResetError):
+            handler.close_connection = True  # the client was killed, as some tests intend
+
+    def _dispatch(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        data: Any,
+        handler: BaseHTTPRequestHandler,
+    ) -> tuple[int, dict[str, str], Any]:
+        if (
+            self.hold_pattern
+            and self.hold_pattern[0] == method
+            and self.hold_pattern[1].search(path)
+        ):
+            self.held.set()
+            self.release.wait(30)
+            return 502, {}, {"message": "held"}
+        with self.lock:
+            for fault in self.faults:
+                if fault.times > 0 and fault.method == method and fault.pattern.search(path):
+                    fault.times -= 1
+                    return fault.status, fault.headers, fault.body
+            if handler.headers.get("Authorization") is None:
+                return 401, {}, {"message": "Requires authentication"}
+            prefix = f"/repos/{self.repo}"
+            if not path.startswith(prefix):
+                return 404, {}, {"message": "Not Found"}
+            rest = path[len(prefix) :]
+            for route_method, pattern, name in _ROUTES:
+                match = re.fullmatch(pattern, rest)
+                if match and route_method == method:
+                    handle: Callable[..., tuple[int, dict[str, str], Any]] = getattr(self, name)
+                    return handle(query, data, *match.groups())
+            return 404, {}, {"message": "Not Found"}
+
+    def _now(self) -> str:
+        return _stamp(datetime.now(UTC))
+
+    def _issue_json(self, issue: dict[str, Any]) -> dict[str, Any]:
+        out = copy.deepcopy(issue)
+        out["comments"] = len(self.comments_on(issue["number"]))
+        return out
+
+    def list_issues(self, query: dict[str, str], data: Any) -> tuple[int, dict[str, str], Any]:
+        state = query.get("state", "open")
+        wanted = [name for name in query.get("labels", "").split(",") if name]
+        since = query.get("since")
+        found = [
+            issue
+            for _, issue in sorted(self.issues.items())
+            if (state == "all" or issue["state"] == state)
+            and all(name in [label["name"] for label in issue["labels"]] for name in wanted)
+            and (since is None or issue["updated_at"] >= since[:19] + "Z")
+        ]
+        if query.get("direction") == "desc":
+            found.reverse()
+        per_page = int(query.get("per_page", "30"))
+        page = int(query.get("page", "1"))
+        chunk = found[(page - 1) * per_page : page * per_page]
+        headers = {}
+        if page * per_page < len(found):
+            following = dict(query, page=str(page + 1))
+            headers["Link"] = f'<{self._api("/issues")}?{urlencode(following)}>; rel="next"'
+        return 200, headers, [self._issue_json(issue) for issue in chunk]
+
+    def get_issue(
+        self, query: dict[str, str], data: Any, number: str
+    ) -> tuple[int, dict[str, str], Any]:
+        issue = self.issues.get(int(number))
+        if issue is None:
+            return 404, {}, {"message": "Not Found"}
+        return 200, {}, self._issue_json(issue)
+
+    def patch_issue(
+        self, query: dict[str, str], data: Any, number: str
+    ) -> tuple[int, dict[str, str], Any]:
+        issue = self.issues.get(int(number))
+        if issue is None:
+            return 404, {}, {"message": "Not Found"}
+        for key in ("state", "state_reason", "title", "body"):
+            if key in data:
+                issue[key] = data[key]
+        if data.get("state") == "closed":
+            issue["closed_at"] = self._now()
+        issue["updated_at"] = self._now()
+        return 200, {}, self._issue_json(issue)
+
+    def put_labels(
+        self, query: dict[str, str], data: Any, number: str
+    ) -> tuple[int, dict[str, str], Any]:
+        issue = self.issues.get(int(number))
+        if issue is None:
+            return 404, {}, {"message": "Not Found"}
+        names = data["labels"] if isinstance(data, dict) else data
+        issue["labels"] = [self._label(str(name)) for name in names]
+        issue["updated_at"] = self._now()
+        return 200, {}, issue["labels"]
+
+    def _comment_json(self, comment: dict[str, Any]) -> dict[str, Any]:
+        return {key: value for key, value in comment.items() if key != "issue"}
+
+    def list_comments(
+        self, query: dict[str, str], data: Any, number: str
+    ) -> tuple[int, dict[str, str], Any]:
+        if int(number) not in self.issues:
+            return 404, {}, {"message": "Not Found"}
+        found = sorted(self.comments_on(int(number)), key=lambda c: c["id"])
+        per_page = int(query.get("per_page", "30"))
+        page = int(query.get("page", "1"))
+        chunk = found[(page - 1) * per_page : page * per_page]
+        headers = {}
+        if page * per_page < len(found):
+            following = dict(query, page=str(page + 1))
+            url = self._api(f"/issues/{number}/comments")
+            headers["Link"] = f'<{url}?{urlencode(following)}>; rel="next"'
+        return 200, headers, [self._comment_json(c) for c in chunk]
+
+    def _new_comment(self, number: int, author: str, body: str) -> dict[str, Any]:
+        self._next_comment += 1
+        comment_id = self._next_comment
+        comment = {
+            "id": comment_id,
+            "node_id": f"IC_{comment_id}",
+            "url": self._api(f"/issues/comments/{comment_id}"),
+            "html_url": f"https://github.com/{self.repo}/issues/{number}#issuecomment-{comment_id}",
+            "issue_url": self._api(f"/issues/{number}"),
+            "body": body,
+            "user": self._user(author),
+            "created_at": self._now(),
+            "updated_at": self._now(),
+            "author_association": "NONE",
+            "issue": number,
+        }
+        self.comments[comment_id] = comment
+        self.issues[number]["updated_at"] = self._now()
+        return comment
+
+    def post_comment(
+        self, query: dict[str, str], data: Any, number: str
+    ) -> tuple[int, dict[str, str], Any]:
+        if int(number) not in self.issues:
+            return 404, {}, {"message": "Not Found"}
+        comment = self._new_comment(int(number), BOT, str(data["body"]))
+        self.created_comments.append(comment["id"])
+        return 201, {}, self._comment_json(comment)
+
+    def patch_comment(
+        self, query: dict[str, str], data: Any, comment_id: str
+    ) -> tuple[int, dict[str, str], Any]:
+        comment = self.comments.get(int(comment_id))
+        if comment is None:
+            return 404, {}, {"message": "Not Found"}
+        if comment["user"]["login"] != BOT:
+            return 403, {}, {"message": "Resource not accessible by integration"}
+        comment["body"] = str(data["body"])
+        comment["updated_at"] = self._now()
+        return 200, {}, self._comment_json(comment)
+
+    def delete_comment(
+        self, query: dict[str, str], data: Any, comment_id: str
+    ) -> tuple[int, dict[str, str], Any]:
+        comment = self.comments.pop(int(comment_id), None)
+        if comment is None:
+            return 404, {}, {"message": "Not Found"}
+        self.deleted_comments.append(int(comment_id))
+        return 204, {}, None
+
+
+_ROUTES = [
+    ("GET", r"/issues", "list_issues"),
+    ("GET", r"/issues/(\d+)", "get_issue"),
+    ("PATCH", r"/issues/(\d+)", "patch_issue"),
+    ("PUT", r"/issues/(\d+)/labels", "put_labels"),
+    ("GET", r"/issues/(\d+)/comments", "list_comments"),
+    ("POST", r"/issues/(\d+)/comments", "post_comment"),
+    ("PATCH", r"/issues/comments/(\d+)", "patch_comment"),
+    ("DELETE", r"/issues/comments/(\d+)", "delete_comment"),
+]
