@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Sets up everything in .venv (and Chromium for the browser tests), then:
-#   scripts/dev.sh serve   build the site and serve it with live reload
+#   scripts/dev.sh serve   check the events, build the site and serve it with live reload
 #   scripts/dev.sh test    run lint, types, audits and the whole test suite
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python=${PYTHON:-python3}
+# Material prints a banner about its successor on every build; it is not a warning about the site.
+export NO_MKDOCS_2_WARNING=1
 
 setup() {
     if [ ! -x .venv/bin/python ]; then
@@ -53,10 +55,12 @@ case "${1:-}" in
     serve)
         setup
         .venv/bin/signupsheet validate
-        .venv/bin/signupsheet list
+        # Rebuilds when docs/, events/ or mkdocs.yml change.
+        exec .venv/bin/mkdocs serve "${@:2}"
         ;;
     test)
         setup
+        browser
         shift
         .venv/bin/ruff check scripts tests benchmarks
         .venv/bin/ruff format --check scripts tests benchmarks
@@ -64,6 +68,7 @@ case "${1:-}" in
         .venv/bin/signupsheet validate
         .venv/bin/signupsheet forms --check
         audit_workflows
+        .venv/bin/mkdocs build --strict --quiet --site-dir build/site
         .venv/bin/python -m pytest "$@"
         ;;
     *)

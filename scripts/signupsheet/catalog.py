@@ -12,7 +12,7 @@ from signupsheet.errors import Problem, ProblemsError
 from signupsheet.model import Event, event_from_data
 from signupsheet.project import Project
 from signupsheet.schema import EventSchema, PathTuple, load_schema
-from signupsheet.validation import event_problems, secret_leaks
+from signupsheet.validation import event_problems, secret_leaks, value_leaks
 
 
 @dataclass
@@ -46,6 +46,22 @@ def event_files(project: Project) -> list[Path]:
     return sorted(path for path in project.events_dir.iterdir() if path.suffix == ".yaml")
 
 
+def misnamed_files(project: Project) -> list[Problem]:
+    """Files in events/ that look like event files but would be skipped for their suffix."""
+    if not project.events_dir.is_dir():
+        return []
+    return [
+        Problem(
+            project.display(path),
+            1,
+            1,
+            f"event files end in .yaml, so this file is skipped; rename it to {path.stem}.yaml",
+        )
+        for path in sorted(project.events_dir.iterdir())
+        if path.suffix.lower() in (".yml", ".yaml", ".json") and path.suffix != ".yaml"
+    ]
+
+
 def check_text(
     raw: bytes, path: Path, project: Project, schema: EventSchema | None = None
 ) -> FileResult:
@@ -60,34 +76,44 @@ def check_parsed(
     """Check a file that was already read with `yamlsafe.parse`: schema, rules, secrets.
 
     The data may differ from what the text says (e.g. with values a bot fills in); positions are
-    looked up in the text, so the data must keep the text's structure.
+    looked up in the text, so the data must keep the text's structure. A file that can be read
+    at all is checked as far as it goes (duplicate keys and leaked secrets do not stop the
+    schema and the rules), so one run reports every problem in it.
     """
     shown = parsed.path
     result = FileResult(path)
-    result.problems.extend(parsed.problems)
+    problems = list(parsed.problems)
     text = parsed.text
+    locator = yamlsafe.Locator(text, parsed.root)
+
+    def add(where: PathTuple, message: str, *, key: bool = False) -> None:
+        line, column = locator.locate(where, key=key)
+        problems.append(Problem(shown, line, column, message))
+
     for offset, message in secret_leaks(text):
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        result.problems.append(Problem(shown, line, column, message))
-    if parsed.data is None or result.problems:
-        return result
-    schema = schema or load_schema(project.schema_path)
-    data: dict[str, Any] = parsed.data
-    event = _build(path.stem, data, schema)
-    if event is None:
-        # The slow path: say what is wrong, where.
-        for problem in schema.problems(data):
-            result.problems.append(
-                _positioned(shown, text, problem.where, problem.message, key=problem.at_key)
-            )
-        if not result.problems:
-            result.problems.append(Problem(shown, 1, 1, "the file does not match the event schema"))
-        return result
-    for where, message in event_problems(event, project.docs_dir):
-        result.problems.append(_positioned(shown, text, where, message))
-    if not result.problems:
-        result.event = event
+        problems.append(Problem(shown, line, column, message))
+    if parsed.data is not None:
+        data: dict[str, Any] = parsed.data
+        if "\\" in text:
+            for where, message in value_leaks(data, text):
+                add(where, message)
+        schema = schema or load_schema(project.schema_path)
+        event = _build(path.stem, data, schema)
+        if event is None:
+            # The slow path: say what is wrong, where.
+            found = schema.problems(data)
+            for problem in found:
+                add(problem.where, problem.message, key=problem.at_key)
+            if not found:
+                problems.append(Problem(shown, 1, 1, "the file does not match the event schema"))
+        else:
+            for where, message in event_problems(event, project.docs_dir):
+                add(where, message)
+            if not problems:
+                result.event = event
+    result.problems = sorted(set(problems))
     return result
 
 
@@ -100,15 +126,6 @@ def _build(event_id: str, data: dict[str, Any], schema: EventSchema) -> Event | 
         return None  # an impossible date the pattern let through; the slow path finds it
 
 
-def _positioned(
-    shown: str, text: str, where: PathTuple, message: str, *, key: bool = False
-) -> Problem:
-    if not where:
-        return Problem(shown, 0, 0, message)
-    line, column = yamlsafe.locate(text, where, key=key)
-    return Problem(shown, line, column, message)
-
-
 def check_file(path: Path, project: Project, schema: EventSchema | None = None) -> FileResult:
     try:
         raw = _read_capped(path)
@@ -116,7 +133,7 @@ def check_file(path: Path, project: Project, schema: EventSchema | None = None) 
         return FileResult(
             path,
             None,
-            [Problem(project.display(path), 0, 0, f"cannot read the file: {error.strerror}")],
+            [Problem(project.display(path), 1, 1, f"cannot read the file: {error.strerror}")],
         )
     return check_text(raw, path, project, schema)
 
@@ -131,11 +148,17 @@ def load_catalog(project: Project, paths: Sequence[Path] | None = None) -> Catal
     """Check the given files (default: all of events/) and keep those that are valid."""
     catalog = Catalog()
     schema = load_schema(project.schema_path)
-    for path in paths if paths is not None else event_files(project):
-        result = check_file(path, project, schema)
-        catalog.problems.extend(result.problems)
-        if result.event is not None:
-            catalog.events.append(result.event)
+    if paths is None:
+        paths = event_files(project)
+        catalog.problems.extend(misnamed_files(project))
+    # The catalog grows to thousands of events of small acyclic objects; scanning them for
+    # cycles after every few files took a third of the time of a large run.
+    with yamlsafe.gc_paused():
+        for path in paths:
+            result = check_file(path, project, schema)
+            catalog.problems.extend(result.problems)
+            if result.event is not None:
+                catalog.events.append(result.event)
     catalog.events.sort(key=lambda event: (event.start, event.id))
     return catalog
 
@@ -148,8 +171,8 @@ def load_event(project: Project, event_id: str) -> Event:
             [
                 Problem(
                     project.display(path),
-                    0,
-                    0,
+                    1,
+                    1,
                     f"no event {event_id!r}: there is no file events/{event_id}.yaml",
                 )
             ]

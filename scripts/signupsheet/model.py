@@ -35,9 +35,9 @@ def parse_timestamp(text: str) -> datetime:
         )
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError as error:
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError) as error:
         raise ValueError(f"{text!r} is not a real date and time ({error})") from None
-    return moment.astimezone(UTC)
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -172,6 +172,11 @@ def _time(value: Any) -> datetime | None:
     return None if value is None else parse_timestamp(value)
 
 
+def _whole(value: Any) -> int | None:
+    # JSON Schema counts 5.0 as an integer; the model keeps whole numbers as int.
+    return None if value is None else int(value)
+
+
 def event_from_data(event_id: str, data: dict[str, Any]) -> Event:
     """Build the model from schema-valid data. Raises ValueError on an impossible timestamp."""
     settings = data.get("registration", {})
@@ -195,7 +200,7 @@ def event_from_data(event_id: str, data: dict[str, Any]) -> Event:
             opens=_time(settings.get("opens")),
             closes=_time(settings.get("closes")),
             waitlist=settings.get("waitlist", True),
-            link_lead_minutes=settings.get("link_lead_minutes", DEFAULT_LINK_LEAD_MINUTES),
+            link_lead_minutes=int(settings.get("link_lead_minutes", DEFAULT_LINK_LEAD_MINUTES)),
             pull_requests=settings.get("pull_requests", True),
         ),
         sessions=[
@@ -204,7 +209,7 @@ def event_from_data(event_id: str, data: dict[str, Any]) -> Event:
                 title=session.get("title"),
                 start=parse_timestamp(session["start"]),
                 end=parse_timestamp(session["end"]),
-                capacity=session.get("capacity"),
+                capacity=_whole(session.get("capacity")),
                 cancelled=session.get("cancelled", False),
                 registrations=[
                     Registration(

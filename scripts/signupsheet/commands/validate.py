@@ -24,14 +24,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="event files to check (default: events/*.yaml)",
+        help="event files or folders of them to check (default: events/*.yaml)",
     )
     parser.add_argument("--json", action="store_true", help="print the problems as a JSON list")
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    paths: list[Path] = args.paths or event_files(project)
+    paths: list[Path] | None = None
+    if args.paths:
+        # A folder stands for the event files in it.
+        paths = [
+            found
+            for path in args.paths
+            for found in (sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+        ]
     catalog = load_catalog(project, paths)
+    if paths is None:
+        paths = event_files(project)
     if args.json:
         print(problems_json(catalog.problems))
     elif catalog.problems:

@@ -1,0 +1,155 @@
+"""The `signupsheet` MkDocs plugin: hands the generated pages and files to MkDocs.
+
+Everything it adds comes from `sitegen`; this module only loads the events, turns problems into a
+failed build, and registers virtual files.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from signupsheet.catalog import load_catalog
+from signupsheet.errors import UserError, format_problems
+from signupsheet.model import Event, parse_timestamp
+from signupsheet.pages import SiteContext, fill_sheets
+from signupsheet.project import Project
+from signupsheet.sitegen import (
+    SCRIPTS,
+    STYLESHEET,
+    SiteOptions,
+    augment_page,
+    default_home,
+    event_of_page,
+    generated_files,
+    series_of_page,
+)
+from signupsheet.sitelinks import Repository
+
+
+class SignupsheetConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off to build only the hand-written pages."""
+
+    root = c.Optional(c.Type(str))
+    """Folder with events/ and schema/, relative to mkdocs.yml (default: mkdocs.yml's folder)."""
+
+    branch = c.Type(str, default="main")
+    """Branch that holds the event files; the pull-request links edit the files on it."""
+
+    now = c.Optional(c.Type(str))
+    """Build as if it were this moment (e.g. 2022-11-20T12:00:00Z); default: the real time.
+
+    Registration states and the upcoming/past split depend on it."""
+
+    calendar_recent_days = c.Type(int, default=90)
+    """calendar.ics keeps sessions that ended at most this many days ago."""
+
+    feed_entries = c.Type(int, default=50)
+    """How many of the newest events feed.xml lists."""
+
+
+class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.by_id: dict[str, Event] = {}
+        self.context: SiteContext | None = None
+        self.series_ids: list[str] = []
+        self.project: Project | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        if not config.repo_url:
+            raise PluginError("signupsheet: set repo_url in mkdocs.yml to the GitHub repository")
+        if not config.site_url:
+            raise PluginError("signupsheet: set site_url in mkdocs.yml (calendars need it)")
+        config_dir = Path(config.config_file_path).resolve().parent
+        root = config_dir / self.config.root if self.config.root else config_dir
+        self.project = Project(root)
+        config.extra_css.append(STYLESHEET)
+        config.extra_javascript.extend(SCRIPTS)
+        return config
+
+    def _now(self) -> datetime:
+        if self.config.now is None:
+            return datetime.now(UTC)
+        try:
+            return parse_timestamp(self.config.now)
+        except ValueError as error:
+            raise PluginError(f"signupsheet: now: {error}") from None
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.project is None:
+            return None
+        catalog = load_catalog(self.project)
+        if catalog.problems:
+            raise PluginError(format_problems(catalog.problems))
+        try:
+            repository = Repository.from_url(config.repo_url or "", self.config.branch)
+        except UserError as error:
+            raise PluginError(str(error)) from None
+        self.events = catalog.events
+        self.by_id = {event.id: event for event in self.events}
+        self.context = SiteContext(
+            repository=repository,
+            now=self._now(),
+            docs_dir=Path(config.docs_dir),
+            events_path=self.project.display(self.project.events_dir),
+        )
+        self.series_ids = sorted(
+            series_id for file in files if (series_id := series_of_page(file.src_uri)) is not None
+        )
+        options = SiteOptions(
+            site_url=config.site_url or "",
+            site_name=config.site_name,
+            feed_entries=self.config.feed_entries,
+            calendar_recent=timedelta(days=self.config.calendar_recent_days),
+        )
+        generated = generated_files(self.events, self.context, options, inline_sheets=False)
+        if files.get_file_from_path("index.md") is None:
+            generated["index.md"] = default_home(config.site_name)
+        for src_uri, content in generated.items():
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(
+                    f"signupsheet: docs/{src_uri} would be replaced by a generated file; "
+                    "rename or remove it"
+                )
+            files.append(File.generated(config, src_uri, content=content))
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self.config.enabled or self.context is None:
+            return None
+        return augment_page(page.file.src_uri, markdown, self.events, self.context, self.series_ids)
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        # Runs after the search plugin read the page: the sheets stay out of the search index
+        # and out of the Markdown parser.
+        if not self.config.enabled:
+            return None
+        event_id = event_of_page(page.file.src_uri)
+        if self.context is None or event_id not in self.by_id or not page.file.generated_by:
+            return None
+        return fill_sheets(output, self.by_id[event_id], self.context)
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer | None:
+        if self.config.enabled and self.project is not None:
+            # Event files live outside docs/, so MkDocs would not rebuild when one changes.
+            server.watch(str(self.project.events_dir))
+            server.watch(str(self.project.schema_path))
+        return server

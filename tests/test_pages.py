@@ -1,0 +1,206 @@
+"""The Markdown of event, home, past and series pages, without MkDocs."""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import markdown
+import pytest
+
+from conftest import REPO, REPO_URL, context, golden
+from signupsheet import yamlsafe
+from signupsheet.catalog import check_text
+from signupsheet.model import Event, Registration, parse_timestamp
+from signupsheet.pages import (
+    event_page,
+    home_section,
+    md_text,
+    past_page,
+    pr_entry_yaml,
+    series_section,
+    sheet_html,
+    time_tag,
+)
+from signupsheet.prcheck import Context, check_event_change
+from signupsheet.project import Project
+from signupsheet.sitelinks import Repository, converter_url
+
+SITES = Path(__file__).resolve().parent / "sites"
+
+
+def load(project: Project, name: str, text: str) -> Event:
+    result = check_text(text.encode(), project.events_dir / f"{name}.yaml", project)
+    assert result.problems == []
+    assert result.event is not None
+    return result.event
+
+
+@pytest.fixture
+def tricky(project: Project) -> Event:
+    return load(project, "tricky", (SITES / "xss.yaml").read_text(encoding="utf-8"))
+
+
+def test_seed_page_matches_golden(seed: Event) -> None:
+    page = event_page(seed, context())
+    assert page == golden("seed-event.md", page)
+
+
+def test_seed_page_names_every_registrant_in_order(seed: Event) -> None:
+    rendered = markdown.markdown(event_page(seed, context()))
+    names = [entry.name for entry in seed.sessions[0].registrations]
+    assert len(names) == 33
+    positions = [rendered.index(f"<td>{html.escape(name)}</td>") for name in names]
+    assert positions == sorted(positions)
+
+
+def test_entries_signed_after_the_session_are_marked(seed: Event) -> None:
+    sheet = sheet_html(seed.sessions[0])
+    rows = [row for row in sheet.splitlines() if row.startswith("<tr><td>")]
+    late = [row for row in rows if "signed after the event" in row]
+    assert len(late) == 3
+    assert all(name in "".join(late) for name in ("James Rhoda", "ShahajadaSJ7", "Akwugo"))
+    assert "Anisa Kuci" not in "".join(late)  # signed during the session, not after
+
+
+def test_untrusted_text_is_escaped_and_never_markup(tricky: Event) -> None:
+    rendered = markdown.markdown(event_page(tricky, context()))
+    assert "<script>" not in rendered
+    assert "<img" not in rendered
+    assert "<svg" not in rendered
+    assert 'href="javascript' not in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert "&lt;img src=x onerror=alert(1)&gt;" in rendered
+    assert "[x](javascript:alert(1))" in rendered
+    # The maintainer's Markdown is Markdown; the title is shown as written.
+    assert "<strong>Markdown</strong>" in rendered
+    assert "Tricky names &lt;b&gt;welcome&lt;/b&gt;</h1>" in rendered
+
+
+def test_private_entries_are_counted_not_named(tricky: Event) -> None:
+    page = event_page(tricky, context())
+    assert "Hidden Dave" not in page
+    assert "1 more person signed up privately" in page
+
+
+def test_waiting_list_is_apart_and_full_state_says_so(tricky: Event) -> None:
+    sheet = sheet_html(tricky.sessions[0])
+    main, waiting = sheet.split("Waiting list: 1 waiting")
+    assert "Erin Waiting" in waiting and "Erin Waiting" not in main
+    page = event_page(tricky, context())
+    assert "The waiting list is open" in page
+    assert ">Join the waiting list</a>" in page
+
+
+def test_registration_states_follow_the_clock(tricky: Event) -> None:
+    morning = "### Morning session"
+    opens = parse_timestamp("2022-11-15T00:00:00Z")
+    tricky.registration.opens = opens
+    before = event_page(tricky, context(now=opens - timedelta(days=1)))
+    assert "Registration is not open yet: it opens" in before
+    assert "template=register.yml" not in before
+    during = event_page(tricky, context(now=opens + timedelta(days=1)))
+    assert "Registration is open until" in during.split(morning)[1]
+    started = event_page(tricky, context(now=parse_timestamp("2022-12-01T07:30:00Z")))
+    assert "Registration is closed: the session has started." in started.split(morning)[1]
+    assert "template=cancel.yml" in started.split(morning)[1]
+    over = event_page(tricky, context(now=parse_timestamp("2022-12-02T00:00:00Z")))
+    assert over.count("This session is over.") == 2
+    assert "template=cancel.yml" not in over
+    tricky.sessions[1].cancelled = True
+    cancelled = event_page(tricky, context())
+    assert "This session is cancelled." in cancelled.split(morning)[1]
+
+
+def test_seats_left_are_shown(tricky: Event) -> None:
+    tricky.sessions[1].capacity = 10
+    tricky.sessions[1].registrations = [Registration(name="Someone", source="organizer")]
+    page = event_page(tricky, context())
+    assert "9 of 10 seats left." in page
+
+
+def test_register_and_cancel_links_prefill_the_issue_forms(tricky: Event) -> None:
+    repo = Repository.from_url(REPO_URL)
+    for url, template in (
+        (repo.register_url(tricky, tricky.sessions[1]), "register.yml"),
+        (repo.cancel_url(tricky, tricky.sessions[1]), "cancel.yml"),
+    ):
+        parts = urlsplit(url)
+        assert (parts.scheme, parts.netloc, parts.path) == (
+            "https",
+            "github.com",
+            "/signupsheet/signupsheet/issues/new",
+        )
+        query = parse_qs(parts.query)
+        assert query["template"] == [template]
+        assert query["event"] == ["tricky"]
+        assert query["session"] == ["morning"]
+        assert query["title"][0].endswith("Tricky names <b>welcome</b> (Morning session)")
+    page = event_page(tricky, context())
+    assert html.escape(repo.register_url(tricky, tricky.sessions[1])) in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://github.com/a/b", "https://gitlab.com/a/b", "https://github.com/a", "nonsense"],
+)
+def test_repository_must_be_on_github(url: str) -> None:
+    with pytest.raises(Exception, match="repo_url"):
+        Repository.from_url(url)
+
+
+def test_pull_request_entry_is_accepted_by_the_check(project: Project, seed: Event) -> None:
+    """Adding the shown entry, with real details, is what the pull request check accepts."""
+    path = f"events/{seed.id}.yaml"
+    text = (REPO / path).read_text(encoding="utf-8")
+    entry = pr_entry_yaml(seed.sessions[0])
+    entry = entry.replace("YOUR-GITHUB-LOGIN", "newcomer").replace("WMXX", "WMAT")
+    changed = text.rstrip("\n") + "\n" + entry + "\n"
+    before = yamlsafe.parse(text.encode(), path)
+    after = yamlsafe.parse(changed.encode(), path)
+    now = parse_timestamp("2022-11-20T12:00:00Z")
+    result = check_event_change(
+        path, before, after, Context(author="NewComer", now=now, agreed=True), project
+    )
+    assert result.verdict == "accept", result.reasons
+    page = event_page(seed, context())
+    assert "/edit/main/events/2022-11-23-vsn-training-lets-connect.yaml" in page
+
+
+def test_time_tags_show_utc() -> None:
+    moment = parse_timestamp("2022-11-23T14:00:00Z")
+    assert time_tag(moment) == (
+        '<time datetime="2022-11-23T14:00:00Z" data-ss="full">'
+        "Wednesday, 23 November 2022, 14:00 UTC</time>"
+    )
+    query = parse_qs(urlsplit(converter_url(moment, "A talk", 90)).query)
+    assert query == {
+        "msg": ["A talk"],
+        "iso": ["20221123T1400"],
+        "p1": ["1440"],
+        "ah": ["1"],
+        "am": ["30"],
+    }
+
+
+def test_markdown_text_escaping_round_trips() -> None:
+    tricky = r"*a* _b_ [c](d) `e` <f> & \g #h !i"
+    rendered = markdown.markdown(md_text(tricky))
+    assert rendered == f"<p>{html.escape(tricky, quote=False)}</p>"
+
+
+def test_lists_split_upcoming_and_past(seed: Event, tricky: Event) -> None:
+    ctx = context(now=parse_timestamp("2022-11-25T00:00:00Z"))
+    home = home_section([seed, tricky], ["volunteer-supporters-network-2022"], ctx)
+    upcoming = home.split("## More")[0]
+    assert "events/tricky.md" in upcoming and seed.id not in upcoming
+    assert upcoming.index("2022-11-30T20:00:00Z") < upcoming.index("2022-12-01T07:00:00Z")
+    assert "[Past events](past.md) (1)" in home
+    assert "(series/volunteer-supporters-network-2022.md)" in home
+    past = past_page([seed, tricky], ctx)
+    assert "## 2022" in past and f"(events/{seed.id}.md)" in past and "tricky" not in past
+    series = series_section("volunteer-supporters-network-2022", [seed, tricky], ctx)
+    assert f"(../events/{seed.id}.md)" in series.split("## Past events")[1]
+    assert "tricky" not in series
