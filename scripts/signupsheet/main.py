@@ -25,6 +25,7 @@ from signupsheet.commands import (
     pull_request,
     purge,
     register,
+    render,
     send_links,
     sweep,
     validate,
@@ -48,6 +49,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     import_wiki,
     export,
     purge,
+    render,
 )
 
 
