@@ -17,10 +17,15 @@ from signupsheet.commands import (
     ban,
     cancel,
     check_pr,
+    export,
     forms,
+    import_wiki,
     list_events,
+    new,
     pull_request,
+    purge,
     register,
+    render,
     send_links,
     sweep,
     validate,
@@ -40,6 +45,11 @@ COMMANDS: tuple[ModuleType, ...] = (
     check_pr,
     pull_request,
     send_links,
+    new,
+    import_wiki,
+    export,
+    purge,
+    render,
 )
 
 

@@ -209,12 +209,12 @@ def _check_sheet(
                     f"more confirmed entries than the capacity of {capacity}; "
                     "raise the capacity or waitlist the later entries",
                 )
-        imported = entry.source in ("import", "organizer")
+        imported = entry.source in ("import", "organizer", "purged")
         if entry.registered is None and not imported:
             report(
                 at,
-                "'registered' is missing; only entries with source import or organizer "
-                "may leave the time out",
+                "'registered' is missing; only entries with source import, organizer or "
+                "purged may leave the time out",
             )
         if (
             entry.registered is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from signupsheet.model import parse_timestamp
 
@@ -28,3 +29,14 @@ def add_now(parser: argparse.ArgumentParser) -> None:
 def now_from(args: argparse.Namespace) -> datetime:
     now: datetime | None = args.now
     return now if now is not None else datetime.now(UTC)
+
+
+def zone(text: str) -> ZoneInfo:
+    """An IANA time zone name such as Europe/Vienna, for times people write in local time."""
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time zone name; use one like Europe/Vienna, America/Mexico_City "
+            "or UTC"
+        ) from None
