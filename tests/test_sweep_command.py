@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from githubdouble import PAYLOADS
-from signupsheet.commands.sweep import git_push_auth, triggered_issue
+from signupsheet.commands.sweep import triggered_issue
+from signupsheet.gitsync import git_push_auth
 from signupsheet.main import main
 
 

@@ -7,6 +7,7 @@ as a diff: the rules decide anew on the newest sign-up sheet (capacity, duplicat
 
 from __future__ import annotations
 
+import base64
 import os
 import random
 import subprocess
@@ -126,3 +127,17 @@ def commit_and_push(
         f"could not push to {remote}/{branch} after {attempts} attempts; "
         "the branch kept moving — the next run retries"
     )
+
+
+def git_push_auth(token: str, server_url: str) -> str | None:
+    """Let git push over HTTPS with the token, through the environment of git's subprocesses:
+    it is never written to .git/config, put on a command line, or printed. Returns the header
+    value (to be masked in a workflow log), or None when the server is not HTTPS."""
+    if not token or not server_url.startswith("https://"):
+        return None
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    count = int(os.environ.get("GIT_CONFIG_COUNT", "0") or "0")
+    os.environ[f"GIT_CONFIG_KEY_{count}"] = f"http.{server_url.rstrip('/')}/.extraheader"
+    os.environ[f"GIT_CONFIG_VALUE_{count}"] = f"AUTHORIZATION: basic {basic}"
+    os.environ["GIT_CONFIG_COUNT"] = str(count + 1)
+    return basic

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from signupsheet.commands.options import timestamp
-from signupsheet.commands.sweep import git_push_auth
 from signupsheet.errors import UserError
+from signupsheet.gitsync import git_push_auth
 from signupsheet.project import Project
 from signupsheet.signup import ban_check
 from signupsheet.sweep import DEFAULT_BOT

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import sys
@@ -95,22 +94,6 @@ def _masks(environ: Mapping[str, str]) -> tuple[DeliveryConfig | None, ProblemsE
     for line in mask_lines(environ, secrets):
         print(line, flush=True)
     return config, problem
-
-
-def _git_push_auth(environ: Mapping[str, str]) -> str | None:
-    """Let git push over HTTPS with the workflow's token through the environment of git's
-    subprocesses: never written to .git/config, a command line, or the log. Returns the header
-    value, to be masked."""
-    token = environ.get("GITHUB_TOKEN", "").strip()
-    server = environ.get("GITHUB_SERVER_URL", "").strip()
-    if not token or not server.startswith("https://"):
-        return None
-    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-    count = int(os.environ.get("GIT_CONFIG_COUNT", "0") or "0")
-    os.environ[f"GIT_CONFIG_KEY_{count}"] = f"http.{server.rstrip('/')}/.extraheader"
-    os.environ[f"GIT_CONFIG_VALUE_{count}"] = f"AUTHORIZATION: basic {basic}"
-    os.environ["GIT_CONFIG_COUNT"] = str(count + 1)
-    return basic
 
 
 def _write_output(environ: Mapping[str, str], *, changed: bool) -> None:
@@ -211,7 +194,9 @@ def run(args: argparse.Namespace, project: Project) -> int:
     push = None
     if args.push and not args.dry_run:
         push = PushTarget(remote=args.remote, branch=args.branch or _current_branch(project.root))
-        header = _git_push_auth(environ)
+        header = gitsync.git_push_auth(
+            environ.get("GITHUB_TOKEN", "").strip(), environ.get("GITHUB_SERVER_URL", "").strip()
+        )
         for line in mask_lines(environ, [header] if header else []):
             print(line, flush=True)
     edges = edges_from_env(environ, project, config, dry_run=args.dry_run)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 from datetime import UTC, datetime
@@ -11,6 +10,8 @@ from pathlib import Path
 
 from signupsheet.commands.options import timestamp
 from signupsheet.errors import UserError
+from signupsheet.gitsync import git_push_auth
+from signupsheet.model import Event, Registration, Session
 from signupsheet.project import Project
 from signupsheet.sweep import DEFAULT_BOT, Sweeper
 
@@ -83,18 +84,6 @@ def triggered_issue(path: Path | None) -> int | None:
     return number if isinstance(number, int) and not isinstance(number, bool) else None
 
 
-def git_push_auth(token: str, server_url: str) -> None:
-    """Let git push over HTTPS with the token, through the environment of git's subprocesses:
-    it is never written to disk, put on a command line, or printed."""
-    if not server_url.startswith("https://"):
-        return
-    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-    count = int(os.environ.get("GIT_CONFIG_COUNT", "0") or "0")
-    os.environ[f"GIT_CONFIG_KEY_{count}"] = f"http.{server_url.rstrip('/')}/.extraheader"
-    os.environ[f"GIT_CONFIG_VALUE_{count}"] = f"AUTHORIZATION: basic {basic}"
-    os.environ["GIT_CONFIG_COUNT"] = str(count + 1)
-
-
 def run(args: argparse.Namespace, project: Project) -> int:
     token = os.environ.get("GITHUB_TOKEN")
     if not token:
@@ -109,6 +98,12 @@ def run(args: argparse.Namespace, project: Project) -> int:
         token, args.repo, api_url=args.api_url, backoff=args.backoff, polite=not args.no_throttle
     )
     fixed: datetime | None = args.now
+    confirmed: list[tuple[str, str, str]] = []
+
+    def on_confirmed(event: Event, session: Session, entry: Registration) -> None:
+        if entry.login:
+            confirmed.append((event.id, session.id, entry.login.casefold()))
+
     sweeper = Sweeper(
         project=project,
         tracker=GitHubTracker(repo, args.bot_login),
@@ -116,14 +111,16 @@ def run(args: argparse.Namespace, project: Project) -> int:
         repo_url=f"{args.server_url.rstrip('/')}/{args.repo}",
         remote=args.remote,
         branch=args.branch,
+        on_confirmed=on_confirmed,
     )
     report = sweeper.run(triggered_issue(args.event_path))
+    delivered = send_links_at_once(project, confirmed, args.remote, args.branch, fixed)
     for number, outcome in report.handled:
         print(f"#{number}: {outcome}")
     for number, _ in report.failed:
         what = f"#{number}" if number else "the run"
         print(f"{what}: not finished, the next run retries")
-    write_output(os.environ.get("GITHUB_OUTPUT"), changed=bool(report.pushed))
+    write_output(os.environ.get("GITHUB_OUTPUT"), changed=bool(report.pushed) or delivered)
     return 1 if report.failed else 0
 
 
@@ -132,3 +129,29 @@ def write_output(path: str | None, *, changed: bool) -> None:
     if path:
         with Path(path).open("a", encoding="utf-8") as handle:
             handle.write(f"changed={'true' if changed else 'false'}\n")
+
+
+def send_links_at_once(
+    project: Project,
+    confirmed: list[tuple[str, str, str]],
+    remote: str,
+    branch: str,
+    now: datetime | None,
+) -> bool:
+    """Mail the link now to people confirmed inside their session's link window.
+
+    Runs only when the workflow gives the sweep the meeting links; otherwise the scheduled
+    send-links run delivers them. Returns whether link_sent marks were pushed.
+    """
+    if not confirmed or not os.environ.get("SIGNUPSHEET_MEETING_LINKS"):
+        return False
+    from signupsheet.delivery import EntryKey
+    from signupsheet.linkdelivery import PushTarget, send_due_links
+
+    report = send_due_links(
+        project,
+        now=now or datetime.now(UTC),
+        push=PushTarget(remote=remote, branch=branch),
+        only=[EntryKey(event_id, session_id, login) for event_id, session_id, login in confirmed],
+    )
+    return report.commit is not None
