@@ -31,6 +31,7 @@ from pulldouble import PullRequestDouble
 from signupsheet import banlist, yamlsafe
 from signupsheet.main import main
 from signupsheet.prcheck import POLICY_SENTENCE
+from smtp_server import Recorder, smtp_server
 
 TICKED = f"Please add me.\n\n- [x] {POLICY_SENTENCE} (linked on the event's page)\n"
 SERVER = "http://github.invalid"
@@ -59,7 +60,7 @@ class Site:
         self.double.add_pull(number, author, sha, body)
         return sha
 
-    def run_bot(self, number: int, monkeypatch: pytest.MonkeyPatch) -> int:
+    def run_bot(self, number: int, monkeypatch: pytest.MonkeyPatch, now: str = NOW) -> int:
         """One workflow run: a fresh clone of main, then the command."""
         self.runs += 1
         checkout = self.tmp / f"run{self.runs}"
@@ -69,7 +70,7 @@ class Site:
             [
                 *("--root", str(checkout), "pull-request", "--number", str(number)),
                 *("--repo", self.double.repo, "--api-url", self.double.base_url),
-                *("--server-url", SERVER, "--no-throttle", "--backoff", "0.05", "--now", NOW),
+                *("--server-url", SERVER, "--no-throttle", "--backoff", "0.05", "--now", now),
             ]
         )
 
@@ -311,3 +312,25 @@ def test_text_from_the_pull_request_is_shown_plainly() -> None:
     assert "@octo" not in text and "<img" not in text
     # The problems sit in a code fence longer than any backticks inside them.
     assert f"````text\n{MEETUP}:3:5: '```' is not in the expected form\n````" in text
+
+
+def test_a_sign_up_inside_the_link_window_gets_the_link_at_once(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link = "https://meet.example.net/room-pr-4d2e"  # a test value: not a real meeting
+    site.open_pull(1, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave"))})
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        monkeypatch.setenv("SIGNUPSHEET_MEETING_LINKS", json.dumps({"2026-12-03-meetup": link}))
+        monkeypatch.setenv("SIGNUPSHEET_CONTACTS", json.dumps({"dave": "dave@people.example.net"}))
+        monkeypatch.setenv("SIGNUPSHEET_SMTP_URL", f"smtp://127.0.0.1:{port}")
+        monkeypatch.setenv("SIGNUPSHEET_MAIL_FROM", "events@example.net")
+        # The session starts at 14:00 UTC; the link window opens 60 minutes before.
+        assert site.run_bot(1, monkeypatch, now="2026-12-03T13:30:00Z") == 0
+    (received,) = recorder.to("dave@people.example.net")
+    body = received.message.get_body(("plain",))
+    assert body is not None and link in body.get_content()
+    (dave,) = [item for item in sheet(site.main_file()) if item.get("login") == "dave"]
+    assert dave["link_sent"] == "2026-12-03T13:30:00Z"
+    assert link not in git(site.remote, "log", "-p", "--format=%B", "main")
+    assert all(link not in comment for comment in site.comments(1))

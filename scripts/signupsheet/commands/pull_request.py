@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from signupsheet.commands.options import timestamp
+from signupsheet.commands.sweep import send_links_at_once
 from signupsheet.errors import UserError
 from signupsheet.gitsync import git_push_auth
 from signupsheet.project import Project
@@ -123,5 +124,10 @@ def run(args: argparse.Namespace, project: Project) -> int:
     )
     handled = bot.handle(number)
     print(f"#{number}: {handled}")
-    _output("pushed", "true" if handled in ("merged", "re-applied") else "false")
+    pushed = handled in ("merged", "re-applied")
+    # A sign-up that lands inside its session's link window gets the link now, not at the next
+    # scheduled delivery (everyone due is served; the delivery sends each link once).
+    if pushed:
+        send_links_at_once(project, None, args.remote, args.branch, fixed)
+    _output("pushed", "true" if pushed else "false")
     return 0

@@ -133,17 +133,18 @@ def write_output(path: str | None, *, changed: bool) -> None:
 
 def send_links_at_once(
     project: Project,
-    confirmed: list[tuple[str, str, str]],
+    confirmed: list[tuple[str, str, str]] | None,
     remote: str,
     branch: str,
     now: datetime | None,
 ) -> bool:
     """Mail the link now to people confirmed inside their session's link window.
 
-    Runs only when the workflow gives the sweep the meeting links; otherwise the scheduled
-    send-links run delivers them. Returns whether link_sent marks were pushed.
+    `confirmed` names (event, session, case-folded login) of the entries just confirmed; None
+    means everyone due. Runs only when the workflow gives the meeting links; otherwise the
+    scheduled send-links run delivers them. Returns whether link_sent marks were pushed.
     """
-    if not confirmed or not os.environ.get("SIGNUPSHEET_MEETING_LINKS"):
+    if confirmed == [] or not os.environ.get("SIGNUPSHEET_MEETING_LINKS"):
         return False
     from signupsheet.delivery import EntryKey
     from signupsheet.linkdelivery import PushTarget, send_due_links
@@ -152,6 +153,8 @@ def send_links_at_once(
         project,
         now=now or datetime.now(UTC),
         push=PushTarget(remote=remote, branch=branch),
-        only=[EntryKey(event_id, session_id, login) for event_id, session_id, login in confirmed],
+        only=None
+        if confirmed is None
+        else [EntryKey(event_id, session_id, login) for event_id, session_id, login in confirmed],
     )
     return report.commit is not None
