@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from conftest import SEED_ID, build, make_site
+from conftest import SEED_ID, build, make_mkdocs_site
 from signupsheet.catalog import load_event
 from signupsheet.main import main
 from signupsheet.project import Project
@@ -69,7 +69,7 @@ def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_site(tmp_path_factory.mktemp("engines"), {}, now=NOW)
+    return make_mkdocs_site(tmp_path_factory.mktemp("engines"), {}, now=NOW)
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +153,7 @@ def test_render_refuses_a_foreign_folder_and_replaces_its_own(
 
 
 def test_render_reports_config_mistakes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_site(tmp_path / "s", {})
+    root = make_mkdocs_site(tmp_path / "s", {})
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     text = text.replace("site_url:", "# site_url:").replace("  - signupsheet:", "  - other:")

@@ -63,7 +63,14 @@ def test_actions_pinned_and_no_untrusted_expressions_in_run() -> None:
         if step.get("uses", "").startswith("actions/checkout@"):
             assert step["with"]["persist-credentials"] is False
     expressions = re.findall(r"\$\{\{(.*?)\}\}", text)
+    # Only secrets, a repository variable and our own step's output: nothing a person wrote.
     assert sorted(e.strip() for e in expressions) == [
         "secrets.GITHUB_TOKEN",
+        "secrets.SIGNUPSHEET_CONTACTS",
+        "secrets.SIGNUPSHEET_MAIL_FROM",
+        "secrets.SIGNUPSHEET_MEETING_LINKS",
+        "secrets.SIGNUPSHEET_REPLY_TO",
+        "secrets.SIGNUPSHEET_SMTP_URL",
         "steps.sweep.outputs.changed",
+        "vars.SIGNUPSHEET_SITE_URL",
     ]

@@ -19,7 +19,10 @@ WORKFLOWS = sorted((Path(__file__).parents[1] / ".github" / "workflows").glob("*
 PINNED = re.compile(
     r"^\s*(?:-\s*)?uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40})\s+#\s*v\d+(\.\d+)*\s*$"
 )
-LOCAL = re.compile(r"^\s*(?:-\s*)?uses:\s*\./\.github/workflows/[\w.-]+\.ya?ml\s*$")
+LOCAL = re.compile(
+    r"^\s*(?:-\s*)?uses:\s*\./\.github/workflows/[\w.-]+\.ya?ml"
+    r"(\s+#\s*zizmor: ignore\[[\w-]+\])?\s*$"
+)
 # Contexts an outsider controls. Any expression in run: is refused anyway; this list names the
 # dangerous ones in the message.
 UNTRUSTED = re.compile(
