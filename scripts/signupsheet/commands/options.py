@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,3 +41,42 @@ def zone(text: str) -> ZoneInfo:
             f"{text!r} is not a time zone name; use one like Europe/Vienna, America/Mexico_City "
             "or UTC"
         ) from None
+
+
+def add_github_options(parser: argparse.ArgumentParser, *, default_bot: str) -> None:
+    """The options of the commands that act on GitHub from a workflow run."""
+    env = os.environ.get
+    parser.add_argument(
+        "--repo",
+        default=env("GITHUB_REPOSITORY"),
+        metavar="OWNER/NAME",
+        help="the repository (default: $GITHUB_REPOSITORY)",
+    )
+    parser.add_argument(
+        "--api-url",
+        default=env("GITHUB_API_URL", "https://api.github.com"),
+        help="the REST API address (default: $GITHUB_API_URL or api.github.com)",
+    )
+    parser.add_argument(
+        "--server-url",
+        default=env("GITHUB_SERVER_URL", "https://github.com"),
+        help="the web address, for links in comments (default: $GITHUB_SERVER_URL)",
+    )
+    parser.add_argument(
+        "--bot-login",
+        default=default_bot,
+        help=f"the account that answers (default: {default_bot})",
+    )
+    parser.add_argument("--remote", default="origin", help="git remote to fetch from and push to")
+    parser.add_argument("--branch", default="main", help="branch holding the events")
+    parser.add_argument(
+        "--now", type=timestamp, default=None, metavar="ISO", help="act as if it were this moment"
+    )
+    parser.add_argument(
+        "--no-throttle",
+        action="store_true",
+        help="no pauses between API requests (for a local test double, never against GitHub)",
+    )
+    parser.add_argument(
+        "--backoff", type=float, default=1.0, help="base of the exponential retry back-off (s)"
+    )

@@ -8,7 +8,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from signupsheet.commands.options import timestamp
+from signupsheet.commands.options import add_github_options
 from signupsheet.commands.sweep import send_links_at_once
 from signupsheet.errors import UserError
 from signupsheet.gitsync import git_push_auth
@@ -37,40 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=env("GITHUB_EVENT_PATH"),
         help="webhook payload naming the pull request (default: $GITHUB_EVENT_PATH)",
     )
-    parser.add_argument(
-        "--repo",
-        default=env("GITHUB_REPOSITORY"),
-        metavar="OWNER/NAME",
-        help="the repository (default: $GITHUB_REPOSITORY)",
-    )
-    parser.add_argument(
-        "--api-url",
-        default=env("GITHUB_API_URL", "https://api.github.com"),
-        help="the REST API address (default: $GITHUB_API_URL or api.github.com)",
-    )
-    parser.add_argument(
-        "--server-url",
-        default=env("GITHUB_SERVER_URL", "https://github.com"),
-        help="the web address, for links in comments (default: $GITHUB_SERVER_URL)",
-    )
-    parser.add_argument(
-        "--bot-login",
-        default=DEFAULT_BOT,
-        help=f"the account that answers (default: {DEFAULT_BOT})",
-    )
-    parser.add_argument("--remote", default="origin", help="git remote to fetch from and push to")
-    parser.add_argument("--branch", default="main", help="branch holding the events")
-    parser.add_argument(
-        "--now", type=timestamp, default=None, metavar="ISO", help="act as if it were this moment"
-    )
-    parser.add_argument(
-        "--no-throttle",
-        action="store_true",
-        help="no pauses between API requests (for a local test double, never against GitHub)",
-    )
-    parser.add_argument(
-        "--backoff", type=float, default=1.0, help="base of the exponential retry back-off (s)"
-    )
+    add_github_options(parser, default_bot=DEFAULT_BOT)
 
 
 def pull_request_number(path: Path | None) -> int | None:

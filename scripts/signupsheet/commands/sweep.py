@@ -8,7 +8,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from signupsheet.commands.options import timestamp
+from signupsheet.commands.options import add_github_options
 from signupsheet.errors import UserError
 from signupsheet.gitsync import git_push_auth
 from signupsheet.model import Event, Registration, Session
@@ -30,45 +30,12 @@ DESCRIPTION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     env = os.environ.get
     parser.add_argument(
-        "--repo",
-        default=env("GITHUB_REPOSITORY"),
-        metavar="OWNER/NAME",
-        help="the repository (default: $GITHUB_REPOSITORY)",
-    )
-    parser.add_argument(
-        "--api-url",
-        default=env("GITHUB_API_URL", "https://api.github.com"),
-        help="the REST API address (default: $GITHUB_API_URL or api.github.com)",
-    )
-    parser.add_argument(
-        "--server-url",
-        default=env("GITHUB_SERVER_URL", "https://github.com"),
-        help="the web address, for links in replies (default: $GITHUB_SERVER_URL)",
-    )
-    parser.add_argument(
         "--event-path",
         type=Path,
         default=env("GITHUB_EVENT_PATH"),
         help="webhook payload of the triggering event; its issue is handled even when closed",
     )
-    parser.add_argument(
-        "--bot-login",
-        default=DEFAULT_BOT,
-        help=f"the account that answers (default: {DEFAULT_BOT})",
-    )
-    parser.add_argument("--remote", default="origin", help="git remote to push to")
-    parser.add_argument("--branch", default="main", help="branch holding the events")
-    parser.add_argument(
-        "--now", type=timestamp, default=None, metavar="ISO", help="act as if it were this moment"
-    )
-    parser.add_argument(
-        "--no-throttle",
-        action="store_true",
-        help="no pauses between API requests (for a local test double, never against GitHub)",
-    )
-    parser.add_argument(
-        "--backoff", type=float, default=1.0, help="base of the exponential retry back-off (s)"
-    )
+    add_github_options(parser, default_bot=DEFAULT_BOT)
 
 
 def triggered_issue(path: Path | None) -> int | None:
