@@ -6,13 +6,14 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from githubdouble import GitHubDouble
 from signupsheet.catalog import load_event
 from signupsheet.model import Event, parse_timestamp
 from signupsheet.pages import SiteContext
@@ -150,3 +151,13 @@ def build(root: Path, strict: bool = True) -> Built:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     return Built(root, site, result)
+
+
+@pytest.fixture
+def double() -> Iterator[GitHubDouble]:
+    """The local GitHub REST double, started for one test."""
+    server = GitHubDouble()
+    server.start()
+    yield server
+    server.release.set()
+    server.stop()

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from formbodies import cancel_body, register_body
 from githubdouble import BOT, GitHubDouble, payload
@@ -18,15 +15,6 @@ from sweepkit import (
     remote_file,
     run_sweep,
 )
-
-
-@pytest.fixture
-def double() -> Iterator[GitHubDouble]:
-    server = GitHubDouble()
-    server.start()
-    yield server
-    server.release.set()
-    server.stop()
 
 
 def bot_comments(double: GitHubDouble, number: int) -> list[str]:

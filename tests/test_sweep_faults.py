@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,15 +28,6 @@ from sweepkit import (
     run_sweep,
     start_sweep,
 )
-
-
-@pytest.fixture
-def double() -> Iterator[GitHubDouble]:
-    server = GitHubDouble()
-    server.start()
-    yield server
-    server.release.set()
-    server.stop()
 
 
 def bot_comments(double: GitHubDouble, number: int) -> list[dict[str, Any]]:

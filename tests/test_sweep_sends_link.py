@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,6 @@ from sweepkit import EVENT_ID, clone, created, git, make_remote, remote_file, ru
 # The session starts at 14:00 UTC; the link goes out from 13:00 (the default lead of 60 min).
 IN_WINDOW = "2026-12-03T13:30:00Z"
 LINK = "https://meet.example.net/room-7f3a9c"  # a test value: not a real meeting
-
-
-@pytest.fixture
-def double() -> Iterator[GitHubDouble]:
-    server = GitHubDouble()
-    server.start()
-    yield server
-    server.release.set()
-    server.stop()
 
 
 def test_late_registrant_gets_the_link_from_the_sweep(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from signupsheet.model import parse_timestamp
@@ -80,3 +82,16 @@ def add_github_options(parser: argparse.ArgumentParser, *, default_bot: str) -> 
     parser.add_argument(
         "--backoff", type=float, default=1.0, help="base of the exponential retry back-off (s)"
     )
+
+
+def payload_number(path: Path | None, key: str) -> int | None:
+    """`payload[key]["number"]` of a webhook payload file, read as data (never through a shell)."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    item = payload.get(key) if isinstance(payload, dict) else None
+    number = item.get("number") if isinstance(item, dict) else None
+    return number if isinstance(number, int) and not isinstance(number, bool) else None

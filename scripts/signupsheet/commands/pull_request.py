@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from signupsheet.commands.options import add_github_options
+from signupsheet.commands.options import add_github_options, payload_number
 from signupsheet.commands.sweep import send_links_at_once
 from signupsheet.errors import UserError
 from signupsheet.gitsync import git_push_auth
@@ -42,15 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def pull_request_number(path: Path | None) -> int | None:
     """The pull request's number in a webhook payload, read as data."""
-    if path is None or not path.is_file():
-        return None
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    pull = payload.get("pull_request") if isinstance(payload, dict) else None
-    number = pull.get("number") if isinstance(pull, dict) else None
-    return number if isinstance(number, int) and not isinstance(number, bool) else None
+    return payload_number(path, "pull_request")
 
 
 def _output(name: str, value: str) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from signupsheet.commands.options import add_github_options
+from signupsheet.commands.options import add_github_options, payload_number
 from signupsheet.errors import UserError
 from signupsheet.gitsync import git_push_auth
 from signupsheet.model import Event, Registration, Session
@@ -40,15 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def triggered_issue(path: Path | None) -> int | None:
     """The issue number in a webhook payload, read as data (never interpolated into a shell)."""
-    if path is None or not path.is_file():
-        return None
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    issue = payload.get("issue") if isinstance(payload, dict) else None
-    number = issue.get("number") if isinstance(issue, dict) else None
-    return number if isinstance(number, int) and not isinstance(number, bool) else None
+    return payload_number(path, "issue")
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
