@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -44,12 +45,12 @@ def tricky(project: Project) -> Event:
 
 
 def test_seed_page_matches_golden(seed: Event) -> None:
-    page = event_page(seed, context())
+    page = event_page(seed, context()).inline()
     assert page == golden("seed-event.md", page)
 
 
 def test_seed_page_names_every_registrant_in_order(seed: Event) -> None:
-    rendered = markdown.markdown(event_page(seed, context()))
+    rendered = markdown.markdown(event_page(seed, context()).inline())
     names = [entry.name for entry in seed.sessions[0].registrations]
     assert len(names) == 33
     positions = [rendered.index(f"<td>{html.escape(name)}</td>") for name in names]
@@ -66,7 +67,7 @@ def test_entries_signed_after_the_session_are_marked(seed: Event) -> None:
 
 
 def test_untrusted_text_is_escaped_and_never_markup(tricky: Event) -> None:
-    rendered = markdown.markdown(event_page(tricky, context()))
+    rendered = markdown.markdown(event_page(tricky, context()).inline())
     assert "<script>" not in rendered
     assert "<img" not in rendered
     assert "<svg" not in rendered
@@ -80,7 +81,7 @@ def test_untrusted_text_is_escaped_and_never_markup(tricky: Event) -> None:
 
 
 def test_private_entries_are_counted_not_named(tricky: Event) -> None:
-    page = event_page(tricky, context())
+    page = event_page(tricky, context()).inline()
     assert "Hidden Dave" not in page
     assert "1 more person signed up privately" in page
 
@@ -89,7 +90,7 @@ def test_waiting_list_is_apart_and_full_state_says_so(tricky: Event) -> None:
     sheet = sheet_html(tricky.sessions[0])
     main, waiting = sheet.split("Waiting list: 1 waiting")
     assert "Erin Waiting" in waiting and "Erin Waiting" not in main
-    page = event_page(tricky, context())
+    page = event_page(tricky, context()).inline()
     assert "The waiting list is open" in page
     assert ">Join the waiting list</a>" in page
 
@@ -98,26 +99,26 @@ def test_registration_states_follow_the_clock(tricky: Event) -> None:
     morning = "### Morning session"
     opens = parse_timestamp("2022-11-15T00:00:00Z")
     tricky.registration.opens = opens
-    before = event_page(tricky, context(now=opens - timedelta(days=1)))
+    before = event_page(tricky, context(now=opens - timedelta(days=1))).inline()
     assert "Registration is not open yet: it opens" in before
     assert "template=register.yml" not in before
-    during = event_page(tricky, context(now=opens + timedelta(days=1)))
+    during = event_page(tricky, context(now=opens + timedelta(days=1))).inline()
     assert "Registration is open until" in during.split(morning)[1]
-    started = event_page(tricky, context(now=parse_timestamp("2022-12-01T07:30:00Z")))
+    started = event_page(tricky, context(now=parse_timestamp("2022-12-01T07:30:00Z"))).inline()
     assert "Registration is closed: the session has started." in started.split(morning)[1]
     assert "template=cancel.yml" in started.split(morning)[1]
-    over = event_page(tricky, context(now=parse_timestamp("2022-12-02T00:00:00Z")))
+    over = event_page(tricky, context(now=parse_timestamp("2022-12-02T00:00:00Z"))).inline()
     assert over.count("This session is over.") == 2
     assert "template=cancel.yml" not in over
     tricky.sessions[1].cancelled = True
-    cancelled = event_page(tricky, context())
+    cancelled = event_page(tricky, context()).inline()
     assert "This session is cancelled." in cancelled.split(morning)[1]
 
 
 def test_seats_left_are_shown(tricky: Event) -> None:
     tricky.sessions[1].capacity = 10
     tricky.sessions[1].registrations = [Registration(name="Someone", source="organizer")]
-    page = event_page(tricky, context())
+    page = event_page(tricky, context()).inline()
     assert "9 of 10 seats left." in page
 
 
@@ -138,7 +139,7 @@ def test_register_and_cancel_links_prefill_the_issue_forms(tricky: Event) -> Non
         assert query["event"] == ["tricky"]
         assert query["session"] == ["morning"]
         assert query["title"][0].endswith("Tricky names <b>welcome</b> (Morning session)")
-    page = event_page(tricky, context())
+    page = event_page(tricky, context()).inline()
     assert html.escape(repo.register_url(tricky, tricky.sessions[1])) in page
 
 
@@ -165,7 +166,7 @@ def test_pull_request_entry_is_accepted_by_the_check(project: Project, seed: Eve
         path, before, after, Context(author="NewComer", now=now, agreed=True), project
     )
     assert result.verdict == "accept", result.reasons
-    page = event_page(seed, context())
+    page = event_page(seed, context()).inline()
     assert "/edit/main/events/2022-11-23-vsn-training-lets-connect.yaml" in page
 
 
@@ -193,14 +194,46 @@ def test_markdown_text_escaping_round_trips() -> None:
 
 def test_lists_split_upcoming_and_past(seed: Event, tricky: Event) -> None:
     ctx = context(now=parse_timestamp("2022-11-25T00:00:00Z"))
-    home = home_section([seed, tricky], ["volunteer-supporters-network-2022"], ctx)
+    home = home_section([seed, tricky], ["volunteer-supporters-network-2022"], ctx).inline()
     upcoming = home.split("## More")[0]
-    assert "events/tricky.md" in upcoming and seed.id not in upcoming
+    assert 'href="events/tricky/"' in upcoming and seed.id not in upcoming
     assert upcoming.index("2022-11-30T20:00:00Z") < upcoming.index("2022-12-01T07:00:00Z")
     assert "[Past events](past.md) (1)" in home
     assert "(series/volunteer-supporters-network-2022.md)" in home
-    past = past_page([seed, tricky], ctx)
-    assert "## 2022" in past and f"(events/{seed.id}.md)" in past and "tricky" not in past
-    series = series_section("volunteer-supporters-network-2022", [seed, tricky], ctx)
-    assert f"(../events/{seed.id}.md)" in series.split("## Past events")[1]
+    past = past_page([seed, tricky], ctx).inline()
+    assert "## 2022" in past and f'href="../events/{seed.id}/"' in past and "tricky" not in past
+    series = series_section("volunteer-supporters-network-2022", [seed, tricky], ctx).inline()
+    assert f'href="../../events/{seed.id}/"' in series.split("## Past events")[1]
     assert "tricky" not in series
+
+
+def test_markdown_parser_sees_only_headings_and_the_description(tricky: Event) -> None:
+    source = event_page(tricky, context(), inline_sheets=False)
+    for stranger in ("&lt;script&gt;", "<script>", "Erin Waiting", "Hidden Dave", "<time"):
+        assert stranger not in source.markdown
+    assert "**Markdown**" in source.markdown  # the description, for the parser
+    assert "### Morning session" in source.markdown
+    indexed = source.fill(markdown.markdown(source.markdown))
+    assert "<strong>Where:</strong>" in indexed and "What becomes public" not in indexed
+    rendered = source.fill_late(indexed)
+    assert "data-ss-part" not in rendered
+    assert "Registration is open until" in rendered or "The waiting list is open" in rendered
+    assert "<strong>When:</strong>" in rendered
+    # What goes on after search reads the page stays a placeholder until fill_sheets.
+    assert rendered.count("data-ss-sheet=") == len(tricky.sessions)
+
+
+def test_links_follow_the_sites_url_style(seed: Event) -> None:
+    policy, series = "policies/safe-space", "series/volunteer-supporters-network-2022"
+    with_folders = event_page(seed, context()).inline()
+    assert f'href="../../{policy}/"' in with_folders
+    assert f'href="../../{series}/"' in with_folders
+    assert 'href="../../registering/"' in with_folders
+    assert f'href="../{seed.id}.ics"' in with_folders
+    flat = event_page(seed, replace(context(), directory_urls=False)).inline()
+    assert f'href="../{policy}.html"' in flat
+    assert 'href="../registering.html"' in flat
+    assert f'href="{seed.id}.ics"' in flat
+    later = parse_timestamp("2023-01-01T00:00:00Z")
+    past = past_page([seed], replace(context(now=later), directory_urls=False)).inline()
+    assert f'href="events/{seed.id}.html"' in past

@@ -12,6 +12,7 @@ import urllib.request
 from html.parser import HTMLParser
 from importlib.metadata import entry_points
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -85,9 +86,68 @@ def test_every_seed_registrant_is_on_the_seed_page(built: Built) -> None:
     assert page.count("signed after the event") == 3
 
 
-def test_no_sheet_placeholder_is_left(built: Built) -> None:
-    for page in built.site.rglob("*.html"):
-        assert "data-ss-sheet" not in page.read_text(encoding="utf-8"), page
+def test_no_placeholder_is_left(built: Built) -> None:
+    pages = list(built.site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "data-ss-sheet" not in text and "data-ss-part" not in text, page
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every relative `<a href>` of the built site whose target is not in the site.
+
+    The 404 page links from the site's root (`/signupsheet/...`), so it is left out."""
+    broken = []
+    for page in site.rglob("*.html"):
+        if page.name == "404.html":
+            continue
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for href in parser.hrefs:
+            target = urlsplit(href)
+            if target.scheme or target.netloc or not target.path:
+                continue
+            path = (page.parent / unquote(target.path)).resolve()
+            if not (path / "index.html" if path.is_dir() else path).is_file():
+                broken.append(f"{page.relative_to(site)}: {href}")
+    return broken
+
+
+def test_every_link_between_pages_leads_somewhere(built: Built) -> None:
+    assert broken_links(built.site) == []
+    seed_page = built.page(f"events/{SEED_ID}/index.html")
+    for href in (
+        "../../policies/safe-space/",
+        "../../series/volunteer-supporters-network-2022/",
+        "../../registering/",
+        f"../{SEED_ID}.ics",
+    ):
+        assert f'href="{href}"' in seed_page
+
+
+def test_links_work_without_directory_urls(tmp_path: Path) -> None:
+    root = make_mkdocs_site(tmp_path, {"tricky": (SITES / "xss.yaml").read_text(encoding="utf-8")})
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "use_directory_urls: false\n", encoding="utf-8"
+    )
+    flat = build(root)
+    assert flat.result.returncode == 0, flat.result.stderr
+    assert (flat.site / "events" / f"{SEED_ID}.html").is_file()
+    assert broken_links(flat.site) == []
+    assert 'href="events/tricky.html"' in flat.page("index.html")
 
 
 def test_tricky_names_are_text(built: Built) -> None:
@@ -131,6 +191,28 @@ def test_sign_up_sheets_stay_out_of_the_search_index(built: Built) -> None:
     index = built.page("search/search_index.json")
     assert "Let&#x27;s Connect" in index or "Let's Connect" in index
     assert "Raimund Liebert" not in index and "Erin Waiting" not in index
+
+
+def test_facts_and_lists_are_in_the_search_index(built: Built) -> None:
+    entries = json.loads(built.page("search/search_index.json"))["docs"]
+    seed_text = " ".join(
+        entry["text"] for entry in entries if entry["location"].startswith(f"events/{SEED_ID}/")
+    )
+    assert "JStephenson (WMF)" in seed_text  # a speaker, from the facts block
+    assert "Safe space policy" in seed_text
+    # The notice every event page repeats, and the states, would only crowd the results.
+    assert "The meeting link is never published" not in seed_text
+    assert "Registration is open" not in seed_text
+    home_text = " ".join(entry["text"] for entry in entries if entry["location"].startswith("#"))
+    assert "Tricky names" in home_text  # the upcoming list on the home page
+
+
+def test_a_site_without_the_registering_page_is_refused(tmp_path: Path) -> None:
+    root = make_mkdocs_site(tmp_path, {})
+    (root / "docs" / "registering.md").unlink()
+    result = build(root)
+    assert result.result.returncode != 0
+    assert "docs/registering.md, which does not exist" in result.result.stderr
 
 
 def test_invalid_event_fails_the_build_with_validate_messages(

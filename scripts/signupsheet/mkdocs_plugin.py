@@ -1,7 +1,9 @@
 """The `signupsheet` MkDocs plugin: hands the generated pages and files to MkDocs.
 
 Everything it adds comes from `sitegen`; this module only loads the events, turns problems into a
-failed build, and registers virtual files.
+failed build, registers virtual files, and puts each page's HTML blocks in place: the indexed
+ones once Markdown made the page (`on_page_content`, before the search plugin reads it), the
+others and the sign-up sheets after (`on_post_page`).
 """
 
 from __future__ import annotations
@@ -22,16 +24,18 @@ from mkdocs.structure.pages import Page
 from signupsheet.catalog import load_catalog
 from signupsheet.errors import UserError, format_problems
 from signupsheet.model import Event, parse_timestamp
-from signupsheet.pages import SiteContext, fill_sheets
+from signupsheet.pages import LINKED_PAGES, PageSource, SiteContext, fill_sheets
 from signupsheet.project import Project
 from signupsheet.sitegen import (
     SCRIPTS,
     STYLESHEET,
+    SiteFile,
     SiteOptions,
     augment_page,
+    data_files,
     default_home,
     event_of_page,
-    generated_files,
+    page_files,
     series_of_page,
 )
 from signupsheet.sitelinks import Repository
@@ -66,6 +70,9 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         self.context: SiteContext | None = None
         self.series_ids: list[str] = []
         self.project: Project | None = None
+        # Page path -> its generated HTML blocks, filled in once Markdown made the page's HTML.
+        self.sources: dict[str, PageSource] = {}
+        self.options: SiteOptions | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -92,39 +99,52 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.project is None:
             return None
-        catalog = load_catalog(self.project)
-        if catalog.problems:
-            raise PluginError(format_problems(catalog.problems))
         try:
             repository = Repository.from_url(config.repo_url or "", self.config.branch)
         except UserError as error:
             raise PluginError(str(error)) from None
-        self.events = catalog.events
-        self.by_id = {event.id: event for event in self.events}
         self.context = SiteContext(
             repository=repository,
             now=self._now(),
             docs_dir=Path(config.docs_dir),
             events_path=self.project.display(self.project.events_dir),
+            directory_urls=config.use_directory_urls,
         )
-        self.series_ids = sorted(
-            series_id for file in files if (series_id := series_of_page(file.src_uri)) is not None
-        )
-        options = SiteOptions(
+        self.options = SiteOptions(
             site_url=config.site_url or "",
             site_name=config.site_name,
             feed_entries=self.config.feed_entries,
             calendar_recent=timedelta(days=self.config.calendar_recent_days),
         )
-        generated = generated_files(self.events, self.context, options, inline_sheets=False)
+        catalog = load_catalog(self.project)
+        if catalog.problems:
+            raise PluginError(format_problems(catalog.problems))
+        self.events = catalog.events
+        self.by_id = {event.id: event for event in self.events}
+        self.series_ids = sorted(
+            series_id for file in files if (series_id := series_of_page(file.src_uri)) is not None
+        )
+        missing = [page for page in LINKED_PAGES if files.get_file_from_path(page) is None]
+        if self.events and missing:
+            raise PluginError(
+                f"signupsheet: event pages link to docs/{missing[0]}, which does not exist; "
+                "write it (how to register, what becomes public)"
+            )
+        generated: dict[str, SiteFile] = page_files(self.events, self.context, inline_sheets=False)
+        generated.update(data_files(self.events, self.context, self.options))
         if files.get_file_from_path("index.md") is None:
             generated["index.md"] = default_home(config.site_name)
-        for src_uri, content in generated.items():
+        self.sources = {}
+        for src_uri in generated:
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(
                     f"signupsheet: docs/{src_uri} would be replaced by a generated file; "
                     "rename or remove it"
                 )
+        for src_uri, content in generated.items():
+            if isinstance(content, PageSource):
+                self.sources[src_uri] = content
+                content = content.markdown
             files.append(File.generated(config, src_uri, content=content))
         return files
 
@@ -133,16 +153,32 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
     ) -> str | None:
         if not self.config.enabled or self.context is None:
             return None
-        return augment_page(page.file.src_uri, markdown, self.events, self.context, self.series_ids)
+        source = augment_page(
+            page.file.src_uri, markdown, self.events, self.context, self.series_ids
+        )
+        if source is None:
+            return None
+        self.sources[page.file.src_uri] = source
+        return source.markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        # Before the search plugin reads the page: facts and lists are indexed.
+        source = self.sources.get(page.file.src_uri)
+        return None if source is None else source.fill(html)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        # Runs after the search plugin read the page: the sheets stay out of the search index
-        # and out of the Markdown parser.
+        # Runs after the search plugin read the page: notices, states and sheets stay out of the
+        # search index.
         if not self.config.enabled:
             return None
+        source = self.sources.pop(page.file.src_uri, None)
+        if source is not None:
+            output = source.fill_late(output)
         event_id = event_of_page(page.file.src_uri)
         if self.context is None or event_id not in self.by_id or not page.file.generated_by:
-            return None
+            return output
         return fill_sheets(output, self.by_id[event_id], self.context)
 
     def on_serve(

@@ -1,9 +1,14 @@
-"""Event pages as Markdown: the content of the site, without knowing how it is built.
+"""The generated pages: the content of the site, without knowing how it is built.
 
-What strangers wrote (display names, affiliations, notes) only ever appears inside raw HTML blocks,
-escaped with `html.escape`: Markdown leaves raw HTML blocks alone, so `[x](javascript:…)` or `<img>`
-stay literal text. What maintainers wrote (the description) is Markdown; titles and other one-line
-fields are escaped for Markdown so they show exactly as written.
+A page is Markdown for what the Markdown parser must see (headings, which make the table of
+contents, and the description maintainers wrote) and HTML blocks for everything else: facts,
+states, lists and sheets are made here as HTML, so the parser never spends time on them. The blocks
+are either written into the Markdown as raw HTML blocks (`PageSource.inline`, for any engine) or
+stand there as placeholders that the site plugin fills into the finished HTML (`PageSource.fill`).
+
+What strangers wrote (display names, affiliations, notes) and every one-line field appear only in
+HTML blocks, escaped with `html.escape`, so `[x](javascript:…)` or `<img>` stay literal text; in
+headings, titles are escaped for Markdown. The description is Markdown.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Literal
 from signupsheet.model import Event, Registration, Session, format_timestamp
 from signupsheet.rules import SessionState, session_state
 from signupsheet.sitelinks import Repository, converter_url, session_label
+from signupsheet.siteurls import href
 
 TimeStyle = Literal["full", "date", "end"]
 
@@ -42,6 +48,58 @@ class SiteContext:
     docs_dir: Path
     events_path: str = "events"  # where event files live in the repository, for edit links
     recent: timedelta = field(default=timedelta(days=90))
+    directory_urls: bool = True  # the site's `use_directory_urls`: how pages link to each other
+
+    def link(self, page: str, target: str) -> str:
+        """The href from the page `page` to `target`, both paths inside docs/."""
+        return href(page, target, self.directory_urls)
+
+
+# Hand-written pages the generated pages link to; the site must have them.
+LINKED_PAGES = ("registering.md",)
+
+
+def part_placeholder(key: str) -> str:
+    """What stands for an HTML block in a page's Markdown until `PageSource.fill` replaces it."""
+    return f'<div data-ss-part="{key}"></div>'
+
+
+@dataclass
+class PageSource:
+    """A generated page: Markdown with placeholders, and the HTML block of each placeholder.
+
+    Blocks are `indexed` (facts, lists: what a search should find) or not (the same notice on
+    every page, states, sheets): the site plugin fills the first kind in before the search
+    index reads the page and the second after.
+    """
+
+    markdown: str
+    indexed: dict[str, str] = field(default_factory=dict)  # placeholder -> HTML
+    late: dict[str, str] = field(default_factory=dict)
+
+    def add(self, key: str, block: str, indexed: bool = True) -> str:
+        """Keep `block` (HTML without blank lines) for the placeholder returned."""
+        placeholder = part_placeholder(key)
+        (self.indexed if indexed else self.late)[placeholder] = block
+        return placeholder
+
+    def inline(self) -> str:
+        """The Markdown with every block written in place as a raw HTML block."""
+        return _replace_all(_replace_all(self.markdown, self.indexed), self.late)
+
+    def fill(self, page_html: str) -> str:
+        """The page's HTML (made from `markdown`) with the indexed blocks in place."""
+        return _replace_all(page_html, self.indexed)
+
+    def fill_late(self, page_html: str) -> str:
+        """The page's HTML with the blocks that stay out of the search index in place."""
+        return _replace_all(page_html, self.late)
+
+
+def _replace_all(text: str, parts: dict[str, str]) -> str:
+    for placeholder, block in parts.items():
+        text = text.replace(placeholder, block, 1)
+    return text
 
 
 # --- escaping ---------------------------------------------------------------------------------
@@ -52,6 +110,11 @@ def attr(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def escape(text: str) -> str:
+    """Text for the content of an HTML element (quotes stay quotes)."""
+    return html.escape(text, quote=False)
+
+
 def md_text(text: str) -> str:
     """Text shown exactly as written inside Markdown (no emphasis, links or HTML)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
@@ -60,14 +123,33 @@ def md_text(text: str) -> str:
 # --- times ------------------------------------------------------------------------------------
 
 
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def utc_text(moment: datetime, style: TimeStyle = "full") -> str:
+    """The time in English, in UTC, whatever the locale of the machine that builds the site."""
     moment = moment.astimezone(UTC)
-    clock = moment.strftime("%H:%M")
+    clock = f"{moment.hour:02d}:{moment.minute:02d} UTC"
     if style == "end":
-        return f"{clock} UTC"
+        return clock
+    month = _MONTHS[moment.month - 1]
     if style == "date":
-        return f"{moment.day} {moment.strftime('%b %Y')}, {clock} UTC"
-    return f"{moment.strftime('%A')}, {moment.day} {moment.strftime('%B %Y')}, {clock} UTC"
+        return f"{moment.day} {month[:3]} {moment.year}, {clock}"
+    return f"{_DAYS[moment.weekday()]}, {moment.day} {month} {moment.year}, {clock}"
 
 
 def time_tag(moment: datetime, style: TimeStyle = "full", start: datetime | None = None) -> str:
@@ -293,123 +375,145 @@ def series_title(series_id: str, docs_dir: Path) -> str:
     return page_title(docs_dir / "series" / f"{series_id}.md") or series_id
 
 
-def _people(event: Event) -> list[str]:
+def _people(event: Event) -> list[tuple[str, str]]:
     facts = []
     if event.speakers:
         names = []
         for speaker in event.speakers:
-            shown = md_text(speaker.name)
+            shown = escape(speaker.name)
             if speaker.link:
-                shown = f"[{shown}](<{speaker.link}>)"
+                shown = f'<a href="{attr(speaker.link)}">{shown}</a>'
             if speaker.affiliation:
-                shown += f" ({md_text(speaker.affiliation)})"
+                shown += f" ({escape(speaker.affiliation)})"
             names.append(shown)
-        label = "Speaker" if len(names) == 1 else "Speakers"
-        facts.append(f"- **{label}:** {', '.join(names)}")
+        facts.append(("Speaker" if len(names) == 1 else "Speakers", ", ".join(names)))
     if event.organizers:
         logins = ", ".join(
-            f"[{md_text(login)}](https://github.com/{login})" for login in event.organizers
+            f'<a href="https://github.com/{attr(login)}">{escape(login)}</a>'
+            for login in event.organizers
         )
-        facts.append(f"- **Organizers:** {logins}")
+        facts.append(("Organizers", logins))
     return facts
 
 
-def _facts(event: Event, ctx: SiteContext) -> list[str]:
+def _facts(event: Event, ctx: SiteContext, page: str) -> list[tuple[str, str]]:
+    """The event's facts as (label, HTML) pairs."""
     facts = []
     if len(event.sessions) == 1:
-        facts.append(f"- **When:** {when_html(event, event.sessions[0])}")
+        facts.append(("When", when_html(event, event.sessions[0])))
     else:
-        facts.append(f"- **When:** {len(event.sessions)} sessions, see below")
+        facts.append(("When", f"{len(event.sessions)} sessions, see below"))
     if event.location is not None:
         where = [MODES[event.location.mode]]
         for value in (event.location.platform, event.location.venue, event.location.address):
             if value:
-                where.append(md_text(value))
-        facts.append(f"- **Where:** {', '.join(where)}")
+                where.append(escape(value))
+        facts.append(("Where", ", ".join(where)))
     if event.languages:
-        facts.append(f"- **Language:** {', '.join(event.languages)}")
+        facts.append(("Language", escape(", ".join(event.languages))))
     if event.type:
-        facts.append(f"- **Type:** {event.type}")
+        facts.append(("Type", escape(event.type)))
     facts.extend(_people(event))
     recording = RECORDING[event.recording] if event.recording else "not stated; ask the organizers"
-    facts.append(f"- **Recording:** {recording}")
+    facts.append(("Recording", recording))
     if event.location is not None and event.location.chat:
-        facts.append(f"- **Public chat:** <{event.location.chat}>")
+        chat = attr(event.location.chat)
+        facts.append(("Public chat", f'<a href="{chat}">{chat}</a>'))
     if event.policy:
         title = page_title(ctx.docs_dir / event.policy) or event.policy
-        facts.append(
-            f"- **Policy:** by registering you agree to the [{md_text(title)}](../{event.policy})"
-        )
+        link = f'<a href="{attr(ctx.link(page, event.policy))}">{escape(title)}</a>'
+        facts.append(("Policy", f"by registering you agree to the {link}"))
     if event.series:
         title = series_title(event.series, ctx.docs_dir)
-        facts.append(f"- **Series:** [{md_text(title)}](../series/{event.series}.md)")
+        target = ctx.link(page, f"series/{event.series}.md")
+        facts.append(("Series", f'<a href="{attr(target)}">{escape(title)}</a>'))
     if event.tags:
-        facts.append(f"- **Tags:** {', '.join(event.tags)}")
-    facts.append(f"- **Calendar:** [add to your calendar (.ics)]({event.id}.ics)")
+        facts.append(("Tags", escape(", ".join(event.tags))))
+    calendar = attr(ctx.link(page, f"events/{event.id}.ics"))
+    facts.append(("Calendar", f'<a href="{calendar}">add to your calendar (.ics)</a>'))
     return facts
 
 
-def _privacy(event: Event) -> str:
+def _intro_html(event: Event, ctx: SiteContext, page: str) -> str:
+    """The summary and the list of facts under the title."""
+    lines = []
+    if event.summary:
+        lines.append(f"<p>{escape(' '.join(event.summary.split()))}</p>")
+    lines.append("<ul>")
+    lines += [
+        f"<li><strong>{label}:</strong> {value}</li>" for label, value in _facts(event, ctx, page)
+    ]
+    lines.append("</ul>")
+    return "\n".join(lines)
+
+
+def _privacy_html(event: Event, ctx: SiteContext, page: str) -> str:
     lead = event.registration.link_lead_minutes
     when = f"{duration_text(timedelta(minutes=lead))} before" if lead else "at"
+    registering = attr(ctx.link(page, "registering.md"))
     return (
-        "**What becomes public:** the display name, affiliation and note you give, and when you "
-        "signed up, are shown on this page and kept in the site's Git history; your GitHub login "
-        "shows on the issue or pull request you open. Choose *private* to be counted without "
-        f"being named. **The meeting link is never published:** it comes by e-mail {when} the "
-        "session starts. See [how to register](../registering.md) for the details."
+        "<p><strong>What becomes public:</strong> the display name, affiliation and note you "
+        "give, and when you signed up, are shown on this page and kept in the site's Git "
+        "history; your GitHub login shows on the issue or pull request you open. Choose "
+        "<em>private</em> to be counted without being named. <strong>The meeting link is never "
+        f"published:</strong> it comes by e-mail {when} the session starts. See "
+        f'<a href="{registering}">how to register</a> for the details.</p>'
     )
 
 
-def session_block(
-    event: Event, session: Session, ctx: SiteContext, heading: str, inline_sheets: bool = True
-) -> list[str]:
+def session_status_html(event: Event, session: Session, ctx: SiteContext) -> str:
+    """A session's time (when the event has several), registration state and counts."""
     state = session_state(event, session, ctx.now)
-    lines = [heading, ""]
+    lines = []
     if len(event.sessions) > 1:
-        lines += [f"**When:** {when_html(event, session)}", ""]
-    lines += [f"{_status_badge(state)} {state_text(state)}", ""]
-    counts = f"**Signed up:** {state.confirmed}"
+        lines.append(f"<p><strong>When:</strong> {when_html(event, session)}</p>")
+    lines.append(f"<p>{_status_badge(state)} {state_text(state)}</p>")
+    counts = f"<strong>Signed up:</strong> {state.confirmed}"
     if state.capacity is not None:
         counts += f" of {state.capacity} seats"
     if state.waitlisted:
         counts += f", {state.waitlisted} on the waiting list"
-    lines += [counts, ""]
-    if inline_sheets:
-        lines += [session_html(event, session, ctx), ""]
-    else:
-        lines += [sheet_placeholder(event, session), ""]
-    return lines
+    lines.append(f"<p>{counts}</p>")
+    return "\n".join(lines)
 
 
 def session_html(event: Event, session: Session, ctx: SiteContext) -> str:
     """The buttons, the pull-request way and the sheet of a session: HTML blocks only."""
     actions = actions_html(event, session, session_state(event, session, ctx.now), ctx)
     sheet = sheet_html(session)
-    return f"{actions}\n\n{sheet}" if actions else sheet
+    return f"{actions}\n{sheet}" if actions else sheet
 
 
-def event_page(event: Event, ctx: SiteContext, inline_sheets: bool = True) -> str:
+def event_page(event: Event, ctx: SiteContext, inline_sheets: bool = True) -> PageSource:
     """The page `events/<id>.md`: everything about one event, and its sign-up sheets.
 
     With `inline_sheets=False` each sheet is a `sheet_placeholder`, for `fill_sheets` to replace
-    in the finished HTML.
+    in the finished HTML after the search index has read the page; otherwise it is a block.
     """
-    lines = [f"# {md_text(event.title)}", ""]
-    if event.summary:
-        lines += [md_text(" ".join(event.summary.split())), ""]
-    lines += _facts(event, ctx)
+    page = f"events/{event.id}.md"
+    source = PageSource("")
+    lines = [f"# {md_text(event.title)}", "", source.add("intro", _intro_html(event, ctx, page))]
     lines.append("")
     if event.description:
         lines += ["## About", "", event.description.strip(), ""]
-    lines += ["## Registration", "", _privacy(event), ""]
-    if len(event.sessions) == 1:
-        lines += session_block(event, event.sessions[0], ctx, "### Sign-up sheet", inline_sheets)
-    else:
-        for session in event.sessions:
+    privacy = source.add("privacy", _privacy_html(event, ctx, page), indexed=False)
+    lines += ["## Registration", "", privacy, ""]
+    for session in event.sessions:
+        if len(event.sessions) == 1:
+            heading = "### Sign-up sheet"
+        else:
             title = md_text(session.title) if session.title else utc_text(session.start, "date")
-            lines += session_block(event, session, ctx, f"### {title}", inline_sheets)
-    return "\n".join(lines).rstrip() + "\n"
+            heading = f"### {title}"
+        status = session_status_html(event, session, ctx)
+        lines += [heading, "", source.add(f"{session.id}/status", status, indexed=False), ""]
+        if inline_sheets:
+            sheet = session_html(event, session, ctx)
+            lines.append(source.add(f"{session.id}/sheet", sheet, indexed=False))
+        else:
+            lines.append(sheet_placeholder(event, session))
+        lines.append("")
+    source.markdown = "\n".join(lines).rstrip() + "\n"
+    return source
 
 
 def fill_sheets(page_html: str, event: Event, ctx: SiteContext) -> str:
@@ -440,28 +544,39 @@ def past_events(events: Iterable[Event], now: datetime) -> list[Event]:
     return done
 
 
-def _session_line(event: Event, session: Session, ctx: SiteContext, base: str) -> str:
+def _session_item(event: Event, session: Session, ctx: SiteContext, page: str) -> str:
     state = session_state(event, session, ctx.now)
-    title = md_text(event.title)
+    title = escape(event.title)
     if len(event.sessions) > 1 and session.title:
-        title += f" — {md_text(session.title)}"
+        title += f" — {escape(session.title)}"
+    target = attr(ctx.link(page, f"events/{event.id}.md"))
     return (
-        f"- {time_tag(session.start, 'date')} · [{title}]({base}events/{event.id}.md) "
-        f"{_status_badge(state)}"
+        f'<li>{time_tag(session.start, "date")} · <a href="{target}">{title}</a> '
+        f"{_status_badge(state)}</li>"
     )
 
 
-def _event_line(event: Event, base: str) -> str:
-    link = f"[{md_text(event.title)}]({base}events/{event.id}.md)"
-    return f"- {time_tag(event.start, 'date')} · {link}"
+def _event_item(event: Event, ctx: SiteContext, page: str) -> str:
+    target = attr(ctx.link(page, f"events/{event.id}.md"))
+    link = f'<a href="{target}">{escape(event.title)}</a>'
+    return f"<li>{time_tag(event.start, 'date')} · {link}</li>"
 
 
-def home_section(events: Sequence[Event], series_ids: Sequence[str], ctx: SiteContext) -> str:
+def _html_list(items: Iterable[str]) -> str:
+    return "\n".join(["<ul>", *items, "</ul>"])
+
+
+def home_section(
+    events: Sequence[Event], series_ids: Sequence[str], ctx: SiteContext
+) -> PageSource:
     """Appended to the hand-written home page: upcoming sessions, past events, series."""
+    page = "index.md"
     upcoming = upcoming_sessions(events, ctx.now)
+    source = PageSource("")
     lines = ["## Upcoming sessions", ""]
     if upcoming:
-        lines += [_session_line(event, session, ctx, "") for event, session in upcoming]
+        items = (_session_item(event, session, ctx, page) for event, session in upcoming)
+        lines.append(source.add("upcoming", _html_list(items)))
     else:
         lines.append("No sessions are planned at the moment.")
     lines += ["", "## More", ""]
@@ -473,37 +588,43 @@ def home_section(events: Sequence[Event], series_ids: Sequence[str], ctx: SiteCo
             f"- [{md_text(series_title(sid, ctx.docs_dir))}](series/{sid}.md)" for sid in series_ids
         ]
     lines += ["", "Subscribe: [calendar](calendar.ics) · [news feed](feed.xml)", ""]
-    return "\n".join(lines)
+    source.markdown = "\n".join(lines)
+    return source
 
 
-def past_page(events: Sequence[Event], ctx: SiteContext) -> str:
+def past_page(events: Sequence[Event], ctx: SiteContext) -> PageSource:
     """The page `past.md`: every event that is over, by year, most recent first."""
-    past = past_events(events, ctx.now)
+    page = "past.md"
+    source = PageSource("")
     lines = ["# Past events", ""]
-    if not past:
+    by_year: dict[int, list[str]] = {}
+    for event in past_events(events, ctx.now):
+        by_year.setdefault(event.start.year, []).append(_event_item(event, ctx, page))
+    if not by_year:
         lines.append("No event is over yet.")
-    year: int | None = None
-    for event in past:
-        if event.start.year != year:
-            year = event.start.year
-            lines += ["", f"## {year}", ""]
-        lines.append(_event_line(event, ""))
-    return "\n".join(lines).rstrip() + "\n"
+    for year, items in by_year.items():
+        lines += [f"## {year}", "", source.add(str(year), _html_list(items)), ""]
+    source.markdown = "\n".join(lines).rstrip() + "\n"
+    return source
 
 
-def series_section(series_id: str, events: Sequence[Event], ctx: SiteContext) -> str:
+def series_section(series_id: str, events: Sequence[Event], ctx: SiteContext) -> PageSource:
     """Appended to the hand-written `series/<id>.md`: its upcoming sessions and past events."""
+    page = f"series/{series_id}.md"
     members = [event for event in events if event.series == series_id]
     upcoming = upcoming_sessions(members, ctx.now)
     past = past_events(members, ctx.now)
+    source = PageSource("")
     lines = ["## Upcoming sessions", ""]
     if upcoming:
-        lines += [_session_line(event, session, ctx, "../") for event, session in upcoming]
+        items = (_session_item(event, session, ctx, page) for event, session in upcoming)
+        lines.append(source.add("upcoming", _html_list(items)))
     else:
         lines.append("No sessions of this series are planned at the moment.")
     lines += ["", "## Past events", ""]
     if past:
-        lines += [_event_line(event, "../") for event in past]
+        lines.append(source.add("past", _html_list(_event_item(e, ctx, page) for e in past)))
     else:
         lines.append("None yet.")
-    return "\n".join(lines) + "\n"
+    source.markdown = "\n".join(lines) + "\n"
+    return source

@@ -29,6 +29,7 @@ from signupsheet.sitegen import (
     augment_page,
     default_home,
     generated_files,
+    inlined,
     series_of_page,
 )
 from signupsheet.sitelinks import Repository
@@ -50,6 +51,7 @@ class SiteSettings:
     now: datetime | None = None
     calendar_recent_days: int = 90
     feed_entries: int = 50
+    directory_urls: bool = True
 
 
 def _config_yaml() -> YAML:
@@ -105,6 +107,7 @@ def settings_from_config(config: Any, config_path: Path) -> SiteSettings:
         now=now,
         calendar_recent_days=int(options.get("calendar_recent_days", 90)),
         feed_entries=int(options.get("feed_entries", 50)),
+        directory_urls=bool(config.get("use_directory_urls", True)),
     )
 
 
@@ -117,6 +120,7 @@ def site_sources(
         now=now,
         docs_dir=settings.docs_dir,
         events_path=project.display(project.events_dir),
+        directory_urls=settings.directory_urls,
     )
     options = SiteOptions(
         site_url=settings.site_url,
@@ -129,7 +133,7 @@ def site_sources(
         for path in sorted(settings.docs_dir.rglob("*")):
             if path.is_file():
                 files[path.relative_to(settings.docs_dir).as_posix()] = path.read_bytes()
-    generated = generated_files(events, ctx, options, inline_sheets=True)
+    generated = inlined(generated_files(events, ctx, options, inline_sheets=True))
     if "index.md" not in files:
         generated["index.md"] = default_home(settings.site_name)
     clashes = sorted(set(files) & set(generated))
@@ -150,7 +154,7 @@ def site_sources(
         text = content.decode("utf-8") if isinstance(content, bytes) else content
         augmented = augment_page(uri, text, events, ctx, series_ids)
         if augmented is not None:
-            files[uri] = augmented
+            files[uri] = augmented.inline()
     return files
 
 

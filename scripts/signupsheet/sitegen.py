@@ -16,6 +16,7 @@ from signupsheet.calendars import event_calendar, site_calendar
 from signupsheet.feeds import atom_feed, events_json
 from signupsheet.model import Event
 from signupsheet.pages import (
+    PageSource,
     SiteContext,
     event_page,
     home_section,
@@ -50,18 +51,41 @@ def asset(name: str) -> bytes:
     return resources.files("signupsheet").joinpath("assets", name).read_bytes()
 
 
-def generated_files(
-    events: Sequence[Event], ctx: SiteContext, options: SiteOptions, inline_sheets: bool = True
-) -> dict[str, str | bytes]:
-    """Site path → content for every event page, calendar, feed and asset.
+SiteFile = str | bytes | PageSource
+
+
+def page_files(
+    events: Sequence[Event], ctx: SiteContext, inline_sheets: bool = True
+) -> dict[str, SiteFile]:
+    """Site path → content of every generated page (`PageSource`s) and asset.
 
     With `inline_sheets=False` the event pages hold placeholders for `fill_sheets`.
     """
-    files: dict[str, str | bytes] = {}
-    for event in events:
-        files[f"events/{event.id}.md"] = event_page(event, ctx, inline_sheets)
-        files[f"events/{event.id}.ics"] = event_calendar(event, options.site_url, ctx.now)
+    files: dict[str, SiteFile] = {
+        f"events/{event.id}.md": event_page(event, ctx, inline_sheets) for event in events
+    }
     files["past.md"] = past_page(events, ctx)
+    for name, target in ASSETS.items():
+        files[target] = asset(name)
+    return files
+
+
+def data_paths(events: Sequence[Event]) -> list[str]:
+    """The site paths `data_files` makes, known without making them."""
+    return [f"events/{event.id}.ics" for event in events] + DATA_FILES
+
+
+DATA_FILES = ["calendar.ics", "feed.xml", "events.json"]
+
+
+def data_files(
+    events: Sequence[Event], ctx: SiteContext, options: SiteOptions
+) -> dict[str, str | bytes]:
+    """Site path → content of the calendars, the feed and events.json."""
+    files: dict[str, str | bytes] = {
+        f"events/{event.id}.ics": event_calendar(event, options.site_url, ctx.now)
+        for event in events
+    }
     files["calendar.ics"] = site_calendar(
         events, options.site_url, ctx.now, options.site_name, options.calendar_recent
     )
@@ -69,9 +93,22 @@ def generated_files(
         events, options.site_url, options.site_name, ctx.now, options.feed_entries
     )
     files["events.json"] = events_json(events, options.site_url, ctx.now)
-    for name, target in ASSETS.items():
-        files[target] = asset(name)
     return files
+
+
+def generated_files(
+    events: Sequence[Event], ctx: SiteContext, options: SiteOptions, inline_sheets: bool = True
+) -> dict[str, SiteFile]:
+    """Site path → content for every event page, calendar, feed and asset."""
+    return {**page_files(events, ctx, inline_sheets), **data_files(events, ctx, options)}
+
+
+def inlined(files: dict[str, SiteFile]) -> dict[str, str | bytes]:
+    """The files with each page's HTML blocks written into its Markdown: for any engine."""
+    return {
+        path: content.inline() if isinstance(content, PageSource) else content
+        for path, content in files.items()
+    }
 
 
 def default_home(site_name: str) -> str:
@@ -100,11 +137,13 @@ def augment_page(
     events: Sequence[Event],
     ctx: SiteContext,
     series_ids: Sequence[str],
-) -> str | None:
+) -> PageSource | None:
     """The hand-written home and series pages with their generated lists; None for other pages."""
     if src_uri == "index.md":
-        return markdown.rstrip() + "\n\n" + home_section(events, series_ids, ctx)
-    series_id = series_of_page(src_uri)
-    if series_id is not None:
-        return markdown.rstrip() + "\n\n" + series_section(series_id, events, ctx)
-    return None
+        section = home_section(events, series_ids, ctx)
+    elif (series_id := series_of_page(src_uri)) is not None:
+        section = series_section(series_id, events, ctx)
+    else:
+        return None
+    section.markdown = markdown.rstrip() + "\n\n" + section.markdown
+    return section
