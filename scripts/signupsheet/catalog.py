@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,8 @@ class Catalog:
 
     events: list[Event] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Of the names and bytes of the files read: two loads with the same digest read the same.
+    digest: str = ""
 
     def get(self, event_id: str) -> Event | None:
         for event in self.events:
@@ -63,10 +66,14 @@ def misnamed_files(project: Project) -> list[Problem]:
 
 
 def check_text(
-    raw: bytes, path: Path, project: Project, schema: EventSchema | None = None
+    raw: bytes,
+    path: Path,
+    project: Project,
+    schema: EventSchema | None = None,
+    shown: str | None = None,
 ) -> FileResult:
     """Check one event file's bytes. Never raises for bad input."""
-    parsed = yamlsafe.parse(raw, project.display(path))
+    parsed = yamlsafe.parse(raw, shown or project.display(path))
     return check_parsed(parsed, path, project, schema)
 
 
@@ -126,15 +133,16 @@ def _build(event_id: str, data: dict[str, Any], schema: EventSchema) -> Event | 
         return None  # an impossible date the pattern let through; the slow path finds it
 
 
+def _unreadable(path: Path, project: Project, error: OSError) -> FileResult:
+    problem = Problem(project.display(path), 1, 1, f"cannot read the file: {error.strerror}")
+    return FileResult(path, None, [problem])
+
+
 def check_file(path: Path, project: Project, schema: EventSchema | None = None) -> FileResult:
     try:
         raw = _read_capped(path)
     except OSError as error:
-        return FileResult(
-            path,
-            None,
-            [Problem(project.display(path), 1, 1, f"cannot read the file: {error.strerror}")],
-        )
+        return _unreadable(path, project, error)
     return check_text(raw, path, project, schema)
 
 
@@ -144,22 +152,77 @@ def _read_capped(path: Path) -> bytes:
         return handle.read(yamlsafe.MAX_BYTES + 1)
 
 
-def load_catalog(project: Project, paths: Sequence[Path] | None = None) -> Catalog:
-    """Check the given files (default: all of events/) and keep those that are valid."""
+# File name -> (`content_hash` of the bytes parsed, the data): files parsed by another process.
+Preparsed = dict[str, tuple[str, Any]]
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def parse_files(paths: Sequence[Path]) -> dict[str, tuple[str, Any]]:
+    """The data of the files that parse without a problem, for `load_catalog(preparsed=...)`.
+
+    Files that cannot be read or have a problem are left out: the loader reads those itself and
+    reports what is wrong, where.
+    """
+    found: dict[str, tuple[str, Any]] = {}
+    with yamlsafe.gc_paused():
+        for path in paths:
+            try:
+                raw = _read_capped(path)
+            except OSError:
+                continue
+            parsed = yamlsafe.parse(raw, path.name)
+            if not parsed.problems and parsed.data is not None:
+                found[path.name] = (content_hash(raw), parsed.data)
+    return found
+
+
+def load_catalog(
+    project: Project, paths: Sequence[Path] | None = None, preparsed: Preparsed | None = None
+) -> Catalog:
+    """Check the given files (default: all of events/) and keep those that are valid.
+
+    With `preparsed`, a file whose bytes are still the ones parsed elsewhere is not parsed
+    again; everything else about it is checked here as usual. Its entries are taken out as
+    they are used, so no data outlives its event.
+    """
     catalog = Catalog()
     schema = load_schema(project.schema_path)
     if paths is None:
         paths = event_files(project)
         catalog.problems.extend(misnamed_files(project))
+    events_shown = project.display(project.events_dir)
     # The catalog grows to thousands of events of small acyclic objects; scanning them for
     # cycles after every few files took a third of the time of a large run.
+    digest = hashlib.blake2b(digest_size=16)
     with yamlsafe.gc_paused():
         for path in paths:
-            result = check_file(path, project, schema)
+            try:
+                raw = _read_capped(path)
+            except OSError as error:
+                result = _unreadable(path, project, error)
+            else:
+                digest.update(f"{path.name}\0{len(raw)}\0".encode())
+                digest.update(raw)
+                shown = (
+                    f"{events_shown}/{path.name}"
+                    if path.parent == project.events_dir
+                    else project.display(path)
+                )
+                known = None if preparsed is None else preparsed.pop(path.name, None)
+                if known is not None and known[0] == content_hash(raw):
+                    text = raw.decode("utf-8-sig")
+                    parsed = yamlsafe.Parsed(shown, text=text, data=known[1])
+                    result = check_parsed(parsed, path, project, schema)
+                else:
+                    result = check_text(raw, path, project, schema, shown)
             catalog.problems.extend(result.problems)
             if result.event is not None:
                 catalog.events.append(result.event)
     catalog.events.sort(key=lambda event: (event.start, event.id))
+    catalog.digest = digest.hexdigest()
     return catalog
 
 

@@ -3,15 +3,20 @@
 Everything it adds comes from `sitegen`; this module only loads the events, turns problems into a
 failed build, registers virtual files, and puts each page's HTML blocks in place: the indexed
 ones once Markdown made the page (`on_page_content`, before the search plugin reads it), the
-others and the sign-up sheets after (`on_post_page`).
+others and the sign-up sheets after (`on_post_page`). For a large site a second process
+shares the parsing and makes the calendars and feeds meanwhile (`background`); they are handed
+over before MkDocs copies the non-page files (`on_env`).
 """
 
 from __future__ import annotations
 
+import gc
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,7 +26,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from signupsheet.catalog import load_catalog
+from signupsheet.background import BackgroundFiles, usable_cpus
+from signupsheet.catalog import Preparsed, event_files, load_catalog, parse_files
 from signupsheet.errors import UserError, format_problems
 from signupsheet.model import Event, parse_timestamp
 from signupsheet.pages import LINKED_PAGES, PageSource, SiteContext, fill_sheets
@@ -33,12 +39,15 @@ from signupsheet.sitegen import (
     SiteOptions,
     augment_page,
     data_files,
+    data_paths,
     default_home,
     event_of_page,
     page_files,
     series_of_page,
 )
 from signupsheet.sitelinks import Repository
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 
 class SignupsheetConfig(base.Config):
@@ -62,6 +71,11 @@ class SignupsheetConfig(base.Config):
     feed_entries = c.Type(int, default=50)
     """How many of the newest events feed.xml lists."""
 
+    background_from = c.Type(int, default=300)
+    """From this many events on, a second process parses half of the event files and makes the
+    calendars and feeds while MkDocs renders the pages (only on machines with more than one
+    CPU); 0: never."""
+
 
 class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
     def __init__(self) -> None:
@@ -73,6 +87,10 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         # Page path -> its generated HTML blocks, filled in once Markdown made the page's HTML.
         self.sources: dict[str, PageSource] = {}
         self.options: SiteOptions | None = None
+        self.digest = ""
+        # Makes the calendars and feeds of a large site while MkDocs renders the pages.
+        self.background: BackgroundFiles | None = None
+        self.pending: dict[str, File] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -116,27 +134,44 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
             feed_entries=self.config.feed_entries,
             calendar_recent=timedelta(days=self.config.calendar_recent_days),
         )
-        catalog = load_catalog(self.project)
+        self._close_background()
+        paths = event_files(self.project)
+        preparsed: Preparsed | None = None
+        threshold = self.config.background_from
+        if 0 < threshold <= len(paths) and usable_cpus() > 1:
+            log.info("signupsheet: a second process shares the parsing and makes the calendars")
+            self.background = BackgroundFiles(
+                self.project.root, self.context, self.options, share=paths[1::2]
+            )
+            preparsed = parse_files(paths[0::2])
+            preparsed.update(self.background.parsed())
+        catalog = load_catalog(self.project, preparsed=preparsed)
         if catalog.problems:
+            self._close_background()
             raise PluginError(format_problems(catalog.problems))
         self.events = catalog.events
+        self.digest = catalog.digest
         self.by_id = {event.id: event for event in self.events}
         self.series_ids = sorted(
             series_id for file in files if (series_id := series_of_page(file.src_uri)) is not None
         )
         missing = [page for page in LINKED_PAGES if files.get_file_from_path(page) is None]
         if self.events and missing:
+            self._close_background()
             raise PluginError(
                 f"signupsheet: event pages link to docs/{missing[0]}, which does not exist; "
                 "write it (how to register, what becomes public)"
             )
         generated: dict[str, SiteFile] = page_files(self.events, self.context, inline_sheets=False)
-        generated.update(data_files(self.events, self.context, self.options))
+        if self.background is None:
+            generated.update(data_files(self.events, self.context, self.options))
         if files.get_file_from_path("index.md") is None:
             generated["index.md"] = default_home(config.site_name)
+        later = [] if self.background is None else data_paths(self.events)
         self.sources = {}
-        for src_uri in generated:
+        for src_uri in [*generated, *later]:
             if files.get_file_from_path(src_uri) is not None:
+                self._close_background()
                 raise PluginError(
                     f"signupsheet: docs/{src_uri} would be replaced by a generated file; "
                     "rename or remove it"
@@ -146,7 +181,47 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
                 self.sources[src_uri] = content
                 content = content.markdown
             files.append(File.generated(config, src_uri, content=content))
+        # Filled in by on_env, when the second process hands its files over.
+        self.pending = {uri: File.generated(config, uri, content=b"") for uri in later}
+        for file in self.pending.values():
+            files.append(file)
+        # The events and pages live until the end of the build: spare the garbage collector from
+        # scanning them again and again while MkDocs renders thousands of pages.
+        gc.freeze()
         return files
+
+    def on_env(
+        self, env: Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> Environment | None:
+        # MkDocs copies the non-page files next: the second process must be done by now.
+        background = self.background
+        if background is None or self.context is None or self.options is None:
+            return None
+        made = background.files(self.digest, list(self.pending))
+        self._close_background()
+        if made is None:
+            # It read other event files (one changed meanwhile) or died: make them here.
+            log.info("signupsheet: making the calendars and feeds here instead")
+            made = data_files(self.events, self.context, self.options)
+        for uri, content in made.items():
+            self.pending[uri].content_bytes = (
+                content.encode("utf-8") if isinstance(content, str) else content
+            )
+        self.pending = {}
+        return None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        gc.unfreeze()
+        self._close_background()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
+        self._close_background()
+
+    def _close_background(self) -> None:
+        if self.background is not None:
+            self.background.close()
+            self.background = None
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files

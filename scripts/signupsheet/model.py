@@ -7,7 +7,7 @@ is written to a file, leaving out every value that equals its default so files s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -52,14 +52,14 @@ def same_login(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and a.casefold() == b.casefold()
 
 
-@dataclass
+@dataclass(slots=True)
 class Speaker:
     name: str
     affiliation: str | None = None
     link: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Location:
     mode: Mode = "online"
     platform: str | None = None
@@ -68,7 +68,7 @@ class Location:
     chat: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class RegistrationSettings:
     opens: datetime | None = None
     closes: datetime | None = None
@@ -81,7 +81,7 @@ class RegistrationSettings:
         return timedelta(minutes=self.link_lead_minutes)
 
 
-@dataclass
+@dataclass(slots=True)
 class Registration:
     name: str
     login: str | None = None
@@ -102,7 +102,7 @@ class Registration:
         return self.status == "confirmed"
 
 
-@dataclass
+@dataclass(slots=True)
 class Session:
     id: str
     start: datetime
@@ -131,7 +131,7 @@ class Session:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     id: str
     title: str
@@ -299,9 +299,9 @@ def event_to_data(event: Event) -> dict[str, Any]:
             "tags": event.tags,
             "languages": event.languages,
             "created": event.created,
-            "speakers": [_compact(vars(speaker)) for speaker in event.speakers],
+            "speakers": [_compact(asdict(speaker)) for speaker in event.speakers],
             "organizers": event.organizers,
-            "location": None if event.location is None else _compact(vars(event.location)),
+            "location": None if event.location is None else _compact(asdict(event.location)),
             "recording": event.recording,
             "policy": event.policy,
             "registration": settings,
