@@ -237,3 +237,14 @@ def test_links_follow_the_sites_url_style(seed: Event) -> None:
     later = parse_timestamp("2023-01-01T00:00:00Z")
     past = past_page([seed], replace(context(now=later), directory_urls=False)).inline()
     assert f'href="events/{seed.id}.html"' in past
+
+
+def test_empty_lists_say_so(seed: Event) -> None:
+    later = context(now=parse_timestamp("2030-01-01T00:00:00Z"))
+    home = home_section([seed], [], later)
+    assert "No sessions are planned at the moment." in home.markdown
+    assert home.indexed == {} and "data-ss-part" not in home.markdown
+    series = series_section("volunteer-supporters-network-2022", [], later).inline()
+    assert "No sessions of this series are planned at the moment." in series
+    assert "None yet." in series
+    assert past_page([], later).inline() == "# Past events\n\nNo event is over yet.\n"

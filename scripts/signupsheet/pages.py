@@ -566,19 +566,24 @@ def _html_list(items: Iterable[str]) -> str:
     return "\n".join(["<ul>", *items, "</ul>"])
 
 
+def _upcoming_block(
+    source: PageSource, events: Iterable[Event], ctx: SiteContext, page: str, none: str
+) -> list[str]:
+    """The "Upcoming sessions" section of a list page: its lines for the Markdown."""
+    upcoming = upcoming_sessions(events, ctx.now)
+    if not upcoming:
+        return ["## Upcoming sessions", "", none]
+    items = (_session_item(event, session, ctx, page) for event, session in upcoming)
+    return ["## Upcoming sessions", "", source.add("upcoming", _html_list(items))]
+
+
 def home_section(
     events: Sequence[Event], series_ids: Sequence[str], ctx: SiteContext
 ) -> PageSource:
     """Appended to the hand-written home page: upcoming sessions, past events, series."""
-    page = "index.md"
-    upcoming = upcoming_sessions(events, ctx.now)
     source = PageSource("")
-    lines = ["## Upcoming sessions", ""]
-    if upcoming:
-        items = (_session_item(event, session, ctx, page) for event, session in upcoming)
-        lines.append(source.add("upcoming", _html_list(items)))
-    else:
-        lines.append("No sessions are planned at the moment.")
+    none = "No sessions are planned at the moment."
+    lines = _upcoming_block(source, events, ctx, "index.md", none)
     lines += ["", "## More", ""]
     lines.append(f"- [Past events](past.md) ({len(past_events(events, ctx.now))})")
     lines.append("- [How to register](registering.md)")
@@ -612,15 +617,10 @@ def series_section(series_id: str, events: Sequence[Event], ctx: SiteContext) ->
     """Appended to the hand-written `series/<id>.md`: its upcoming sessions and past events."""
     page = f"series/{series_id}.md"
     members = [event for event in events if event.series == series_id]
-    upcoming = upcoming_sessions(members, ctx.now)
     past = past_events(members, ctx.now)
     source = PageSource("")
-    lines = ["## Upcoming sessions", ""]
-    if upcoming:
-        items = (_session_item(event, session, ctx, page) for event, session in upcoming)
-        lines.append(source.add("upcoming", _html_list(items)))
-    else:
-        lines.append("No sessions of this series are planned at the moment.")
+    none = "No sessions of this series are planned at the moment."
+    lines = _upcoming_block(source, members, ctx, page, none)
     lines += ["", "## Past events", ""]
     if past:
         lines.append(source.add("past", _html_list(_event_item(e, ctx, page) for e in past)))
