@@ -160,13 +160,13 @@ def content_hash(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-def parse_files(paths: Sequence[Path]) -> dict[str, tuple[str, Any]]:
+def parse_files(paths: Sequence[Path]) -> Preparsed:
     """The data of the files that parse without a problem, for `load_catalog(preparsed=...)`.
 
     Files that cannot be read or have a problem are left out: the loader reads those itself and
     reports what is wrong, where.
     """
-    found: dict[str, tuple[str, Any]] = {}
+    found: Preparsed = {}
     with yamlsafe.gc_paused():
         for path in paths:
             try:

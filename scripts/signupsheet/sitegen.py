@@ -70,12 +70,12 @@ def page_files(
     return files
 
 
+DATA_FILES = ["calendar.ics", "feed.xml", "events.json"]
+
+
 def data_paths(events: Sequence[Event]) -> list[str]:
     """The site paths `data_files` makes, known without making them."""
     return [f"events/{event.id}.ics" for event in events] + DATA_FILES
-
-
-DATA_FILES = ["calendar.ics", "feed.xml", "events.json"]
 
 
 def data_files(
