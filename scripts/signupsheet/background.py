@@ -1,16 +1,17 @@
-"""A second process for large sites: it parses half of the event files for the build, then
+"""A second process for large sites: it loads half of the events and makes their pages, then
 makes the calendars, feed and events.json while the site engine renders the pages.
 
-On a machine with more than one CPU the build and the second process each parse half of the
-event files, and the second process hands its half's data over (`marshal`: plain dicts, lists
-and text), so the build has every event after half the parsing. The second process then loads
-all events itself and makes the data files, which need no site engine, while the engine spends
-its time on Markdown and templates, and hands them over.
+On a machine with more than one CPU the build and the second process each load half of the
+event files (parse, check, make the events) and make those events' pages, sign-up sheets
+included. The second process hands over its pages and the data of its valid events
+(`marshal`: plain dicts, lists and text); the build makes the same events of that data without
+checking it again, so it has every event and page after half the work. The build then hands
+the data of its own half over, and the second process makes the data files, which need every
+event but no site engine, while the engine spends its time on Markdown and templates.
 
-It is started fresh (`spawn`), never forked from a process that may run threads. Parsed data
-counts only for a file whose bytes have the hash that came with it, and the files only if the
-second process read exactly the event files the build read (the same catalog digest); otherwise
-the build parses or makes them itself.
+It is started fresh (`spawn`), never forked from a process that may run threads. Both
+processes make every event of the same data, so the pages and the data files agree even when a
+file changes during the build. If the second process dies, the build does its work itself.
 """
 
 from __future__ import annotations
@@ -19,52 +20,61 @@ import marshal
 import multiprocessing
 import os
 import traceback
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from signupsheet.catalog import Preparsed, load_catalog, parse_files
-from signupsheet.pages import SiteContext
+from signupsheet.catalog import sort_events
+from signupsheet.errors import Problem
+from signupsheet.model import Event, event_from_data
+from signupsheet.pages import PageSource, SiteContext
 from signupsheet.project import Project
-from signupsheet.sitegen import SiteOptions, data_files
+from signupsheet.sitegen import SiteOptions, SitePart, data_files, site_part
+from signupsheet.yamlsafe import gc_paused
 
 
 @dataclass(frozen=True)
-class DataJob:
+class Job:
     root: Path  # the project: events/ and schema/
     ctx: SiteContext
     options: SiteOptions
-    share: list[Path]  # the event files this process parses for both
+    share: list[Path]  # the event files this process loads
 
 
-def make_data_files(job: DataJob, preparsed: Preparsed) -> tuple[str, dict[str, str | bytes]]:
-    """Load the events and make their files: the catalog's digest, and path -> content."""
-    catalog = load_catalog(Project(job.root), preparsed=preparsed)
-    if catalog.problems:  # the build reports them
-        return catalog.digest, {}
-    return catalog.digest, data_files(catalog.events, job.ctx, job.options)
+def _work(job: Job, line: Connection) -> None:
+    """The second process: load its share and make its pages, then make the data files.
 
-
-def _work(job: DataJob, line: Connection) -> None:
-    """The second process: parse its share for the build, then load all and make the files.
-
-    Every message is a marshalled tuple: ("parsed", data of its share), then ("done", digest,
-    files); or ("failed", its traceback) in place of either.
+    Every message is a marshalled tuple. It sends ("loaded", problems, data, pages), receives
+    ("events", data of the build's events), and sends ("done", files); or ("failed", its
+    traceback) in place of either message it sends.
     """
     try:
-        preparsed = parse_files(job.share)
-        line.send_bytes(marshal.dumps(("parsed", preparsed)))
-        # It parses the build's half itself, file by file: receiving that half's data at once
-        # would cost more memory, at the time the build needs the most.
-        line.send_bytes(marshal.dumps(("done", *make_data_files(job, preparsed))))
-    except (BrokenPipeError, ConnectionResetError):
+        part = site_part(Project(job.root), job.share, job.ctx, keep_data=True)
+        pages = {path: (p.markdown, p.indexed, p.late) for path, p in part.pages.items()}
+        problems = [astuple(problem) for problem in part.problems]
+        line.send_bytes(marshal.dumps(("loaded", problems, part.data, pages)))
+        del pages
+        part.pages, part.data = {}, {}
+        # Both ends of this private pipe are this module, in processes of the same build.
+        _, data = marshal.loads(line.recv_bytes())  # noqa: S302
+        events = part.events + _events(data)
+        del data
+        sort_events(events)
+        line.send_bytes(marshal.dumps(("done", data_files(events, job.ctx, job.options))))
+    except (BrokenPipeError, ConnectionResetError, EOFError):
         pass  # the build gave up on this process
     except BaseException:
         line.send_bytes(marshal.dumps(("failed", traceback.format_exc())))
         raise
     finally:
         line.close()
+
+
+def _events(data: dict[str, Any]) -> list[Event]:
+    """The events of data that the other process checked (`load_catalog(keep_data=True)`)."""
+    with gc_paused():
+        return [event_from_data(event_id, value) for event_id, value in data.items()]
 
 
 class BackgroundError(RuntimeError):
@@ -77,15 +87,15 @@ def usable_cpus() -> int:
     return os.cpu_count() or 1
 
 
-class BackgroundFiles:
-    """A second process that parses `share` of the event files and makes the data files."""
+class SecondProcess:
+    """A second process that loads `share` of the event files, then makes the data files."""
 
     def __init__(
         self, root: Path, ctx: SiteContext, options: SiteOptions, share: list[Path]
     ) -> None:
         spawn = multiprocessing.get_context("spawn")
         self._line, theirs = spawn.Pipe(duplex=True)
-        job = DataJob(root, ctx, options, share)
+        job = Job(root, ctx, options, share)
         self._process = spawn.Process(target=_work, args=(job, theirs), daemon=True)
         self._process.start()
         theirs.close()  # the child's end: EOF here once the child is gone
@@ -97,8 +107,9 @@ class BackgroundFiles:
 
     def _receive(self) -> tuple[Any, ...] | None:
         """The next message of the second process; None if it is gone."""
+        if not self._alive:
+            return None
         try:
-            # Both ends of this private pipe are this module, in processes of the same build.
             message: tuple[Any, ...] = marshal.loads(self._line.recv_bytes())  # noqa: S302
         except EOFError:
             self._alive = False
@@ -108,26 +119,38 @@ class BackgroundFiles:
             raise BackgroundError(f"the second process of the build failed:\n{message[1]}")
         return message
 
-    def parsed(self) -> Preparsed:
-        """The data of the files the second process parsed: {} if it died."""
+    def loaded(self) -> SitePart | None:
+        """Its share's events, problems and pages; None if it died first."""
         message = self._receive()
-        theirs: Preparsed = {} if message is None else message[1]
-        return theirs
+        if message is None:
+            return None
+        _, problems, data, pages = message
+        return SitePart(
+            events=_events(data),
+            problems=[Problem(*problem) for problem in problems],
+            pages={path: PageSource(*page) for path, page in pages.items()},
+        )
 
-    def files(self, digest: str, paths: list[str]) -> dict[str, str | bytes] | None:
-        """Wait for the second process: its files, if it made `paths` from the events of `digest`.
+    def make_files(self, data: dict[str, Any]) -> None:
+        """Hand over the data of the other events: it makes the data files of all of them."""
+        if not self._alive:
+            return
+        try:
+            self._line.send_bytes(marshal.dumps(("events", data)))
+        except (BrokenPipeError, ConnectionResetError):
+            self._alive = False
 
-        None when it read other files (one changed in between) or died without an answer
-        (e.g. killed for memory); a Python error in it is raised with its traceback.
+    def files(self, paths: list[str]) -> dict[str, str | bytes] | None:
+        """Wait for the data files: None if it died without them (e.g. killed for memory).
+
+        A Python error in it is raised with its traceback.
         """
-        message = self._receive() if self._alive else None
+        message = self._receive()
         self._process.join()
         if message is None:
             return None
-        _, their_digest, files = message
-        if their_digest != digest or sorted(files) != sorted(paths):
-            return None
-        return dict(files)
+        files: dict[str, str | bytes] = message[1]
+        return files if sorted(files) == sorted(paths) else None
 
     def close(self) -> None:
         """Stop the second process if it still runs."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ class FileResult:
     path: Path
     event: Event | None = None
     problems: list[Problem] = field(default_factory=list)
+    data: Any = None  # what `event` was made of, if it was
 
 
 @dataclass
@@ -29,8 +29,8 @@ class Catalog:
 
     events: list[Event] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    # Of the names and bytes of the files read: two loads with the same digest read the same.
-    digest: str = ""
+    # Event id -> the parsed data its event was made of (with `load_catalog(keep_data=True)`).
+    data: dict[str, Any] = field(default_factory=dict)
 
     def get(self, event_id: str) -> Event | None:
         for event in self.events:
@@ -120,6 +120,7 @@ def check_parsed(
                 add(where, message)
             if not problems:
                 result.event = event
+                result.data = data
     result.problems = sorted(set(problems))
     return result
 
@@ -152,41 +153,13 @@ def _read_capped(path: Path) -> bytes:
         return handle.read(yamlsafe.MAX_BYTES + 1)
 
 
-# File name -> (`content_hash` of the bytes parsed, the data): files parsed by another process.
-Preparsed = dict[str, tuple[str, Any]]
-
-
-def content_hash(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
-
-
-def parse_files(paths: Sequence[Path]) -> Preparsed:
-    """The data of the files that parse without a problem, for `load_catalog(preparsed=...)`.
-
-    Files that cannot be read or have a problem are left out: the loader reads those itself and
-    reports what is wrong, where.
-    """
-    found: Preparsed = {}
-    with yamlsafe.gc_paused():
-        for path in paths:
-            try:
-                raw = _read_capped(path)
-            except OSError:
-                continue
-            parsed = yamlsafe.parse(raw, path.name)
-            if not parsed.problems and parsed.data is not None:
-                found[path.name] = (content_hash(raw), parsed.data)
-    return found
-
-
 def load_catalog(
-    project: Project, paths: Sequence[Path] | None = None, preparsed: Preparsed | None = None
+    project: Project, paths: Sequence[Path] | None = None, keep_data: bool = False
 ) -> Catalog:
     """Check the given files (default: all of events/) and keep those that are valid.
 
-    With `preparsed`, a file whose bytes are still the ones parsed elsewhere is not parsed
-    again; everything else about it is checked here as usual. Its entries are taken out as
-    they are used, so no data outlives its event.
+    With `keep_data`, the catalog also keeps the parsed data of each event, which
+    `event_from_data` turns into the same event elsewhere without checking it again.
     """
     catalog = Catalog()
     schema = load_schema(project.schema_path)
@@ -196,7 +169,6 @@ def load_catalog(
     events_shown = project.display(project.events_dir)
     # The catalog grows to thousands of events of small acyclic objects; scanning them for
     # cycles after every few files took a third of the time of a large run.
-    digest = hashlib.blake2b(digest_size=16)
     with yamlsafe.gc_paused():
         for path in paths:
             try:
@@ -204,26 +176,24 @@ def load_catalog(
             except OSError as error:
                 result = _unreadable(path, project, error)
             else:
-                digest.update(f"{path.name}\0{len(raw)}\0".encode())
-                digest.update(raw)
                 shown = (
                     f"{events_shown}/{path.name}"
                     if path.parent == project.events_dir
                     else project.display(path)
                 )
-                known = None if preparsed is None else preparsed.pop(path.name, None)
-                if known is not None and known[0] == content_hash(raw):
-                    text = raw.decode("utf-8-sig")
-                    parsed = yamlsafe.Parsed(shown, text=text, data=known[1])
-                    result = check_parsed(parsed, path, project, schema)
-                else:
-                    result = check_text(raw, path, project, schema, shown)
+                result = check_text(raw, path, project, schema, shown)
             catalog.problems.extend(result.problems)
             if result.event is not None:
                 catalog.events.append(result.event)
-    catalog.events.sort(key=lambda event: (event.start, event.id))
-    catalog.digest = digest.hexdigest()
+                if keep_data:
+                    catalog.data[result.event.id] = result.data
+    sort_events(catalog.events)
     return catalog
+
+
+def sort_events(events: list[Event]) -> None:
+    """In the catalog's order: by first session, then id."""
+    events.sort(key=lambda event: (event.start, event.id))
 
 
 def load_event(project: Project, event_id: str) -> Event:

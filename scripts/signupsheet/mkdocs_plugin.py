@@ -3,9 +3,9 @@
 Everything it adds comes from `sitegen`; this module only loads the events, turns problems into a
 failed build, registers virtual files, and puts each page's HTML blocks in place: the indexed
 ones once Markdown made the page (`on_page_content`, before the search plugin reads it), the
-others and the sign-up sheets after (`on_post_page`). For a large site a second process
-shares the parsing and makes the calendars and feeds meanwhile (`background`); they are handed
-over before MkDocs copies the non-page files (`on_env`).
+others and the sign-up sheets after (`on_post_page`). For a large site a second process loads
+half of the events and makes their pages, then the calendars and feeds (`background`); they are
+handed over before MkDocs copies the non-page files (`on_env`).
 """
 
 from __future__ import annotations
@@ -26,24 +26,25 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from signupsheet.background import BackgroundFiles, usable_cpus
-from signupsheet.catalog import Preparsed, event_files, load_catalog, parse_files
+from signupsheet.background import SecondProcess, usable_cpus
+from signupsheet.catalog import event_files, load_catalog, misnamed_files, sort_events
 from signupsheet.errors import UserError, format_problems
-from signupsheet.model import Event, parse_timestamp
-from signupsheet.pages import LINKED_PAGES, PageSource, SiteContext, fill_sheets
+from signupsheet.model import parse_timestamp
+from signupsheet.pages import LINKED_PAGES, PageSource, SiteContext
 from signupsheet.project import Project
 from signupsheet.sitegen import (
     SCRIPTS,
     STYLESHEET,
     SiteFile,
     SiteOptions,
-    augment_page,
     data_files,
     data_paths,
     default_home,
-    event_of_page,
+    list_section,
     page_files,
     series_of_page,
+    site_part,
+    with_section,
 )
 from signupsheet.sitelinks import Repository
 
@@ -72,24 +73,23 @@ class SignupsheetConfig(base.Config):
     """How many of the newest events feed.xml lists."""
 
     background_from = c.Type(int, default=300)
-    """From this many events on, a second process parses half of the event files and makes the
-    calendars and feeds while MkDocs renders the pages (only on machines with more than one
-    CPU); 0: never."""
+    """From this many events on, a second process loads half of the event files and makes their
+    pages, then the calendars and feeds while MkDocs renders the pages (only on machines with
+    more than one CPU); 0: never."""
 
 
 class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
     def __init__(self) -> None:
-        self.events: list[Event] = []
-        self.by_id: dict[str, Event] = {}
         self.context: SiteContext | None = None
-        self.series_ids: list[str] = []
         self.project: Project | None = None
         # Page path -> its generated HTML blocks, filled in once Markdown made the page's HTML.
         self.sources: dict[str, PageSource] = {}
+        # Page path -> the generated section under a hand-written page (home, series).
+        self.sections: dict[str, PageSource] = {}
         self.options: SiteOptions | None = None
-        self.digest = ""
-        # Makes the calendars and feeds of a large site while MkDocs renders the pages.
-        self.background: BackgroundFiles | None = None
+        # Loads half of a large site's events, then makes the calendars and feeds while MkDocs
+        # renders the pages.
+        self.background: SecondProcess | None = None
         self.pending: dict[str, File] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -135,40 +135,47 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
             calendar_recent=timedelta(days=self.config.calendar_recent_days),
         )
         self._close_background()
-        paths = event_files(self.project)
-        preparsed: Preparsed | None = None
+        project = self.project
+        paths = event_files(project)
         threshold = self.config.background_from
         if 0 < threshold <= len(paths) and usable_cpus() > 1:
-            log.info("signupsheet: a second process shares the parsing and makes the calendars")
-            self.background = BackgroundFiles(
-                self.project.root, self.context, self.options, share=paths[1::2]
+            log.info(
+                "signupsheet: a second process loads half of the events and makes the calendars"
             )
-            preparsed = parse_files(paths[0::2])
-            preparsed.update(self.background.parsed())
-        catalog = load_catalog(self.project, preparsed=preparsed)
-        if catalog.problems:
+            # A little less than half: it also starts up and hands its half over.
+            mine, theirs = paths[: len(paths) * 11 // 20], paths[len(paths) * 11 // 20 :]
+            self.background = SecondProcess(project.root, self.context, self.options, theirs)
+            parts = [site_part(project, mine, self.context, keep_data=True)]
+            # If it died, the build loads that half itself.
+            parts.append(self.background.loaded() or site_part(project, theirs, self.context))
+        else:
+            parts = [site_part(project, paths, self.context)]
+        problems = misnamed_files(project) + [p for part in parts for p in part.problems]
+        if problems:
             self._close_background()
-            raise PluginError(format_problems(catalog.problems))
-        self.events = catalog.events
-        self.digest = catalog.digest
-        self.by_id = {event.id: event for event in self.events}
-        self.series_ids = sorted(
+            raise PluginError(format_problems(problems))
+        if self.background is not None:
+            self.background.make_files(parts[0].data)
+        events = [event for part in parts for event in part.events]
+        sort_events(events)
+        made = {path: page for part in parts for path, page in part.pages.items()}
+        del parts
+        series_ids = sorted(
             series_id for file in files if (series_id := series_of_page(file.src_uri)) is not None
         )
         missing = [page for page in LINKED_PAGES if files.get_file_from_path(page) is None]
-        if self.events and missing:
+        if events and missing:
             self._close_background()
             raise PluginError(
                 f"signupsheet: event pages link to docs/{missing[0]}, which does not exist; "
                 "write it (how to register, what becomes public)"
             )
-        generated: dict[str, SiteFile] = page_files(self.events, self.context, inline_sheets=False)
+        generated: dict[str, SiteFile] = page_files(events, self.context, made)
         if self.background is None:
-            generated.update(data_files(self.events, self.context, self.options))
+            generated.update(data_files(events, self.context, self.options))
         if files.get_file_from_path("index.md") is None:
             generated["index.md"] = default_home(config.site_name)
-        later = [] if self.background is None else data_paths(self.events)
-        self.sources = {}
+        later = [] if self.background is None else data_paths(events)
         for src_uri in [*generated, *later]:
             if files.get_file_from_path(src_uri) is not None:
                 self._close_background()
@@ -176,17 +183,25 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
                     f"signupsheet: docs/{src_uri} would be replaced by a generated file; "
                     "rename or remove it"
                 )
+        self.sources = {}
         for src_uri, content in generated.items():
             if isinstance(content, PageSource):
                 self.sources[src_uri] = content
                 content = content.markdown
             files.append(File.generated(config, src_uri, content=content))
+        # The generated parts of hand-written pages, put under them by on_page_markdown.
+        self.sections = {}
+        for file in files.documentation_pages():
+            section = list_section(file.src_uri, events, self.context, series_ids)
+            if section is not None:
+                self.sections[file.src_uri] = section
         # Filled in by on_env, when the second process hands its files over.
         self.pending = {uri: File.generated(config, uri, content=b"") for uri in later}
         for file in self.pending.values():
             files.append(file)
-        # The events and pages live until the end of the build: spare the garbage collector from
-        # scanning them again and again while MkDocs renders thousands of pages.
+        # Nothing keeps the events: if the second process dies before it made the data files,
+        # on_env loads them again. The pages live until the end of the build: spare the
+        # garbage collector from scanning them again and again while MkDocs renders them.
         gc.freeze()
         return files
 
@@ -197,12 +212,16 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         background = self.background
         if background is None or self.context is None or self.options is None:
             return None
-        made = background.files(self.digest, list(self.pending))
+        made = background.files(list(self.pending))
         self._close_background()
         if made is None:
-            # It read other event files (one changed meanwhile) or died: make them here.
+            # It died (e.g. killed for memory): load the events again and make them here.
             log.info("signupsheet: making the calendars and feeds here instead")
-            made = data_files(self.events, self.context, self.options)
+            assert self.project is not None  # set by on_config, as the background is
+            catalog = load_catalog(self.project)
+            if catalog.problems:
+                raise PluginError(format_problems(catalog.problems))
+            made = data_files(catalog.events, self.context, self.options)
         for uri, content in made.items():
             self.pending[uri].content_bytes = (
                 content.encode("utf-8") if isinstance(content, str) else content
@@ -226,13 +245,10 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if not self.config.enabled or self.context is None:
+        section = self.sections.pop(page.file.src_uri, None)
+        if section is None:
             return None
-        source = augment_page(
-            page.file.src_uri, markdown, self.events, self.context, self.series_ids
-        )
-        if source is None:
-            return None
+        source = with_section(markdown, section)
         self.sources[page.file.src_uri] = source
         return source.markdown
 
@@ -249,12 +265,7 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         if not self.config.enabled:
             return None
         source = self.sources.pop(page.file.src_uri, None)
-        if source is not None:
-            output = source.fill_late(output)
-        event_id = event_of_page(page.file.src_uri)
-        if self.context is None or event_id not in self.by_id or not page.file.generated_by:
-            return output
-        return fill_sheets(output, self.by_id[event_id], self.context)
+        return None if source is None else source.fill_late(output)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

@@ -278,16 +278,6 @@ def _sheet_table(caption: str, entries: Sequence[Registration], session: Session
     return lines
 
 
-def sheet_placeholder(event: Event, session: Session) -> str:
-    """What stands for a session's buttons and sheet in the Markdown when `fill_sheets` puts
-    them into the finished page.
-
-    Sheets are the bulk of an event page; leaving them out of the Markdown spares the Markdown
-    parser and the search indexer from reading every name.
-    """
-    return f'<div class="ss-sheet" data-ss-sheet="{event.id}/{session.id}"></div>'
-
-
 def sheet_html(session: Session, search: bool = False) -> str:
     """The sign-up sheet of one session as one raw HTML block (no blank line inside)."""
     confirmed = session.confirmed
@@ -484,11 +474,11 @@ def session_html(event: Event, session: Session, ctx: SiteContext) -> str:
     return f"{actions}\n{sheet}" if actions else sheet
 
 
-def event_page(event: Event, ctx: SiteContext, inline_sheets: bool = True) -> PageSource:
+def event_page(event: Event, ctx: SiteContext) -> PageSource:
     """The page `events/<id>.md`: everything about one event, and its sign-up sheets.
 
-    With `inline_sheets=False` each sheet is a `sheet_placeholder`, for `fill_sheets` to replace
-    in the finished HTML after the search index has read the page; otherwise it is a block.
+    The sheets are the bulk of the page: blocks that neither the Markdown parser nor the search
+    index read.
     """
     page = f"events/{event.id}.md"
     source = PageSource("")
@@ -506,23 +496,10 @@ def event_page(event: Event, ctx: SiteContext, inline_sheets: bool = True) -> Pa
             heading = f"### {title}"
         status = session_status_html(event, session, ctx)
         lines += [heading, "", source.add(f"{session.id}/status", status, indexed=False), ""]
-        if inline_sheets:
-            sheet = session_html(event, session, ctx)
-            lines.append(source.add(f"{session.id}/sheet", sheet, indexed=False))
-        else:
-            lines.append(sheet_placeholder(event, session))
-        lines.append("")
+        sheet = session_html(event, session, ctx)
+        lines += [source.add(f"{session.id}/sheet", sheet, indexed=False), ""]
     source.markdown = "\n".join(lines).rstrip() + "\n"
     return source
-
-
-def fill_sheets(page_html: str, event: Event, ctx: SiteContext) -> str:
-    """The finished page of an event with each placeholder replaced by `session_html`."""
-    for session in event.sessions:
-        page_html = page_html.replace(
-            sheet_placeholder(event, session), session_html(event, session, ctx), 1
-        )
-    return page_html
 
 
 # --- lists ------------------------------------------------------------------------------------

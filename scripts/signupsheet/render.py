@@ -133,7 +133,7 @@ def site_sources(
         for path in sorted(settings.docs_dir.rglob("*")):
             if path.is_file():
                 files[path.relative_to(settings.docs_dir).as_posix()] = path.read_bytes()
-    generated = inlined(generated_files(events, ctx, options, inline_sheets=True))
+    generated = inlined(generated_files(events, ctx, options))
     if "index.md" not in files:
         generated["index.md"] = default_home(settings.site_name)
     clashes = sorted(set(files) & set(generated))

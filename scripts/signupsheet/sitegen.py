@@ -7,12 +7,16 @@ functions directly.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 from signupsheet.calendars import event_calendar, site_calendar
+from signupsheet.catalog import load_catalog
+from signupsheet.errors import Problem
 from signupsheet.feeds import atom_feed, events_json
 from signupsheet.model import Event
 from signupsheet.pages import (
@@ -24,6 +28,7 @@ from signupsheet.pages import (
     past_page,
     series_section,
 )
+from signupsheet.project import Project
 
 ASSET_DIR = "assets/signupsheet"
 # Files of the package's assets folder and where they go in the site.
@@ -54,20 +59,46 @@ def asset(name: str) -> bytes:
 SiteFile = str | bytes | PageSource
 
 
+def event_page_path(event_id: str) -> str:
+    return f"events/{event_id}.md"
+
+
 def page_files(
-    events: Sequence[Event], ctx: SiteContext, inline_sheets: bool = True
+    events: Sequence[Event], ctx: SiteContext, made: Mapping[str, PageSource] | None = None
 ) -> dict[str, SiteFile]:
     """Site path → content of every generated page (`PageSource`s) and asset.
 
-    With `inline_sheets=False` the event pages hold placeholders for `fill_sheets`.
+    `made`: event pages already made elsewhere (by another process), by path.
     """
-    files: dict[str, SiteFile] = {
-        f"events/{event.id}.md": event_page(event, ctx, inline_sheets) for event in events
-    }
+    made = made or {}
+    files: dict[str, SiteFile] = {}
+    for event in events:
+        path = event_page_path(event.id)
+        files[path] = made.get(path) or event_page(event, ctx)
     files["past.md"] = past_page(events, ctx)
     for name, target in ASSETS.items():
         files[target] = asset(name)
     return files
+
+
+@dataclass
+class SitePart:
+    """What one process made of some of the event files: their events, problems and pages."""
+
+    events: list[Event] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    pages: dict[str, PageSource] = field(default_factory=dict)  # event page path -> page
+    # Event id -> the data the event was made of, for another process (`keep_data`).
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def site_part(
+    project: Project, paths: Sequence[Path], ctx: SiteContext, keep_data: bool = False
+) -> SitePart:
+    """Load the event files at `paths` and make their event pages."""
+    catalog = load_catalog(project, paths, keep_data=keep_data)
+    pages = {event_page_path(event.id): event_page(event, ctx) for event in catalog.events}
+    return SitePart(catalog.events, catalog.problems, pages, catalog.data)
 
 
 DATA_FILES = ["calendar.ics", "feed.xml", "events.json"]
@@ -97,10 +128,10 @@ def data_files(
 
 
 def generated_files(
-    events: Sequence[Event], ctx: SiteContext, options: SiteOptions, inline_sheets: bool = True
+    events: Sequence[Event], ctx: SiteContext, options: SiteOptions
 ) -> dict[str, SiteFile]:
     """Site path → content for every event page, calendar, feed and asset."""
-    return {**page_files(events, ctx, inline_sheets), **data_files(events, ctx, options)}
+    return {**page_files(events, ctx), **data_files(events, ctx, options)}
 
 
 def inlined(files: dict[str, SiteFile]) -> dict[str, str | bytes]:
@@ -131,6 +162,22 @@ def series_of_page(src_uri: str) -> str | None:
     return None if match is None else match["id"]
 
 
+def list_section(
+    src_uri: str, events: Sequence[Event], ctx: SiteContext, series_ids: Sequence[str]
+) -> PageSource | None:
+    """What goes under the hand-written home and series pages; None for other pages."""
+    if src_uri == "index.md":
+        return home_section(events, series_ids, ctx)
+    if (series_id := series_of_page(src_uri)) is not None:
+        return series_section(series_id, events, ctx)
+    return None
+
+
+def with_section(markdown: str, section: PageSource) -> PageSource:
+    """A hand-written page with its generated section under it."""
+    return PageSource(markdown.rstrip() + "\n\n" + section.markdown, section.indexed, section.late)
+
+
 def augment_page(
     src_uri: str,
     markdown: str,
@@ -139,11 +186,5 @@ def augment_page(
     series_ids: Sequence[str],
 ) -> PageSource | None:
     """The hand-written home and series pages with their generated lists; None for other pages."""
-    if src_uri == "index.md":
-        section = home_section(events, series_ids, ctx)
-    elif (series_id := series_of_page(src_uri)) is not None:
-        section = series_section(series_id, events, ctx)
-    else:
-        return None
-    section.markdown = markdown.rstrip() + "\n\n" + section.markdown
-    return section
+    section = list_section(src_uri, events, ctx, series_ids)
+    return None if section is None else with_section(markdown, section)
