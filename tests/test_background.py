@@ -29,15 +29,16 @@ def site(tmp_path: Path) -> Path:
     return make_mkdocs_site(tmp_path / "site", {"tricky": tricky})
 
 
-def second(site: Path, share: list[Path]) -> SecondProcess:
-    return SecondProcess(site, context(docs_dir=site / "docs"), OPTIONS, share)
+def second(site: Path, share: list[Path], per_message: int = 500) -> SecondProcess:
+    return SecondProcess(site, context(docs_dir=site / "docs"), OPTIONS, share, per_message)
 
 
 def test_each_process_loads_half_and_the_second_makes_the_data_files(site: Path) -> None:
     paths = event_files(Project(site))
     assert [path.stem for path in paths[1::2]] == ["tricky"]
     ctx = context(docs_dir=site / "docs")
-    background = second(site, paths[1::2])
+    # Events and data files handed over two at a time.
+    background = second(site, paths[1::2], per_message=2)
     try:
         mine = site_part(Project(site), paths[0::2], ctx, keep_data=True)
         theirs = background.loaded()
@@ -52,8 +53,32 @@ def test_each_process_loads_half_and_the_second_makes_the_data_files(site: Path)
     assert theirs.events == [plain.get("tricky")] and theirs.problems == []
     assert theirs.pages == {"events/tricky.md": event_page(plain.events[1], ctx)}
     assert "Hidden Dave" not in theirs.pages["events/tricky.md"].markdown
-    assert made == data_files(plain.events, ctx, OPTIONS)
+    assert made == data_files(plain.events, ctx, OPTIONS) and len(made) == 5
     assert made is not None and b"BEGIN:VCALENDAR" in made["events/tricky.ics"]
+
+
+def test_everything_is_handed_over_a_few_at_a_time(site: Path) -> None:
+    ctx = context(docs_dir=site / "docs")
+    (site / "events" / "again.yaml").write_text(
+        (site / "events" / "tricky.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    plain = load_catalog(Project(site))
+    assert len(plain.events) == 3
+    background = second(site, event_files(Project(site)), per_message=1)
+    try:
+        theirs = background.loaded()
+        assert theirs is not None
+        background.make_files({})
+        made = background.files(data_paths(plain.events))
+    finally:
+        background.close()
+    assert sorted(theirs.events, key=lambda event: event.id) == sorted(
+        plain.events, key=lambda event: event.id
+    )
+    assert theirs.pages == {
+        f"events/{event.id}.md": event_page(event, ctx) for event in plain.events
+    }
+    assert made == data_files(plain.events, ctx, OPTIONS)
 
 
 def test_problems_in_its_half_come_back_with_their_positions(site: Path) -> None:

@@ -20,6 +20,7 @@ import marshal
 import multiprocessing
 import os
 import traceback
+from collections.abc import Iterator
 from dataclasses import astuple, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -30,7 +31,7 @@ from signupsheet.errors import Problem
 from signupsheet.model import Event, event_from_data
 from signupsheet.pages import PageSource, SiteContext
 from signupsheet.project import Project
-from signupsheet.sitegen import SiteOptions, SitePart, data_files, site_part
+from signupsheet.sitegen import SiteOptions, SitePart, data_files, event_page_path, site_part
 from signupsheet.yamlsafe import gc_paused
 
 
@@ -40,28 +41,48 @@ class Job:
     ctx: SiteContext
     options: SiteOptions
     share: list[Path]  # the event files this process loads
+    # Events or files per message: neither process holds a second copy of everything.
+    per_message: int = 500
+
+
+def _chunks(items: dict[str, Any], size: int) -> Iterator[dict[str, Any]]:
+    """`items` a few at a time, taken out of it as they go."""
+    names = list(items)
+    for start in range(0, len(names), size):
+        yield {name: items.pop(name) for name in names[start : start + size]}
 
 
 def _work(job: Job, line: Connection) -> None:
     """The second process: load its share and make its pages, then make the data files.
 
-    Every message is a marshalled tuple. It sends ("loaded", problems, data, pages), receives
-    ("events", data of the build's events), and sends ("done", files); or ("failed", its
-    traceback) in place of either message it sends.
+    Every message is a marshalled tuple. It sends ("part", data, pages) for some of its events
+    at a time, then ("loaded", problems); receives ("events", data) until ("sent",); sends
+    ("files", some of them) until ("done",). In place of any message it sends: ("failed", its
+    traceback).
     """
     try:
         part = site_part(Project(job.root), job.share, job.ctx, keep_data=True)
-        pages = {path: (p.markdown, p.indexed, p.late) for path, p in part.pages.items()}
+        for data in _chunks(part.data, job.per_message):
+            pages = {}
+            for event_id in data:
+                page = part.pages.pop(event_page_path(event_id))
+                pages[event_page_path(event_id)] = (page.markdown, page.indexed, page.late)
+            line.send_bytes(marshal.dumps(("part", data, pages)))
         problems = [astuple(problem) for problem in part.problems]
-        line.send_bytes(marshal.dumps(("loaded", problems, part.data, pages)))
-        del pages
-        part.pages, part.data = {}, {}
+        line.send_bytes(marshal.dumps(("loaded", problems)))
+        events = part.events
+        del part
         # Both ends of this private pipe are this module, in processes of the same build.
-        _, data = marshal.loads(line.recv_bytes())  # noqa: S302
-        events = part.events + _events(data)
-        del data
+        while (message := marshal.loads(line.recv_bytes()))[0] == "events":  # noqa: S302
+            events += _events(message[1])
         sort_events(events)
-        line.send_bytes(marshal.dumps(("done", data_files(events, job.ctx, job.options))))
+        files = data_files(events, job.ctx, job.options)
+        # The build takes the files only when MkDocs is about to copy them: wait for that
+        # without the events.
+        del events
+        for chunk in _chunks(files, job.per_message):
+            line.send_bytes(marshal.dumps(("files", chunk)))
+        line.send_bytes(marshal.dumps(("done",)))
     except (BrokenPipeError, ConnectionResetError, EOFError):
         pass  # the build gave up on this process
     except BaseException:
@@ -91,11 +112,17 @@ class SecondProcess:
     """A second process that loads `share` of the event files, then makes the data files."""
 
     def __init__(
-        self, root: Path, ctx: SiteContext, options: SiteOptions, share: list[Path]
+        self,
+        root: Path,
+        ctx: SiteContext,
+        options: SiteOptions,
+        share: list[Path],
+        per_message: int = 500,
     ) -> None:
         spawn = multiprocessing.get_context("spawn")
         self._line, theirs = spawn.Pipe(duplex=True)
-        job = Job(root, ctx, options, share)
+        self._per_message = per_message
+        job = Job(root, ctx, options, share, per_message)
         self._process = spawn.Process(target=_work, args=(job, theirs), daemon=True)
         self._process.start()
         theirs.close()  # the child's end: EOF here once the child is gone
@@ -121,22 +148,25 @@ class SecondProcess:
 
     def loaded(self) -> SitePart | None:
         """Its share's events, problems and pages; None if it died first."""
-        message = self._receive()
+        part = SitePart()
+        while (message := self._receive()) is not None and message[0] == "part":
+            _, data, pages = message
+            part.events += _events(data)
+            part.pages.update((path, PageSource(*page)) for path, page in pages.items())
         if message is None:
             return None
-        _, problems, data, pages = message
-        return SitePart(
-            events=_events(data),
-            problems=[Problem(*problem) for problem in problems],
-            pages={path: PageSource(*page) for path, page in pages.items()},
-        )
+        part.problems = [Problem(*problem) for problem in message[1]]
+        return part
 
     def make_files(self, data: dict[str, Any]) -> None:
-        """Hand over the data of the other events: it makes the data files of all of them."""
+        """Hand over the data of the other events (taken out of `data` as it goes): it makes the
+        data files of all of them."""
         if not self._alive:
             return
         try:
-            self._line.send_bytes(marshal.dumps(("events", data)))
+            for chunk in _chunks(data, self._per_message):
+                self._line.send_bytes(marshal.dumps(("events", chunk)))
+            self._line.send_bytes(marshal.dumps(("sent",)))
         except (BrokenPipeError, ConnectionResetError):
             self._alive = False
 
@@ -145,11 +175,12 @@ class SecondProcess:
 
         A Python error in it is raised with its traceback.
         """
-        message = self._receive()
+        files: dict[str, str | bytes] = {}
+        while (message := self._receive()) is not None and message[0] == "files":
+            files.update(message[1])
         self._process.join()
         if message is None:
             return None
-        files: dict[str, str | bytes] = message[1]
         return files if sorted(files) == sorted(paths) else None
 
     def close(self) -> None:
