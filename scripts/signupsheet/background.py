@@ -45,6 +45,9 @@ class Job:
     per_message: int = 500
 
 
+_SENT = marshal.dumps(("sent",))
+
+
 def _chunks(items: dict[str, Any], size: int) -> Iterator[dict[str, Any]]:
     """`items` a few at a time, taken out of it as they go."""
     names = list(items)
@@ -72,9 +75,13 @@ def _work(job: Job, line: Connection) -> None:
         line.send_bytes(marshal.dumps(("loaded", problems)))
         events = part.events
         del part
-        # Both ends of this private pipe are this module, in processes of the same build.
-        while (message := marshal.loads(line.recv_bytes()))[0] == "events":  # noqa: S302
-            events += _events(message[1])
+        # Taken as they come, so the build does not wait for this process to make the events.
+        received = []
+        while (message := line.recv_bytes()) != _SENT:
+            received.append(message)
+        while received:
+            # Both ends of this private pipe are this module, in processes of the same build.
+            events += _events(marshal.loads(received.pop())[1])  # noqa: S302
         sort_events(events)
         files = data_files(events, job.ctx, job.options)
         # The build takes the files only when MkDocs is about to copy them: wait for that
@@ -166,7 +173,7 @@ class SecondProcess:
         try:
             for chunk in _chunks(data, self._per_message):
                 self._line.send_bytes(marshal.dumps(("events", chunk)))
-            self._line.send_bytes(marshal.dumps(("sent",)))
+            self._line.send_bytes(_SENT)
         except (BrokenPipeError, ConnectionResetError):
             self._alive = False
 
