@@ -143,6 +143,20 @@ def test_an_error_in_the_second_process_keeps_its_traceback(site: Path) -> None:
         background.close()
 
 
+def test_an_error_while_making_the_data_files_keeps_its_traceback(site: Path) -> None:
+    paths = event_files(Project(site))
+    wrong = SiteOptions(site_url=SITE_URL, site_name="Events", feed_entries="many")  # type: ignore[arg-type]
+    background = SecondProcess(site, context(docs_dir=site / "docs"), wrong, paths)
+    try:
+        assert background.loaded() is not None
+        background.make_files({})
+        with pytest.raises(BackgroundError, match="Traceback") as raised:
+            background.files(["calendar.ics"])
+        assert "data_files" in str(raised.value) and "atom_feed" in str(raised.value)
+    finally:
+        background.close()
+
+
 def test_close_stops_a_second_process_that_still_works(site: Path) -> None:
     background = second(site, event_files(Project(site)))
     background.close()
@@ -210,6 +224,26 @@ def test_the_build_does_the_work_itself_when_the_second_process_died(
     _with_second_process(site)
     # As when the operating system killed it for memory: no half, no files.
     monkeypatch.setattr(SecondProcess, "loaded", lambda self: None)
+    site_dir = site / "again"
+    caplog.set_level(logging.INFO)
+    with monkeypatch.context() as patch:
+        patch.setenv("NO_MKDOCS_2_WARNING", "1")
+        config = load_config(str(site / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+        mkdocs_build(config)
+    # It makes them with the pages, of the same events, instead of loading them again at the end.
+    assert "making the calendars and feeds here instead" not in caplog.text
+    assert _site_files(site_dir) == expected
+
+
+@pytest.mark.skipif(usable_cpus() < 2, reason="the second process runs only with two CPUs")
+def test_the_build_makes_the_files_itself_when_the_second_process_has_none(
+    site: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    plain = build(site)
+    assert plain.result.returncode == 0, plain.result.stderr
+    expected = _site_files(plain.site)
+    _with_second_process(site)
+    # As when it was killed after it handed its pages over.
     monkeypatch.setattr(SecondProcess, "files", lambda self, paths: None)
     site_dir = site / "again"
     caplog.set_level(logging.INFO)

@@ -91,7 +91,7 @@ def test_no_placeholder_is_left(built: Built) -> None:
     assert len(pages) > 10
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        assert "data-ss-sheet" not in text and "data-ss-part" not in text, page
+        assert "data-ss-part" not in text, page
 
 
 class Links(HTMLParser):

@@ -1,7 +1,7 @@
-"""A second process for large sites: it loads half of the events and makes their pages, then
+"""A second process for large sites: it loads about half of the events and makes their pages, then
 makes the calendars, feed and events.json while the site engine renders the pages.
 
-On a machine with more than one CPU the build and the second process each load half of the
+On a machine with more than one CPU the build and the second process each load about half of the
 event files (parse, check, make the events) and make those events' pages, sign-up sheets
 included. The second process hands over its pages and the data of its valid events
 (`marshal`: plain dicts, lists and text); the build makes the same events of that data without
@@ -180,7 +180,8 @@ class SecondProcess:
     def files(self, paths: list[str]) -> dict[str, str | bytes] | None:
         """Wait for the data files: None if it died without them (e.g. killed for memory).
 
-        A Python error in it is raised with its traceback.
+        A Python error in it is raised with its traceback (unless it happened while the build
+        was still handing its data over: then it counts as died).
         """
         files: dict[str, str | bytes] = {}
         while (message := self._receive()) is not None and message[0] == "files":

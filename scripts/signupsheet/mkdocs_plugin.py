@@ -4,8 +4,8 @@ Everything it adds comes from `sitegen`; this module only loads the events, turn
 failed build, registers virtual files, and puts each page's HTML blocks in place: the indexed
 ones once Markdown made the page (`on_page_content`, before the search plugin reads it), the
 others and the sign-up sheets after (`on_post_page`). For a large site a second process loads
-half of the events and makes their pages, then the calendars and feeds (`background`); they are
-handed over before MkDocs copies the non-page files (`on_env`).
+about half of the events and makes their pages, then the calendars and feeds (`background`);
+it hands the calendars and feeds over before MkDocs copies the non-page files (`on_env`).
 """
 
 from __future__ import annotations
@@ -73,9 +73,9 @@ class SignupsheetConfig(base.Config):
     """How many of the newest events feed.xml lists."""
 
     background_from = c.Type(int, default=300)
-    """From this many events on, a second process loads half of the event files and makes their
-    pages, then the calendars and feeds while MkDocs renders the pages (only on machines with
-    more than one CPU); 0: never."""
+    """From this many events on, a second process loads about half of the event files and makes
+    their pages, then the calendars and feeds while MkDocs renders the pages (only on machines
+    with more than one CPU); 0: never."""
 
 
 class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
@@ -146,8 +146,12 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
             mine, theirs = paths[: len(paths) * 11 // 20], paths[len(paths) * 11 // 20 :]
             self.background = SecondProcess(project.root, self.context, self.options, theirs)
             parts = [site_part(project, mine, self.context, keep_data=True)]
-            # If it died, the build loads that half itself.
-            parts.append(self.background.loaded() or site_part(project, theirs, self.context))
+            theirs_part = self.background.loaded()
+            if theirs_part is None:
+                # It died (e.g. killed for memory): the build does all of its work itself.
+                self._close_background()
+                theirs_part = site_part(project, theirs, self.context)
+            parts.append(theirs_part)
         else:
             parts = [site_part(project, paths, self.context)]
         problems = misnamed_files(project) + [p for part in parts for p in part.problems]
@@ -199,6 +203,7 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         self.pending = {uri: File.generated(config, uri, content=b"") for uri in later}
         for file in self.pending.values():
             files.append(file)
+        del events, made
         # Nothing keeps the events: if the second process dies before it made the data files,
         # on_env loads them again. The pages live until the end of the build: spare the
         # garbage collector from scanning them again and again while MkDocs renders them.
@@ -215,7 +220,8 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         made = background.files(list(self.pending))
         self._close_background()
         if made is None:
-            # It died (e.g. killed for memory): load the events again and make them here.
+            # It died after it made its pages (e.g. killed for memory), or made other files than
+            # expected: load the events again and make the files here.
             log.info("signupsheet: making the calendars and feeds here instead")
             assert self.project is not None  # set by on_config, as the background is
             catalog = load_catalog(self.project)

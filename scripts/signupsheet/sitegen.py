@@ -40,7 +40,6 @@ ASSETS = {
 SCRIPTS = (ASSETS["localtime.js"], ASSETS["accessibility.js"])
 STYLESHEET = ASSETS["signupsheet.css"]
 
-_EVENT_PAGE = re.compile(r"^events/(?P<id>[a-z0-9][a-z0-9-]{0,79})\.md$")
 _SERIES_PAGE = re.compile(r"^series/(?P<id>[a-z0-9][a-z0-9-]{0,79})\.md$")
 
 
@@ -149,12 +148,6 @@ def default_home(site_name: str) -> str:
         "Online events with an open sign-up sheet: pick a session, read about it, and put your "
         "name on the list. The meeting link comes by e-mail shortly before the start.\n"
     )
-
-
-def event_of_page(src_uri: str) -> str | None:
-    """The event id of a generated event page's path."""
-    match = _EVENT_PAGE.match(src_uri)
-    return None if match is None else match["id"]
 
 
 def series_of_page(src_uri: str) -> str | None:
