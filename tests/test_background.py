@@ -215,41 +215,33 @@ def test_an_invalid_event_stops_the_second_process_too(site: Path) -> None:
 
 
 @pytest.mark.skipif(usable_cpus() < 2, reason="the second process runs only with two CPUs")
-def test_the_build_does_the_work_itself_when_the_second_process_died(
-    site: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(
+    ("gone", "loads_again"),
+    [
+        # Killed (e.g. for memory) before it handed its half over: the build loads that half
+        # and makes the files with the pages, of the same events.
+        ("loaded", False),
+        # Killed after it handed its half over: the build loads the events again for the files.
+        ("files", True),
+    ],
+)
+def test_the_build_does_the_work_itself_when_the_second_process_dies(
+    site: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    gone: str,
+    loads_again: bool,
 ) -> None:
     plain = build(site)
     assert plain.result.returncode == 0, plain.result.stderr
     expected = _site_files(plain.site)
     _with_second_process(site)
-    # As when the operating system killed it for memory: no half, no files.
-    monkeypatch.setattr(SecondProcess, "loaded", lambda self: None)
+    monkeypatch.setattr(SecondProcess, gone, lambda self, *args: None)
     site_dir = site / "again"
     caplog.set_level(logging.INFO)
     with monkeypatch.context() as patch:
         patch.setenv("NO_MKDOCS_2_WARNING", "1")
         config = load_config(str(site / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
         mkdocs_build(config)
-    # It makes them with the pages, of the same events, instead of loading them again at the end.
-    assert "making the calendars and feeds here instead" not in caplog.text
-    assert _site_files(site_dir) == expected
-
-
-@pytest.mark.skipif(usable_cpus() < 2, reason="the second process runs only with two CPUs")
-def test_the_build_makes_the_files_itself_when_the_second_process_has_none(
-    site: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    plain = build(site)
-    assert plain.result.returncode == 0, plain.result.stderr
-    expected = _site_files(plain.site)
-    _with_second_process(site)
-    # As when it was killed after it handed its pages over.
-    monkeypatch.setattr(SecondProcess, "files", lambda self, paths: None)
-    site_dir = site / "again"
-    caplog.set_level(logging.INFO)
-    with monkeypatch.context() as patch:
-        patch.setenv("NO_MKDOCS_2_WARNING", "1")
-        config = load_config(str(site / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
-        mkdocs_build(config)
-    assert "making the calendars and feeds here instead" in caplog.text
+    assert ("making the calendars and feeds here instead" in caplog.text) is loads_again
     assert _site_files(site_dir) == expected
