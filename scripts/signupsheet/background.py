@@ -11,7 +11,8 @@ event but no site engine, while the engine spends its time on Markdown and templ
 
 It is started fresh (`spawn`), never forked from a process that may run threads. Both
 processes make every event of the same data, so the pages and the data files agree even when a
-file changes during the build. If the second process dies, the build does its work itself.
+file changes during the build. If the second process dies, the build does its work itself
+(after the handover of the pages, by loading the events again for the data files).
 """
 
 from __future__ import annotations
@@ -68,8 +69,9 @@ def _work(job: Job, line: Connection) -> None:
         for data in _chunks(part.data, job.per_message):
             pages = {}
             for event_id in data:
-                page = part.pages.pop(event_page_path(event_id))
-                pages[event_page_path(event_id)] = (page.markdown, page.indexed, page.late)
+                path = event_page_path(event_id)
+                page = part.pages.pop(path)
+                pages[path] = (page.markdown, page.indexed, page.late)
             line.send_bytes(marshal.dumps(("part", data, pages)))
         problems = [astuple(problem) for problem in part.problems]
         line.send_bytes(marshal.dumps(("loaded", problems)))
