@@ -37,6 +37,7 @@ from signupsheet.sitegen import (
     STYLESHEET,
     SiteFile,
     SiteOptions,
+    SitePart,
     data_files,
     data_paths,
     default_home,
@@ -136,24 +137,7 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         )
         self._close_background()
         project = self.project
-        paths = event_files(project)
-        threshold = self.config.background_from
-        if 0 < threshold <= len(paths) and usable_cpus() > 1:
-            log.info(
-                "signupsheet: a second process loads half of the events and makes the calendars"
-            )
-            # A little less than half: it also starts up and hands its half over.
-            mine, theirs = paths[: len(paths) * 11 // 20], paths[len(paths) * 11 // 20 :]
-            self.background = SecondProcess(project.root, self.context, self.options, theirs)
-            parts = [site_part(project, mine, self.context, keep_data=True)]
-            theirs_part = self.background.loaded()
-            if theirs_part is None:
-                # It died (e.g. killed for memory): the build does all of its work itself.
-                self._close_background()
-                theirs_part = site_part(project, theirs, self.context)
-            parts.append(theirs_part)
-        else:
-            parts = [site_part(project, paths, self.context)]
+        parts = self._load(project, self.context, self.options)
         problems = misnamed_files(project) + [p for part in parts for p in part.problems]
         if problems:
             self._close_background()
@@ -209,6 +193,25 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         # garbage collector from scanning them again and again while MkDocs renders them.
         gc.freeze()
         return files
+
+    def _load(self, project: Project, ctx: SiteContext, options: SiteOptions) -> list[SitePart]:
+        """The events and event pages, made here or, for a large site, about half in a second
+        process, which then goes on to make the data files."""
+        paths = event_files(project)
+        threshold = self.config.background_from
+        if not 0 < threshold <= len(paths) or usable_cpus() < 2:
+            return [site_part(project, paths, ctx)]
+        log.info("signupsheet: a second process loads about half of the events and the calendars")
+        # A little less than half: it also starts up and hands its half over.
+        mine, theirs = paths[: len(paths) * 11 // 20], paths[len(paths) * 11 // 20 :]
+        self.background = SecondProcess(project.root, ctx, options, theirs)
+        parts = [site_part(project, mine, ctx, keep_data=True)]
+        their_part = self.background.loaded()
+        if their_part is None:
+            # It died (e.g. killed for memory): the build does all of its work itself.
+            self._close_background()
+            their_part = site_part(project, theirs, ctx)
+        return [*parts, their_part]
 
     def on_env(
         self, env: Environment, /, *, config: MkDocsConfig, files: Files
