@@ -201,7 +201,7 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         threshold = self.config.background_from
         if not 0 < threshold <= len(paths) or usable_cpus() < 2:
             return [site_part(project, paths, ctx)]
-        log.info("signupsheet: a second process loads about half of the events and the calendars")
+        log.info("signupsheet: a second process loads about half of the events, then the calendars")
         # A little less than half: it also starts up and hands its half over.
         mine, theirs = paths[: len(paths) * 11 // 20], paths[len(paths) * 11 // 20 :]
         self.background = SecondProcess(project.root, ctx, options, theirs)
