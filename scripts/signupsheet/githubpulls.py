@@ -19,7 +19,6 @@ def _info(pull: PullRequest) -> PullRequestInfo:
     return PullRequestInfo(
         number=pull.number,
         author=pull.user.login,
-        author_id=pull.user.id,
         head_sha=pull.head.sha,
         base_ref=pull.base.ref,
         body=pull.body,

@@ -52,8 +52,6 @@ def commit_paths(
     repo: Path,
     paths: Sequence[Path],
     message: str,
-    *,
-    co_author: str | None = None,
 ) -> str | None:
     """Commit exactly `paths` on the checked-out branch; None when they did not change.
 
@@ -66,7 +64,6 @@ def commit_paths(
     parent = head(repo)
     if tree == git(repo, "rev-parse", f"{parent}^{{tree}}").stdout.strip():
         return None
-    body = message if co_author is None else f"{message}\n\nCo-authored-by: {co_author}"
     identity = {
         "GIT_AUTHOR_NAME": BOT_NAME,
         "GIT_AUTHOR_EMAIL": BOT_EMAIL,
@@ -79,7 +76,7 @@ def commit_paths(
     merging = git(repo, "rev-parse", "--quiet", "--verify", "MERGE_HEAD", check=False)
     if merging.returncode == 0:
         parents += ["-p", merging.stdout.strip()]
-    commit = git(repo, "commit-tree", tree, *parents, "-m", body, env=identity).stdout.strip()
+    commit = git(repo, "commit-tree", tree, *parents, "-m", message, env=identity).stdout.strip()
     # Moves the branch HEAD points at, only if nobody else moved it meanwhile.
     git(repo, "update-ref", "HEAD", commit, parent)
     if merging.returncode == 0:
@@ -95,7 +92,6 @@ def commit_and_push(
     remote: str = "origin",
     branch: str = "main",
     attempts: int = 8,
-    co_author: str | None = None,
     sleep: Callable[[float], None] = time.sleep,
     jitter: Callable[[float, float], float] = random.uniform,
 ) -> tuple[T, str | None]:
@@ -111,7 +107,7 @@ def commit_and_push(
         value, paths = change()
         if not paths:
             return value, None
-        if commit_paths(repo, paths, message, co_author=co_author) is None:
+        if commit_paths(repo, paths, message) is None:
             return value, None
         pushed = git(repo, "push", "--porcelain", remote, f"HEAD:{branch}", check=False)
         if pushed.returncode == 0:

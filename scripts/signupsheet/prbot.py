@@ -11,7 +11,8 @@ comments intact. The commit is pushed with `gitsync.commit_and_push` (re-decided
   pinned, and GitHub marks it merged when the commit reaches main. A push after the check is not
   part of it; the check runs again for the new commits.
 - Otherwise (others signed up meanwhile, so every such pull request conflicts) the same change is
-  re-applied on main as an ordinary commit with a `Co-authored-by:` trailer for the author, and
+  re-applied on main as an ordinary commit whose message names the author's login and the pull
+  request (no `Co-authored-by:` trailer: that would put an e-mail address in the history), and
   the pull request is closed with a comment linking the commit.
 
 Either way main only ever holds a complete, validated file, and nothing from the pull request
@@ -53,7 +54,6 @@ class PullRequestInfo:
 
     number: int
     author: str
-    author_id: int
     head_sha: str
     base_ref: str
     body: str | None
@@ -64,11 +64,6 @@ class PullRequestInfo:
     @property
     def maintainer(self) -> bool:
         return self.author_association in MAINTAINER_ASSOCIATIONS
-
-    @property
-    def co_author(self) -> str:
-        # GitHub's no-reply address credits the account without revealing anyone's address.
-        return f"{self.author} <{self.author_id}+{self.author}@users.noreply.github.com>"
 
 
 class PullRequests(Protocol):
@@ -199,7 +194,6 @@ class PullRequestBot:
             remote=self.remote,
             branch=self.branch,
             attempts=self.push_attempts,
-            co_author=pull.co_author,
         )
         return applied, commit, merged and commit is not None
 

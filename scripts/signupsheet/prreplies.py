@@ -104,8 +104,8 @@ def accepted_reply(
     else:
         parts.append(
             f"\nOthers changed the sign-up sheet since this pull request was opened, so it no "
-            f"longer merges cleanly. The bot made the same change on main in {link}, with you "
-            "as co-author" + (", and closes this pull request." if not moved else ".")
+            f"longer merges cleanly. The bot made the same change on main in {link}, naming "
+            "you and this pull request" + (", and closes this pull request." if not moved else ".")
         )
     if moved:
         parts.append(
