@@ -1,18 +1,12 @@
-"""The built site in a real browser (Debian's Chromium driven by Playwright).
+"""The built site in a real browser (Debian's Chromium driven by Playwright, see browserkit).
 
 Every page load fails the test on any console error, uncaught exception or dialog; requests
-leave the machine only to GitHub's API (Material shows the repository's stars), which is
-answered by a local stand-in.
+leave the machine only to GitHub's API, which is answered by a local stand-in.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,27 +16,12 @@ from conftest import SEED_ID, build, make_mkdocs_site
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+from browserkit import CHROMIUM, chromium, open_page, served  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SITES = Path(__file__).resolve().parent / "sites"
 SEED_PAGE = f"events/{SEED_ID}/"
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -53,66 +32,14 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     built = build(root)
     assert built.result.returncode == 0, built.result.stderr
-    handler = functools.partial(QuietHandler, directory=str(built.site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(built.site) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
-
-
-@dataclass
-class Watch:
-    """What went wrong on a page: console errors, exceptions, dialogs, stray requests."""
-
-    problems: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-    def check(self) -> None:
-        assert self.dialogs == []
-        assert self.problems == []
-
-
-def _github_api(route: Any) -> None:
-    body = {"stargazers_count": 1, "forks_count": 1, "tag_name": "v1.0.0"}
-    route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
-
-
-def open_page(context: Any, url: str) -> tuple[Any, Watch]:
-    watch = Watch()
-    page = context.new_page()
-
-    def on_console(message: Any) -> None:
-        if message.type in ("error", "warning"):
-            watch.problems.append(f"console {message.type}: {message.text}")
-
-    def on_dialog(dialog: Any) -> None:
-        watch.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def on_request(request: Any) -> None:
-        if not request.url.startswith(("http://127.0.0.1:", "https://api.github.com/", "data:")):
-            watch.problems.append(f"request to {request.url}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: watch.problems.append(f"page error: {error}"))
-    page.on("dialog", on_dialog)
-    page.on("request", on_request)
-    page.route("https://api.github.com/**", _github_api)
-    page.goto(url, wait_until="networkidle")
-    return page, watch
 
 
 def times(page: Any) -> list[str]:

@@ -16,18 +16,14 @@ an explicit clock (`--now`, or the time an issue was opened).
 
 from __future__ import annotations
 
-import functools
 import json
 import secrets
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +46,7 @@ from smtp_server import Recorder, smtp_server
 from sweepkit import git, sweep_command
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-from test_browser import CHROMIUM, CHROMIUM_ARGS, QuietHandler, open_page  # noqa: E402
+from browserkit import CHROMIUM, chromium, open_page, served  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 
@@ -196,25 +192,8 @@ def seed_site(tmp: Path) -> Path:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
-
-
-@contextmanager
-def served(directory: Path) -> Iterator[str]:
-    """The built site over HTTP on 127.0.0.1, as GitHub Pages would serve it."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @dataclass
