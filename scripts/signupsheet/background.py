@@ -30,9 +30,9 @@ from typing import Any
 from signupsheet.catalog import sort_events
 from signupsheet.errors import Problem
 from signupsheet.model import Event, event_from_data
-from signupsheet.pages import PageSource, SiteContext
+from signupsheet.pages import PageSource, SiteContext, event_page_path
 from signupsheet.project import Project
-from signupsheet.sitegen import SiteOptions, SitePart, data_files, event_page_path, site_part
+from signupsheet.sitegen import SiteOptions, SitePart, data_files, site_part
 from signupsheet.yamlsafe import gc_paused
 
 

@@ -59,6 +59,15 @@ class SiteContext:
 LINKED_PAGES = ("registering.md",)
 
 
+def event_page_path(event_id: str) -> str:
+    """Where the event's page goes in the site, as a path under docs/."""
+    return f"events/{event_id}.md"
+
+
+def event_calendar_path(event_id: str) -> str:
+    return f"events/{event_id}.ics"
+
+
 def part_placeholder(key: str) -> str:
     """What stands for an HTML block in a page's Markdown until `PageSource.fill` replaces it."""
     return f'<div data-ss-part="{key}"></div>'
@@ -419,7 +428,7 @@ def _facts(event: Event, ctx: SiteContext, page: str) -> list[tuple[str, str]]:
         facts.append(("Series", f'<a href="{attr(target)}">{escape(title)}</a>'))
     if event.tags:
         facts.append(("Tags", escape(", ".join(event.tags))))
-    calendar = attr(ctx.link(page, f"events/{event.id}.ics"))
+    calendar = attr(ctx.link(page, event_calendar_path(event.id)))
     facts.append(("Calendar", f'<a href="{calendar}">add to your calendar (.ics)</a>'))
     return facts
 
@@ -480,7 +489,7 @@ def event_page(event: Event, ctx: SiteContext) -> PageSource:
     The sheets are the bulk of the page: blocks that neither the Markdown parser nor the search
     index read.
     """
-    page = f"events/{event.id}.md"
+    page = event_page_path(event.id)
     source = PageSource("")
     lines = [f"# {md_text(event.title)}", "", source.add("intro", _intro_html(event, ctx, page))]
     lines.append("")
@@ -526,7 +535,7 @@ def _session_item(event: Event, session: Session, ctx: SiteContext, page: str) -
     title = escape(event.title)
     if len(event.sessions) > 1 and session.title:
         title += f" — {escape(session.title)}"
-    target = attr(ctx.link(page, f"events/{event.id}.md"))
+    target = attr(ctx.link(page, event_page_path(event.id)))
     return (
         f'<li>{time_tag(session.start, "date")} · <a href="{target}">{title}</a> '
         f"{_status_badge(state)}</li>"
@@ -534,7 +543,7 @@ def _session_item(event: Event, session: Session, ctx: SiteContext, page: str) -
 
 
 def _event_item(event: Event, ctx: SiteContext, page: str) -> str:
-    target = attr(ctx.link(page, f"events/{event.id}.md"))
+    target = attr(ctx.link(page, event_page_path(event.id)))
     link = f'<a href="{target}">{escape(event.title)}</a>'
     return f"<li>{time_tag(event.start, 'date')} · {link}</li>"
 

@@ -22,7 +22,9 @@ from signupsheet.model import Event
 from signupsheet.pages import (
     PageSource,
     SiteContext,
+    event_calendar_path,
     event_page,
+    event_page_path,
     home_section,
     md_text,
     past_page,
@@ -56,10 +58,6 @@ def asset(name: str) -> bytes:
 
 
 SiteFile = str | bytes | PageSource
-
-
-def event_page_path(event_id: str) -> str:
-    return f"events/{event_id}.md"
 
 
 def page_files(
@@ -105,7 +103,7 @@ DATA_FILES = ["calendar.ics", "feed.xml", "events.json"]
 
 def data_paths(events: Sequence[Event]) -> list[str]:
     """The site paths `data_files` makes, known without making them."""
-    return [f"events/{event.id}.ics" for event in events] + DATA_FILES
+    return [event_calendar_path(event.id) for event in events] + DATA_FILES
 
 
 def data_files(
@@ -113,7 +111,7 @@ def data_files(
 ) -> dict[str, str | bytes]:
     """Site path → content of the calendars, the feed and events.json."""
     files: dict[str, str | bytes] = {
-        f"events/{event.id}.ics": event_calendar(event, options.site_url, ctx.now)
+        event_calendar_path(event.id): event_calendar(event, options.site_url, ctx.now)
         for event in events
     }
     files["calendar.ics"] = site_calendar(
