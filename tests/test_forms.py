@@ -60,3 +60,15 @@ def test_forms_list_open_events_and_check_detects_stale(
     assert result.returncode == 0, result.stdout + result.stderr
     # Once the session has started, the event leaves the list again.
     assert main(["--root", str(site), "forms", "--check", "--now", "2026-12-03T14:00:00Z"]) == 1
+
+
+def test_forms_link_pages_as_the_site_serves_them(
+    site: Path, add_event: Callable[..., Path]
+) -> None:
+    shutil.copytree(FORMS, site / ".github" / "ISSUE_TEMPLATE")
+    add_event()
+    config = "site_name: x\nsite_url: 'https://events.example.org/'\nuse_directory_urls: False\n"
+    (site / "mkdocs.yml").write_text(config)
+    assert main(["--root", str(site), "forms", "--now", "2026-11-20T00:00:00Z"]) == 0
+    text = (site / ".github" / "ISSUE_TEMPLATE" / "register.yml").read_text()
+    assert "(https://events.example.org/events/2026-12-03-meetup.html)" in text

@@ -22,7 +22,13 @@ from signupsheet.linkdelivery import (
     mask_lines,
     unreachable_notice,
 )
-from signupsheet.linkmail import MailSettings, build_message, message_id, settings_from_env
+from signupsheet.linkmail import (
+    MailSettings,
+    build_message,
+    message_id,
+    policy_url,
+    settings_from_env,
+)
 from signupsheet.linkmarks import insert_marks, record_in_file
 from signupsheet.linksecrets import (
     Contacts,
@@ -47,6 +53,7 @@ from signupsheet.model import (
 )
 from signupsheet.project import Project
 from signupsheet.sentjournal import SentJournal
+from signupsheet.siteurls import PublishedSite
 
 START = datetime(2030, 5, 1, 14, 0, tzinfo=UTC)
 
@@ -206,6 +213,22 @@ def test_message_without_site_or_reply_to_still_says_how_to_cancel() -> None:
     rich = message.get_body(preferencelist=("html",))
     assert rich is not None
     assert 'href="https://meet.example/room?pwd=x&amp;y=1"' in rich.get_content()
+
+
+def test_the_policy_link_follows_the_published_site() -> None:
+    event = make_event()
+    event.policy = "policies/safe-space.md"
+    flat = PublishedSite("https://events.example.org/sub", directory_urls=False)
+    # From mkdocs.yml, pages without directory URLs.
+    settings = settings_from_env({}, flat)
+    assert policy_url(event, settings) == "https://events.example.org/sub/policies/safe-space.html"
+    # The variable moves the site (e.g. to its own domain); its pages are served the same way.
+    moved = {"SIGNUPSHEET_SITE_URL": "https://events.example.com/"}
+    settings = settings_from_env(moved, flat)
+    assert policy_url(event, settings) == "https://events.example.com/policies/safe-space.html"
+    settings = settings_from_env(moved)
+    assert policy_url(event, settings) == "https://events.example.com/policies/safe-space/"
+    assert policy_url(event, settings_from_env({})) is None
 
 
 def test_message_id_is_stable_per_person_and_session() -> None:

@@ -113,6 +113,13 @@ def parts(message: EmailMessage) -> tuple[str, str, bytes]:
     return plain.get_content(), rich.get_content(), payload
 
 
+def outbox_message(site: Site) -> EmailMessage:
+    """The one message a run without SMTP left in the outbox."""
+    box = mailbox.Maildir(site.root / "outbox", create=False)
+    [key] = list(box.keys())
+    return Received("", [], box.get_bytes(key)).message
+
+
 def test_messages_arrive_complete_once_and_only_for_confirmed(
     site: Site, recorder: Recorder, smtp_port: int, github: tuple[GitHubState, str]
 ) -> None:
@@ -437,6 +444,20 @@ def test_dry_run_shows_who_gets_what_with_the_link_hidden(
     no_leaks(site, address("alice"))
 
 
+def test_the_policy_link_comes_from_mkdocs_yml_when_no_variable_moves_it(site: Site) -> None:
+    site.write_event([entry("alice")])
+    config = "site_url: https://pages.example.org/events/\nuse_directory_urls: false\n"
+    (site.root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    env = env_for(site, None, {"alice": address("alice")})
+    del env["SIGNUPSHEET_SITE_URL"]
+
+    result = site.run(env, "--now", IN_WINDOW)
+
+    assert result.returncode == 0, result.stderr
+    plain, _, _ = parts(outbox_message(site))
+    assert "https://pages.example.org/events/policies/safe-space.html" in plain
+
+
 def test_without_smtp_messages_go_to_the_outbox(site: Site) -> None:
     site.write_event([entry("alice")])
     env = env_for(site, None, {"alice": address("alice")})
@@ -445,9 +466,7 @@ def test_without_smtp_messages_go_to_the_outbox(site: Site) -> None:
     result = site.run(env, "--now", IN_WINDOW)
 
     assert result.returncode == 0, result.stderr
-    box = mailbox.Maildir(site.root / "outbox", create=False)
-    [key] = list(box.keys())
-    message = Received("", [], box.get_bytes(key)).message
+    message = outbox_message(site)
     assert message["To"] == address("alice")
     assert message["From"] == "signupsheet preview <signupsheet@localhost>"
     plain, _, _ = parts(message)

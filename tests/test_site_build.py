@@ -13,8 +13,11 @@ from html.parser import HTMLParser
 from importlib.metadata import entry_points
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
+import icalendar
 import pytest
+import yaml
 
 from conftest import SEED_ID, Built, build, make_mkdocs_site
 from signupsheet.main import main
@@ -125,8 +128,36 @@ def broken_links(site: Path) -> list[str]:
     return broken
 
 
+def data_file_urls(site: Path) -> list[str]:
+    """The site addresses in the calendars, the feed and events.json."""
+    urls = []
+    for calendar in site.rglob("*.ics"):
+        for vevent in icalendar.Calendar.from_ical(calendar.read_bytes()).walk("VEVENT"):
+            urls.append(str(vevent["URL"]))
+    feed = ElementTree.fromstring((site / "feed.xml").read_bytes())
+    urls += [link.attrib["href"] for link in feed.iter("{http://www.w3.org/2005/Atom}link")]
+    for event in json.loads((site / "events.json").read_text(encoding="utf-8"))["events"]:
+        urls += [event["url"], event["ics"]]
+    return urls
+
+
+def broken_site_urls(built: Built) -> list[str]:
+    """Every address of the site in its data files that leads to no file of the built site."""
+    config = yaml.safe_load((built.root / "mkdocs.yml").read_text(encoding="utf-8"))
+    site_url = config["site_url"].rstrip("/") + "/"
+    broken = []
+    for url in data_file_urls(built.site):
+        assert url.startswith(site_url), url
+        path = built.site / unquote(url.removeprefix(site_url))
+        if not (path / "index.html" if path.is_dir() else path).is_file():
+            broken.append(url)
+    return broken
+
+
 def test_every_link_between_pages_leads_somewhere(built: Built) -> None:
     assert broken_links(built.site) == []
+    assert len(data_file_urls(built.site)) > 4
+    assert broken_site_urls(built) == []
     seed_page = built.page(f"events/{SEED_ID}/index.html")
     for href in (
         "../../policies/safe-space/",
@@ -148,6 +179,9 @@ def test_links_work_without_directory_urls(tmp_path: Path) -> None:
     assert (flat.site / "events" / f"{SEED_ID}.html").is_file()
     assert broken_links(flat.site) == []
     assert 'href="events/tricky.html"' in flat.page("index.html")
+    # Calendars, feed and events.json point to the pages where this site has them.
+    assert broken_site_urls(flat) == []
+    assert f"/events/{SEED_ID}.html" in flat.page("events.json")
 
 
 def test_tricky_names_are_text(built: Built) -> None:

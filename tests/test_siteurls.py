@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mkdocs.structure.files import File
 
-from signupsheet.siteurls import href, page_url
+from signupsheet.siteurls import absolute_url, href, page_url
 
 PATHS = [
     "index.md",
@@ -37,6 +37,15 @@ def test_addresses_and_links_agree_with_mkdocs(directory_urls: bool) -> None:
                 continue
             expected = theirs.url_relative_to(mkdocs_file(source, directory_urls))
             assert href(source, target, directory_urls) == expected, (source, target)
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_full_addresses_agree_with_mkdocs(directory_urls: bool) -> None:
+    for site_url in ("https://example.org/events", "https://example.org/events/"):
+        for target in PATHS:
+            theirs = mkdocs_file(target, directory_urls).url
+            expected = "https://example.org/events/" + ("" if theirs == "./" else theirs)
+            assert absolute_url(site_url, target, directory_urls) == expected, target
 
 
 def test_a_few_links_by_hand() -> None:

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 import icalendar
 
 from signupsheet.model import Event, Session
-from signupsheet.pages import MODES
+from signupsheet.pages import MODES, event_page_path
 from signupsheet.sitelinks import session_label
+from signupsheet.siteurls import absolute_url
 
 PRODID = "-//signupsheet//event calendar//EN"
 
@@ -25,15 +26,16 @@ def uid(event: Event, session: Session, site_url: str) -> str:
     return f"{event.id}.{session.id}@{host}"
 
 
-def page_url(event: Event, site_url: str) -> str:
-    return f"{site_url.rstrip('/')}/events/{event.id}/"
+def page_url(event: Event, site_url: str, directory_urls: bool = True) -> str:
+    """The event page's address; `directory_urls` as the site's `use_directory_urls`."""
+    return absolute_url(site_url, event_page_path(event.id), directory_urls)
 
 
-def _description(event: Event, site_url: str) -> str:
+def _description(event: Event, page: str) -> str:
     parts = []
     if event.summary:
         parts.append(" ".join(event.summary.split()))
-    parts.append(f"Event page and sign-up sheet: {page_url(event, site_url)}")
+    parts.append(f"Event page and sign-up sheet: {page}")
     parts.append(
         "The meeting link is sent by e-mail to everyone who registered, shortly before the start."
     )
@@ -53,16 +55,17 @@ def _location(event: Event) -> str | None:
 
 
 def session_vevent(
-    event: Event, session: Session, site_url: str, stamp: datetime
+    event: Event, session: Session, site_url: str, stamp: datetime, directory_urls: bool = True
 ) -> icalendar.Event:
+    page = page_url(event, site_url, directory_urls)
     vevent = icalendar.Event()
     vevent.add("uid", uid(event, session, site_url))
     vevent.add("dtstamp", stamp)
     vevent.add("dtstart", session.start)
     vevent.add("dtend", session.end)
     vevent.add("summary", session_label(event, session))
-    vevent.add("description", _description(event, site_url))
-    vevent.add("url", page_url(event, site_url))
+    vevent.add("description", _description(event, page))
+    vevent.add("url", page)
     location = _location(event)
     if location:
         vevent.add("location", location)
@@ -89,11 +92,14 @@ def _stamp(event: Event, now: datetime) -> datetime:
     return now
 
 
-def event_calendar(event: Event, site_url: str, now: datetime) -> bytes:
+def event_calendar(
+    event: Event, site_url: str, now: datetime, *, directory_urls: bool = True
+) -> bytes:
     """`events/<id>.ics`: one VEVENT per session."""
     calendar = _calendar(event.title)
+    stamp = _stamp(event, now)
     for session in event.sessions:
-        calendar.add_component(session_vevent(event, session, site_url, _stamp(event, now)))
+        calendar.add_component(session_vevent(event, session, site_url, stamp, directory_urls))
     ical: bytes = calendar.to_ical()
     return ical
 
@@ -104,6 +110,8 @@ def site_calendar(
     now: datetime,
     name: str,
     recent: timedelta = timedelta(days=90),
+    *,
+    directory_urls: bool = True,
 ) -> bytes:
     """`calendar.ics`: every session that has not ended, or ended within `recent`."""
     calendar = _calendar(name)
@@ -111,6 +119,9 @@ def site_calendar(
     for event in events:
         for session in event.sessions:
             if session.end >= since:
-                calendar.add_component(session_vevent(event, session, site_url, _stamp(event, now)))
+                stamp = _stamp(event, now)
+                calendar.add_component(
+                    session_vevent(event, session, site_url, stamp, directory_urls)
+                )
     ical: bytes = calendar.to_ical()
     return ical

@@ -14,7 +14,9 @@ from feedgen.feed import FeedGenerator
 
 from signupsheet.calendars import page_url
 from signupsheet.model import Event, format_timestamp
+from signupsheet.pages import event_calendar_path
 from signupsheet.rules import session_state
+from signupsheet.siteurls import absolute_url
 
 JSON_VERSION = 1
 
@@ -25,7 +27,13 @@ def added(event: Event) -> datetime:
 
 
 def atom_feed(
-    events: Sequence[Event], site_url: str, site_name: str, now: datetime, limit: int = 50
+    events: Sequence[Event],
+    site_url: str,
+    site_name: str,
+    now: datetime,
+    limit: int = 50,
+    *,
+    directory_urls: bool = True,
 ) -> bytes:
     """`feed.xml`: the newest `limit` events by date added."""
     base = site_url.rstrip("/")
@@ -41,7 +49,7 @@ def atom_feed(
     # feedgen prepends by default; append keeps the newest first in the file.
     for event in newest:
         entry = feed.add_entry(order="append")
-        url = page_url(event, site_url)
+        url = page_url(event, site_url, directory_urls)
         entry.id(url)
         entry.title(event.title)
         entry.link(href=url, rel="alternate")
@@ -58,7 +66,9 @@ def atom_feed(
     return result
 
 
-def events_data(events: Sequence[Event], site_url: str, now: datetime) -> dict[str, Any]:
+def events_data(
+    events: Sequence[Event], site_url: str, now: datetime, *, directory_urls: bool = True
+) -> dict[str, Any]:
     """The content of `events.json`: events, sessions, counts, state and the public entries."""
     items = []
     for event in events:
@@ -99,8 +109,8 @@ def events_data(events: Sequence[Event], site_url: str, now: datetime) -> dict[s
                 "id": event.id,
                 "title": event.title,
                 "summary": event.summary,
-                "url": page_url(event, site_url),
-                "ics": f"{site_url.rstrip('/')}/events/{event.id}.ics",
+                "url": page_url(event, site_url, directory_urls),
+                "ics": absolute_url(site_url, event_calendar_path(event.id)),
                 "series": event.series,
                 "type": event.type,
                 "tags": event.tags,
@@ -112,5 +122,8 @@ def events_data(events: Sequence[Event], site_url: str, now: datetime) -> dict[s
     return {"version": JSON_VERSION, "generated": format_timestamp(now), "events": items}
 
 
-def events_json(events: Sequence[Event], site_url: str, now: datetime) -> str:
-    return json.dumps(events_data(events, site_url, now), ensure_ascii=False) + "\n"
+def events_json(
+    events: Sequence[Event], site_url: str, now: datetime, *, directory_urls: bool = True
+) -> str:
+    data = events_data(events, site_url, now, directory_urls=directory_urls)
+    return json.dumps(data, ensure_ascii=False) + "\n"

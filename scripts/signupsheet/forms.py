@@ -9,32 +9,18 @@ It shows what changes only when events change (ids, titles, session times), neve
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from signupsheet.model import Event, format_timestamp
+from signupsheet.pages import event_page_path
+from signupsheet.siteurls import PublishedSite
 
 MARKER = "<!-- signupsheet:open-events -->"
 FORM_FILES = ("register.yml", "cancel.yml")
-_SITE_URL = re.compile(r"^site_url:\s*['\"]?(https://[^\s'\"#]+)", re.MULTILINE)
-
-
-def site_url(root: Path) -> str | None:
-    """The site's address from mkdocs.yml, read as text so this core needs no MkDocs."""
-    config = root / "mkdocs.yml"
-    if not config.is_file():
-        return None
-    found = _SITE_URL.search(config.read_text(encoding="utf-8"))
-    return found.group(1).rstrip("/") + "/" if found else None
-
-
-def event_url(base: str | None, event_id: str) -> str | None:
-    return None if base is None else f"{base}events/{event_id}/"
 
 
 def open_events(events: Sequence[Event], now: datetime) -> list[Event]:
@@ -53,7 +39,7 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
 
 
-def render_list(events: Sequence[Event], base: str | None) -> str:
+def render_list(events: Sequence[Event], site: PublishedSite | None) -> str:
     if not events:
         return f"{MARKER}\nNo event is open for registration at the moment.\n"
     lines = [
@@ -65,9 +51,8 @@ def render_list(events: Sequence[Event], base: str | None) -> str:
         "| --- | --- | --- |",
     ]
     for event in events:
-        url = event_url(base, event.id)
         title = _cell(event.title)
-        shown = f"[{title}]({url})" if url else title
+        shown = title if site is None else f"[{title}]({site.page(event_page_path(event.id))})"
         sessions = "<br>".join(
             f"`{session.id}` {format_timestamp(session.start)}"
             for session in event.sessions

@@ -64,6 +64,7 @@ from signupsheet.mailer import (
 from signupsheet.model import Event, Session, format_timestamp
 from signupsheet.project import Project
 from signupsheet.sentjournal import SentJournal
+from signupsheet.siteurls import PublishedSite, published_site
 
 Status = Literal["sent", "would-send", "unreachable", "refused", "no-link", "deferred", "not-sent"]
 Source = Literal["contacts", "profile"]
@@ -91,7 +92,9 @@ class DeliveryConfig:
         return [*self.links.secrets(), *self.contacts.secrets()]
 
 
-def config_from_env(environ: Mapping[str, str]) -> DeliveryConfig:
+def config_from_env(
+    environ: Mapping[str, str], site: PublishedSite | None = None
+) -> DeliveryConfig:
     """Both secrets and the mail settings; every problem of both secrets is reported together."""
     problems: list[Problem] = []
     links = MeetingLinks()
@@ -106,7 +109,7 @@ def config_from_env(environ: Mapping[str, str]) -> DeliveryConfig:
         problems.extend(error.problems)
     if problems:
         raise ProblemsError(problems)
-    return DeliveryConfig(links, contacts, settings_from_env(environ))
+    return DeliveryConfig(links, contacts, settings_from_env(environ, site))
 
 
 @dataclass
@@ -529,7 +532,7 @@ def send_due_links(
     GitHub Actions it prints the `::add-mask::` commands for the secrets first.
     """
     environ = os.environ if environ is None else environ
-    config = config_from_env(environ)
+    config = config_from_env(environ, published_site(project.root))
     # The caller may print later; in GitHub Actions the values are hidden from here on.
     edges = edges_from_env(environ, project, config)
     for line in mask_lines(environ, [*config.secrets(), *secrets_of(environ)]):

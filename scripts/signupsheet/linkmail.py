@@ -20,13 +20,14 @@ from email.header import Header
 from email.headerregistry import Address
 from email.message import Message
 from email.utils import format_datetime, formataddr
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import icalendar
 
 from signupsheet.errors import UserError
 from signupsheet.linksecrets import valid_address
 from signupsheet.model import Event, Registration, Session
+from signupsheet.siteurls import PublishedSite
 
 FROM_VARIABLE = "SIGNUPSHEET_MAIL_FROM"
 REPLY_TO_VARIABLE = "SIGNUPSHEET_REPLY_TO"
@@ -43,7 +44,7 @@ _UTF8.body_encoding = QP
 class MailSettings:
     sender: Address
     reply_to: tuple[Address, ...] = ()
-    site_url: str | None = None  # the published site, for the policy page
+    site: PublishedSite | None = None  # the published site, for the policy page
     repository_url: str | None = None  # https://github.com/OWNER/REPO, for the cancel form
     sender_configured: bool = True
 
@@ -64,8 +65,13 @@ def _addresses(text: str, variable: str) -> tuple[Address, ...]:
     return found
 
 
-def settings_from_env(environ: Mapping[str, str]) -> MailSettings:
-    """Sender, reply-to and site addresses from the environment; unset ones fall back sensibly."""
+def settings_from_env(
+    environ: Mapping[str, str], site: PublishedSite | None = None
+) -> MailSettings:
+    """Sender, reply-to and site addresses from the environment; unset ones fall back sensibly.
+
+    `site` is the site as mkdocs.yml publishes it; the site variable, when set, moves it (e.g.
+    to a custom domain)."""
     sender_text = environ.get(FROM_VARIABLE, "").strip()
     sender = PREVIEW_SENDER
     if sender_text:
@@ -75,7 +81,8 @@ def settings_from_env(environ: Mapping[str, str]) -> MailSettings:
         sender = senders[0]
     reply_text = environ.get(REPLY_TO_VARIABLE, "").strip()
     reply_to = _addresses(reply_text, REPLY_TO_VARIABLE) if reply_text else ()
-    site = environ.get(SITE_VARIABLE, "").strip() or None
+    if site_url := environ.get(SITE_VARIABLE, "").strip():
+        site = PublishedSite(site_url, directory_urls=site is None or site.directory_urls)
     repository = environ.get(REPOSITORY_VARIABLE, "").strip() or None
     if repository is None and environ.get("GITHUB_REPOSITORY"):
         server = environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
@@ -83,19 +90,17 @@ def settings_from_env(environ: Mapping[str, str]) -> MailSettings:
     return MailSettings(
         sender=sender,
         reply_to=reply_to,
-        site_url=site,
+        site=site,
         repository_url=repository,
         sender_configured=bool(sender_text),
     )
 
 
 def policy_url(event: Event, settings: MailSettings) -> str | None:
-    """The policy page on the published site (MkDocs directory URLs: page.md → page/)."""
-    if event.policy is None or settings.site_url is None:
+    """The policy page on the published site."""
+    if event.policy is None or settings.site is None:
         return None
-    page = event.policy.removesuffix(".md")
-    page = "" if page == "index" else page.removesuffix("/index") + "/"
-    return f"{settings.site_url.rstrip('/')}/{quote(page)}"
+    return settings.site.page(event.policy)
 
 
 def cancel_url(event: Event, session: Session, settings: MailSettings) -> str | None:

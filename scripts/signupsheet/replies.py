@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from signupsheet.forms import render_list
 from signupsheet.model import Event, Session, format_timestamp
 from signupsheet.rules import Outcome
+from signupsheet.siteurls import PublishedSite
 
 MARKER = "<!-- signupsheet:reply"
 _DIGEST = re.compile(r"<!-- signupsheet:reply digest=([0-9a-f]{16}) -->")
@@ -117,7 +118,7 @@ def problems_reply(
     digest: str,
     *,
     open_events: Sequence[Event] = (),
-    site_url: str | None = None,
+    site: PublishedSite | None = None,
     unknown_event: bool = False,
 ) -> str:
     lines = [
@@ -127,7 +128,7 @@ def problems_reply(
     ]
     lines += [f"- {_quote(problem)}" for problem in problems]
     if unknown_event:
-        listing = render_list(open_events, site_url).split("\n", 1)[1]
+        listing = render_list(open_events, site).split("\n", 1)[1]
         lines += ["", listing.rstrip("\n")]
     lines.append("\nThe issue is checked again as soon as you save your edit.")
     return "\n".join(lines) + "\n"

@@ -110,17 +110,30 @@ def data_files(
     events: Sequence[Event], ctx: SiteContext, options: SiteOptions
 ) -> dict[str, str | bytes]:
     """Site path → content of the calendars, the feed and events.json."""
+    site_url, now, directory_urls = options.site_url, ctx.now, ctx.directory_urls
     files: dict[str, str | bytes] = {
-        event_calendar_path(event.id): event_calendar(event, options.site_url, ctx.now)
+        event_calendar_path(event.id): event_calendar(
+            event, site_url, now, directory_urls=directory_urls
+        )
         for event in events
     }
     files["calendar.ics"] = site_calendar(
-        events, options.site_url, ctx.now, options.site_name, options.calendar_recent
+        events,
+        site_url,
+        now,
+        options.site_name,
+        options.calendar_recent,
+        directory_urls=directory_urls,
     )
     files["feed.xml"] = atom_feed(
-        events, options.site_url, options.site_name, ctx.now, options.feed_entries
+        events,
+        site_url,
+        options.site_name,
+        now,
+        options.feed_entries,
+        directory_urls=directory_urls,
     )
-    files["events.json"] = events_json(events, options.site_url, ctx.now)
+    files["events.json"] = events_json(events, site_url, now, directory_urls=directory_urls)
     return files
 
 

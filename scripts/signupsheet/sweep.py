@@ -26,7 +26,7 @@ from signupsheet import gitsync
 from signupsheet.catalog import load_catalog, load_event
 from signupsheet.errors import ProblemsError
 from signupsheet.eventedit import atomic_write
-from signupsheet.forms import FORM_FILES, open_events, render_list, site_url, update_form
+from signupsheet.forms import FORM_FILES, open_events, render_list, update_form
 from signupsheet.issueform import Form, load_form
 from signupsheet.issuerequest import IssueRequest, Kind, read_issue
 from signupsheet.model import Event, Registration, Session
@@ -40,6 +40,7 @@ from signupsheet.replies import (
 )
 from signupsheet.rules import Actor, Outcome
 from signupsheet.signup import Applied, apply_cancel, apply_register, known_event
+from signupsheet.siteurls import published_site
 
 LABELS: dict[Kind, str] = {"register": "registration", "cancel": "cancellation"}
 StateLabel = Literal["registered", "waitlisted", "cancelled", "refused", "needs-changes"]
@@ -238,7 +239,7 @@ class Sweeper:
             if catalog.problems:
                 return None, []
             listing = render_list(
-                open_events(catalog.events, self.clock()), site_url(self.project.root)
+                open_events(catalog.events, self.clock()), published_site(self.project.root)
             )
             written: list[Path] = []
             for name in FORM_FILES:
@@ -331,7 +332,7 @@ class Sweeper:
             parsed.problems,
             digest,
             open_events=events,
-            site_url=site_url(self.project.root),
+            site=published_site(self.project.root),
             unknown_event=unknown,
         )
         self.tracker.reply(issue.number, text)

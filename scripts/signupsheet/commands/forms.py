@@ -8,8 +8,9 @@ from signupsheet.catalog import load_catalog
 from signupsheet.commands.options import add_now, now_from
 from signupsheet.errors import format_problems
 from signupsheet.eventedit import atomic_write
-from signupsheet.forms import FORM_FILES, open_events, render_list, site_url, update_form
+from signupsheet.forms import FORM_FILES, open_events, render_list, update_form
 from signupsheet.project import Project
+from signupsheet.siteurls import published_site
 
 NAME = "forms"
 HELP = "update the list of open events in the registration and cancellation forms"
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     if catalog.problems:
         print(format_problems(catalog.problems))
         return 1
-    listing = render_list(open_events(catalog.events, now_from(args)), site_url(project.root))
+    listing = render_list(open_events(catalog.events, now_from(args)), published_site(project.root))
     stale = []
     for name in FORM_FILES:
         path = project.forms_dir / name

@@ -16,6 +16,7 @@ from signupsheet.commands.options import add_now, now_from
 from signupsheet.delivery import DEFAULT_CHECKPOINT, DEFAULT_REPORT_AFTER_MINUTES
 from signupsheet.errors import ProblemsError, UserError
 from signupsheet.project import Project
+from signupsheet.siteurls import PublishedSite, published_site
 
 if TYPE_CHECKING:
     from signupsheet.linkdelivery import DeliveryConfig, DeliveryReport, Outcome, Status
@@ -79,7 +80,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _masks(environ: Mapping[str, str]) -> tuple[DeliveryConfig | None, ProblemsError | None]:
+def _masks(
+    environ: Mapping[str, str], site: PublishedSite | None
+) -> tuple[DeliveryConfig | None, ProblemsError | None]:
     """Read the secrets and hide them from the log before anything else is printed."""
     from signupsheet.linkdelivery import config_from_env, mask_lines
     from signupsheet.mailer import secrets_of
@@ -87,7 +90,7 @@ def _masks(environ: Mapping[str, str]) -> tuple[DeliveryConfig | None, ProblemsE
     config: DeliveryConfig | None = None
     problem: ProblemsError | None = None
     try:
-        config = config_from_env(environ)
+        config = config_from_env(environ, site)
     except ProblemsError as error:
         problem = error
     secrets = [*secrets_of(environ), *(config.secrets() if config else [])]
@@ -186,7 +189,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.sentjournal import SentJournal
 
     environ = os.environ
-    config, problem = _masks(environ)
+    config, problem = _masks(environ, published_site(project.root))
     if problem is not None:
         raise problem
     assert config is not None
