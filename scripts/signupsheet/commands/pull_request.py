@@ -21,8 +21,8 @@ DESCRIPTION = (
     "Fetch the pull request's head into this clone of the base branch, check it as data (see "
     "check-pr; nothing of it is checked out or run), and on accept write the author's entry "
     "to main: as a merge of the checked head SHA when it merges cleanly, otherwise re-applied "
-    "in a commit naming the author and the pull request closed. Refused and review pull "
-    "requests get one comment, edited on re-runs. Needs GITHUB_TOKEN; the number comes from "
+    "in a commit that names the author, and the pull request closed. Refused and review "
+    "pull requests get one comment, edited on re-runs. Needs GITHUB_TOKEN; the number comes from "
     "--number or the webhook payload ($GITHUB_EVENT_PATH). Exit 0 when handled."
 )
 
