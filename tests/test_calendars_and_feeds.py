@@ -16,9 +16,11 @@ from signupsheet.catalog import check_text
 from signupsheet.feeds import atom_feed, events_data
 from signupsheet.model import Event, parse_timestamp
 from signupsheet.project import Project
+from signupsheet.siteurls import PublishedSite
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITES = Path(__file__).resolve().parent / "sites"
+SITE = PublishedSite(SITE_URL)
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def tricky(project: Project) -> Event:
 
 
 def test_seed_ics_matches_golden_and_parses_back(seed: Event) -> None:
-    raw = event_calendar(seed, SITE_URL, SEED_NOW)
+    raw = event_calendar(seed, SITE, SEED_NOW)
     assert raw.decode() == golden("seed-event.ics", raw.decode())
     calendar = icalendar.Calendar.from_ical(raw)
     events = list(calendar.walk("VEVENT"))
@@ -49,10 +51,8 @@ def test_seed_ics_matches_golden_and_parses_back(seed: Event) -> None:
 
 
 def test_uids_are_stable_and_one_per_session(tricky: Event) -> None:
-    first = icalendar.Calendar.from_ical(event_calendar(tricky, SITE_URL, SEED_NOW))
-    later = icalendar.Calendar.from_ical(
-        event_calendar(tricky, SITE_URL, SEED_NOW + timedelta(days=3))
-    )
+    first = icalendar.Calendar.from_ical(event_calendar(tricky, SITE, SEED_NOW))
+    later = icalendar.Calendar.from_ical(event_calendar(tricky, SITE, SEED_NOW + timedelta(days=3)))
     uids = [str(event["UID"]) for event in first.walk("VEVENT")]
     assert uids == [str(event["UID"]) for event in later.walk("VEVENT")]
     assert uids == ["tricky.evening@signupsheet.github.io", "tricky.morning@signupsheet.github.io"]
@@ -62,13 +62,13 @@ def test_uids_are_stable_and_one_per_session(tricky: Event) -> None:
 
 def test_cancelled_session_is_cancelled_in_calendars(tricky: Event) -> None:
     tricky.sessions[1].cancelled = True
-    calendar = icalendar.Calendar.from_ical(event_calendar(tricky, SITE_URL, SEED_NOW))
+    calendar = icalendar.Calendar.from_ical(event_calendar(tricky, SITE, SEED_NOW))
     assert [str(e["STATUS"]) for e in calendar.walk("VEVENT")] == ["CONFIRMED", "CANCELLED"]
 
 
 def test_site_calendar_keeps_upcoming_and_recent_sessions(seed: Event, tricky: Event) -> None:
     def uids(now: datetime) -> list[str]:
-        raw = site_calendar([seed, tricky], SITE_URL, now, "Events", timedelta(days=30))
+        raw = site_calendar([seed, tricky], SITE, now, "Events", timedelta(days=30))
         return [str(e["UID"]) for e in icalendar.Calendar.from_ical(raw).walk("VEVENT")]
 
     assert len(uids(SEED_NOW)) == 3
@@ -80,7 +80,7 @@ def test_site_calendar_keeps_upcoming_and_recent_sessions(seed: Event, tricky: E
 
 
 def test_atom_feed_lists_events_by_date_added(seed: Event, tricky: Event) -> None:
-    raw = atom_feed([seed, tricky], SITE_URL, "Events", SEED_NOW)
+    raw = atom_feed([seed, tricky], SITE, "Events", SEED_NOW)
     root = ET.fromstring(raw)
     assert root.tag == f"{ATOM}feed"
     entries = root.findall(f"{ATOM}entry")
@@ -96,7 +96,7 @@ def test_atom_feed_lists_events_by_date_added(seed: Event, tricky: Event) -> Non
 
 
 def test_events_json_has_counts_and_no_private_names(tricky: Event, seed: Event) -> None:
-    data = events_data([seed, tricky], SITE_URL, SEED_NOW)
+    data = events_data([seed, tricky], SITE, SEED_NOW)
     text = json.dumps(data)
     assert "Hidden Dave" not in text and "dave" not in text
     evening = data["events"][1]["sessions"][0]

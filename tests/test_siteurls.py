@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mkdocs.structure.files import File
 
-from signupsheet.siteurls import absolute_url, href, page_url
+from signupsheet.siteurls import PublishedSite, href, page_url
 
 PATHS = [
     "index.md",
@@ -45,7 +45,7 @@ def test_full_addresses_agree_with_mkdocs(directory_urls: bool) -> None:
         for target in PATHS:
             theirs = mkdocs_file(target, directory_urls).url
             expected = "https://example.org/events/" + ("" if theirs == "./" else theirs)
-            assert absolute_url(site_url, target, directory_urls) == expected, target
+            assert PublishedSite(site_url, directory_urls).page(target) == expected, target
 
 
 def test_a_few_links_by_hand() -> None:

@@ -16,19 +16,18 @@ import icalendar
 from signupsheet.model import Event, Session
 from signupsheet.pages import MODES, event_page_path
 from signupsheet.sitelinks import session_label
-from signupsheet.siteurls import absolute_url
+from signupsheet.siteurls import PublishedSite
 
 PRODID = "-//signupsheet//event calendar//EN"
 
 
-def uid(event: Event, session: Session, site_url: str) -> str:
-    host = urlsplit(site_url).hostname or "signupsheet.invalid"
+def uid(event: Event, session: Session, site: PublishedSite) -> str:
+    host = urlsplit(site.url).hostname or "signupsheet.invalid"
     return f"{event.id}.{session.id}@{host}"
 
 
-def page_url(event: Event, site_url: str, directory_urls: bool = True) -> str:
-    """The event page's address; `directory_urls` as the site's `use_directory_urls`."""
-    return absolute_url(site_url, event_page_path(event.id), directory_urls)
+def page_url(event: Event, site: PublishedSite) -> str:
+    return site.page(event_page_path(event.id))
 
 
 def _description(event: Event, page: str) -> str:
@@ -55,11 +54,11 @@ def _location(event: Event) -> str | None:
 
 
 def session_vevent(
-    event: Event, session: Session, site_url: str, stamp: datetime, directory_urls: bool = True
+    event: Event, session: Session, site: PublishedSite, stamp: datetime
 ) -> icalendar.Event:
-    page = page_url(event, site_url, directory_urls)
+    page = page_url(event, site)
     vevent = icalendar.Event()
-    vevent.add("uid", uid(event, session, site_url))
+    vevent.add("uid", uid(event, session, site))
     vevent.add("dtstamp", stamp)
     vevent.add("dtstart", session.start)
     vevent.add("dtend", session.end)
@@ -92,26 +91,22 @@ def _stamp(event: Event, now: datetime) -> datetime:
     return now
 
 
-def event_calendar(
-    event: Event, site_url: str, now: datetime, *, directory_urls: bool = True
-) -> bytes:
+def event_calendar(event: Event, site: PublishedSite, now: datetime) -> bytes:
     """`events/<id>.ics`: one VEVENT per session."""
     calendar = _calendar(event.title)
     stamp = _stamp(event, now)
     for session in event.sessions:
-        calendar.add_component(session_vevent(event, session, site_url, stamp, directory_urls))
+        calendar.add_component(session_vevent(event, session, site, stamp))
     ical: bytes = calendar.to_ical()
     return ical
 
 
 def site_calendar(
     events: Iterable[Event],
-    site_url: str,
+    site: PublishedSite,
     now: datetime,
     name: str,
     recent: timedelta = timedelta(days=90),
-    *,
-    directory_urls: bool = True,
 ) -> bytes:
     """`calendar.ics`: every session that has not ended, or ended within `recent`."""
     calendar = _calendar(name)
@@ -119,9 +114,6 @@ def site_calendar(
     for event in events:
         for session in event.sessions:
             if session.end >= since:
-                stamp = _stamp(event, now)
-                calendar.add_component(
-                    session_vevent(event, session, site_url, stamp, directory_urls)
-                )
+                calendar.add_component(session_vevent(event, session, site, _stamp(event, now)))
     ical: bytes = calendar.to_ical()
     return ical

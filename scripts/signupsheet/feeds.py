@@ -16,7 +16,7 @@ from signupsheet.calendars import page_url
 from signupsheet.model import Event, format_timestamp
 from signupsheet.pages import event_calendar_path
 from signupsheet.rules import session_state
-from signupsheet.siteurls import absolute_url
+from signupsheet.siteurls import PublishedSite
 
 JSON_VERSION = 1
 
@@ -27,16 +27,10 @@ def added(event: Event) -> datetime:
 
 
 def atom_feed(
-    events: Sequence[Event],
-    site_url: str,
-    site_name: str,
-    now: datetime,
-    limit: int = 50,
-    *,
-    directory_urls: bool = True,
+    events: Sequence[Event], site: PublishedSite, site_name: str, now: datetime, limit: int = 50
 ) -> bytes:
     """`feed.xml`: the newest `limit` events by date added."""
-    base = site_url.rstrip("/")
+    base = site.url.rstrip("/")
     newest = sorted(events, key=lambda event: (added(event), event.id), reverse=True)[:limit]
     feed = FeedGenerator()
     feed.id(f"{base}/")
@@ -49,7 +43,7 @@ def atom_feed(
     # feedgen prepends by default; append keeps the newest first in the file.
     for event in newest:
         entry = feed.add_entry(order="append")
-        url = page_url(event, site_url, directory_urls)
+        url = page_url(event, site)
         entry.id(url)
         entry.title(event.title)
         entry.link(href=url, rel="alternate")
@@ -66,9 +60,7 @@ def atom_feed(
     return result
 
 
-def events_data(
-    events: Sequence[Event], site_url: str, now: datetime, *, directory_urls: bool = True
-) -> dict[str, Any]:
+def events_data(events: Sequence[Event], site: PublishedSite, now: datetime) -> dict[str, Any]:
     """The content of `events.json`: events, sessions, counts, state and the public entries."""
     items = []
     for event in events:
@@ -109,8 +101,8 @@ def events_data(
                 "id": event.id,
                 "title": event.title,
                 "summary": event.summary,
-                "url": page_url(event, site_url, directory_urls),
-                "ics": absolute_url(site_url, event_calendar_path(event.id)),
+                "url": page_url(event, site),
+                "ics": site.page(event_calendar_path(event.id)),
                 "series": event.series,
                 "type": event.type,
                 "tags": event.tags,
@@ -122,8 +114,5 @@ def events_data(
     return {"version": JSON_VERSION, "generated": format_timestamp(now), "events": items}
 
 
-def events_json(
-    events: Sequence[Event], site_url: str, now: datetime, *, directory_urls: bool = True
-) -> str:
-    data = events_data(events, site_url, now, directory_urls=directory_urls)
-    return json.dumps(data, ensure_ascii=False) + "\n"
+def events_json(events: Sequence[Event], site: PublishedSite, now: datetime) -> str:
+    return json.dumps(events_data(events, site, now), ensure_ascii=False) + "\n"

@@ -31,6 +31,7 @@ from signupsheet.pages import (
     series_section,
 )
 from signupsheet.project import Project
+from signupsheet.siteurls import PublishedSite
 
 ASSET_DIR = "assets/signupsheet"
 # Files of the package's assets folder and where they go in the site.
@@ -110,30 +111,15 @@ def data_files(
     events: Sequence[Event], ctx: SiteContext, options: SiteOptions
 ) -> dict[str, str | bytes]:
     """Site path → content of the calendars, the feed and events.json."""
-    site_url, now, directory_urls = options.site_url, ctx.now, ctx.directory_urls
+    site = PublishedSite(options.site_url, ctx.directory_urls)
     files: dict[str, str | bytes] = {
-        event_calendar_path(event.id): event_calendar(
-            event, site_url, now, directory_urls=directory_urls
-        )
-        for event in events
+        event_calendar_path(event.id): event_calendar(event, site, ctx.now) for event in events
     }
     files["calendar.ics"] = site_calendar(
-        events,
-        site_url,
-        now,
-        options.site_name,
-        options.calendar_recent,
-        directory_urls=directory_urls,
+        events, site, ctx.now, options.site_name, options.calendar_recent
     )
-    files["feed.xml"] = atom_feed(
-        events,
-        site_url,
-        options.site_name,
-        now,
-        options.feed_entries,
-        directory_urls=directory_urls,
-    )
-    files["events.json"] = events_json(events, site_url, now, directory_urls=directory_urls)
+    files["feed.xml"] = atom_feed(events, site, options.site_name, ctx.now, options.feed_entries)
+    files["events.json"] = events_json(events, site, ctx.now)
     return files
 
 

@@ -39,12 +39,6 @@ def page_url(src_uri: str, directory_urls: bool = True) -> str:
     return quote(url)
 
 
-def absolute_url(site_url: str, src_uri: str, directory_urls: bool = True) -> str:
-    """The full address of a docs/ file on the site published at `site_url`."""
-    url = page_url(src_uri, directory_urls)
-    return f"{site_url.rstrip('/')}/{'' if url == './' else url}"
-
-
 def _parts(url: str) -> list[str]:
     normal = posixpath.normpath("/" + url)[1:]
     return normal.split("/") if normal else []
@@ -79,7 +73,8 @@ class PublishedSite:
 
     def page(self, src_uri: str) -> str:
         """The full address of a docs/ file."""
-        return absolute_url(self.url, src_uri, self.directory_urls)
+        url = page_url(src_uri, self.directory_urls)
+        return f"{self.url.rstrip('/')}/{'' if url == './' else url}"
 
 
 def published_site(root: Path) -> PublishedSite | None:
