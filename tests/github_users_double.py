@@ -2,7 +2,7 @@
 
 GET /users/{login} (the public profile e-mail), and an issue's comments: GET
 /repos/{o}/{r}/issues/{n}, GET and POST /repos/{o}/{r}/issues/{n}/comments. Answers are shaped
-from GitHub's real webhook payloads in shared/github-payloads, with only the fields a test needs
+from GitHub's real webhook payloads in tests/payloads, with only the fields a test needs
 changed.
 """
 
@@ -15,15 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
-PAYLOADS = Path(__file__).resolve().parents[1].parent / "shared" / "github-payloads"
-
-
-def _payload(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((PAYLOADS / name).read_text(encoding="utf-8"))
-    return data
+from githubdouble import payload
 
 
 @dataclass
@@ -36,8 +30,8 @@ class GitHubState:
 
 
 def _handler(state: GitHubState, base: list[str]) -> type[BaseHTTPRequestHandler]:
-    opened = _payload("issues.opened.payload.json")
-    comment_payload = _payload("issue_comment.created.payload.json")
+    opened = payload("issues.opened.payload.json")
+    comment_payload = payload("issue_comment.created.payload.json")
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:

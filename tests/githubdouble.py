@@ -1,7 +1,7 @@
 """A small stand-in for the GitHub REST endpoints the sweep calls, for PyGithub to talk to.
 
 Started by the tests on 127.0.0.1 in a thread; several sweeper processes may share one. Issues
-are built from the real webhook payloads in shared/github-payloads (only number, author, body,
+are built from the real webhook payloads in tests/payloads (only number, author, body,
 labels and times changed), so PyGithub parses the shape GitHub really sends.
 
 Endpoints (under /repos/OWNER/NAME): GET issues (state, labels, since, direction, per_page,
@@ -26,9 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-PAYLOADS = Path(__file__).resolve().parents[1].parent / "shared" / "github-payloads"
-if not PAYLOADS.is_dir():  # a worktree or a CI clone beside shared/
-    PAYLOADS = Path("/work/shared/github-payloads")
+PAYLOADS = Path(__file__).resolve().parent / "payloads"
 BOT = "github-actions[bot]"
 
 
