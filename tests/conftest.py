@@ -21,6 +21,12 @@ from signupsheet.project import Project
 from signupsheet.sitelinks import Repository
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Every git the tests start, the product's included, sees no global or system configuration, as
+# on a GitHub-hosted runner: nothing may depend on a developer's own identity or settings.
+os.environ["GIT_CONFIG_GLOBAL"] = os.devnull
+os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
+
 SEED_ID = "2022-11-23-vsn-training-lets-connect"
 
 EVENT = """\

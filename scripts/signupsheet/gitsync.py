@@ -23,21 +23,28 @@ T = TypeVar("T")
 BOT_NAME = "signupsheet[bot]"
 # GitHub's no-reply address for the Actions bot: not a person's address.
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
+# Every commit and merge the product makes names the bot, whatever the machine's git identity
+# is: a GitHub-hosted runner has none, and `git merge` refuses to start without one. The
+# environment outranks any configuration, so a developer's own settings cannot leak in either.
+IDENTITY = {
+    "GIT_AUTHOR_NAME": BOT_NAME,
+    "GIT_AUTHOR_EMAIL": BOT_EMAIL,
+    "GIT_COMMITTER_NAME": BOT_NAME,
+    "GIT_COMMITTER_EMAIL": BOT_EMAIL,
+}
 
 
 class GitError(UserError):
     """A git command failed in a way retrying does not fix."""
 
 
-def git(
-    repo: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
+def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         ["git", "-C", str(repo), *args],
         capture_output=True,
         text=True,
         check=False,
-        env=None if env is None else {**os.environ, **env},
+        env={**os.environ, **IDENTITY},
     )
     if check and result.returncode != 0:
         raise GitError(f"git {args[0]} failed: {result.stderr.strip()}")
@@ -64,19 +71,13 @@ def commit_paths(
     parent = head(repo)
     if tree == git(repo, "rev-parse", f"{parent}^{{tree}}").stdout.strip():
         return None
-    identity = {
-        "GIT_AUTHOR_NAME": BOT_NAME,
-        "GIT_AUTHOR_EMAIL": BOT_EMAIL,
-        "GIT_COMMITTER_NAME": BOT_NAME,
-        "GIT_COMMITTER_EMAIL": BOT_EMAIL,
-    }
     parents = ["-p", parent]
     # As with `git commit`: a merge in progress (`git merge --no-commit`) is concluded, its
     # MERGE_HEAD becoming the second parent.
     merging = git(repo, "rev-parse", "--quiet", "--verify", "MERGE_HEAD", check=False)
     if merging.returncode == 0:
         parents += ["-p", merging.stdout.strip()]
-    commit = git(repo, "commit-tree", tree, *parents, "-m", message, env=identity).stdout.strip()
+    commit = git(repo, "commit-tree", tree, *parents, "-m", message).stdout.strip()
     # Moves the branch HEAD points at, only if nobody else moved it meanwhile.
     git(repo, "update-ref", "HEAD", commit, parent)
     if merging.returncode == 0:
