@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,11 @@ def test_command_is_documented(command: object, capsys: pytest.CaptureFixture[st
         main([name, "--help"])
     assert exit_info.value.code == 0
     assert command.DESCRIPTION.split()[0] in capsys.readouterr().out  # type: ignore[attr-defined]
+
+
+def test_version_is_the_one_in_pyproject(capsys: pytest.CaptureFixture[str]) -> None:
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"signupsheet {declared['project']['version']}\n"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-from signupsheet import __version__
+import signupsheet
 from signupsheet.commands import (
     ban,
     cancel,
@@ -53,12 +53,20 @@ COMMANDS: tuple[ModuleType, ...] = (
 )
 
 
+class _Version(argparse.Action):
+    """`--version`, reading the installed version only when it is asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(parser.prog, signupsheet.__version__)
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="signupsheet",
         description="Event pages and sign-up sheets kept as YAML files in a Git repository.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     parser.add_argument(
         "--root",
         type=Path,
