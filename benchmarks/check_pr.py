@@ -22,8 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from prcorpus import Edit, commit_pull_request, entry, init_repo, make_site
-from signupsheet.prcheck import Context, check_revisions
-from signupsheet.project import Project
+from signupsheet.core.project import Project
+from signupsheet.registration.pulls.pull_check import Context, check_revisions
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 EVENT = "events/2026-12-03-bench.yaml"

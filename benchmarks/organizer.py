@@ -16,11 +16,11 @@ from collections.abc import Callable
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from signupsheet.catalog import check_text
-from signupsheet.eventfile import render_event
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import check_text
+from signupsheet.eventfiles.event_writer import render_event
 from signupsheet.main import main
-from signupsheet.project import Project
-from signupsheet.wikiimport import read_page
+from signupsheet.organizer.wiki_import import read_page
 
 ROOT = Path(__file__).resolve().parents[1]
 REPEAT = 3

@@ -47,12 +47,12 @@ ONE = """
 import sys
 from datetime import datetime, UTC
 from pathlib import Path
-from signupsheet.gitsync import commit_paths
-from signupsheet.issueform import load_form
-from signupsheet.issuerequest import read_issue
-from signupsheet.project import Project
-from signupsheet.rules import Actor
-from signupsheet.signup import apply_register
+from signupsheet.registration.git_sync import commit_paths
+from signupsheet.registration.issues.issue_form import load_form
+from signupsheet.registration.issues.issue_request import read_issue
+from signupsheet.core.project import Project
+from signupsheet.core.rules import Actor
+from signupsheet.registration.applying import apply_register
 root, login = Path(sys.argv[1]), sys.argv[2]
 project = Project(root)
 body = (root / "body.md").read_text()

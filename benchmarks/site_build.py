@@ -30,11 +30,10 @@ from pathlib import Path
 
 import yaml
 
-from signupsheet.catalog import load_catalog
-from signupsheet.model import parse_timestamp
-from signupsheet.pages import SiteContext
-from signupsheet.project import Project
-from signupsheet.sitegen import (
+from signupsheet.core.model import parse_timestamp
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import load_catalog
+from signupsheet.site.generation import (
     SCRIPTS,
     STYLESHEET,
     SiteOptions,
@@ -42,7 +41,8 @@ from signupsheet.sitegen import (
     generated_files,
     inlined,
 )
-from signupsheet.sitelinks import Repository
+from signupsheet.site.links import Repository
+from signupsheet.site.pages import SiteContext
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2024-06-01T12:00:00Z"

@@ -22,8 +22,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from signupsheet.catalog import load_catalog
-from signupsheet.project import Project
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import load_catalog
 from synth import make_site
 
 

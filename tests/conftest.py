@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 
 from githubdouble import GitHubDouble
-from signupsheet.catalog import load_event
-from signupsheet.model import Event, parse_timestamp
-from signupsheet.pages import SiteContext
-from signupsheet.project import Project
-from signupsheet.sitelinks import Repository
-
-REPO = Path(__file__).resolve().parents[1]
+from paths import REPO
+from signupsheet.core.model import Event, parse_timestamp
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import load_event
+from signupsheet.site.links import Repository
+from signupsheet.site.pages import SiteContext
 
 # Every git the tests start, the product's included, sees no global or system configuration, as
 # on a GitHub-hosted runner: nothing may depend on a developer's own identity or settings.

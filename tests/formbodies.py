@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from paths import REPO
+from signupsheet.registration.issues.issue_form import NO_RESPONSE, Form, load_form
 
-from signupsheet.issueform import NO_RESPONSE, Form, load_form
-
-REPO = Path(__file__).resolve().parents[1]
 FORMS = REPO / ".github" / "ISSUE_TEMPLATE"
 
 

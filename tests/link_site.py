@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import REPO
+
 EVENT = "2030-05-01-community-call"
 START = "2030-05-01T14:00:00Z"
 END = "2030-05-01T15:30:00Z"
@@ -115,9 +116,9 @@ def make_site(tmp_path: Path) -> Site:
     root = tmp_path / "site"
     (root / "events").mkdir(parents=True)
     (root / "schema").mkdir()
-    shutil.copy(ROOT / "schema" / "event.schema.json", root / "schema" / "event.schema.json")
-    shutil.copytree(ROOT / "docs" / "policies", root / "docs" / "policies")
-    shutil.copy(ROOT / ".gitignore", root / ".gitignore")
+    shutil.copy(REPO / "schema" / "event.schema.json", root / "schema" / "event.schema.json")
+    shutil.copytree(REPO / "docs" / "policies", root / "docs" / "policies")
+    shutil.copy(REPO / ".gitignore", root / ".gitignore")
     return Site(root)
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
 
-from signupsheet.model import (
+from signupsheet.core.model import (
     Event,
     Location,
     Registration,
@@ -15,7 +15,7 @@ from signupsheet.model import (
     Session,
     Speaker,
 )
-from signupsheet.validation import secret_leaks
+from signupsheet.eventfiles.semantic_checks import secret_leaks
 
 # Surrogates are left out: YAML cannot carry them at all.
 _CHARS = st.characters(blacklist_categories=("Cs",))

@@ -9,8 +9,9 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from formbodies import FORMS, REPO
+from formbodies import FORMS
 from githubdouble import GitHubDouble
+from paths import REPO
 from signupsheet.main import main
 
 NOW = "2026-12-01T10:00:00Z"

@@ -30,18 +30,19 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import REPO, Built, build
+from conftest import Built, build
 from formbodies import FORMS, cancel_body, register_body
 from githubdouble import BOT
 from link_site import base_env
+from paths import REPO
 from pulldouble import PullRequestDouble
-from signupsheet.catalog import load_event
-from signupsheet.eventedit import write_sheets
+from signupsheet.core.model import Registration
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import load_event
+from signupsheet.eventfiles.semantic_checks import EMAIL, secret_leaks
+from signupsheet.eventfiles.sheet_editing import write_sheets
 from signupsheet.main import main
-from signupsheet.model import Registration
-from signupsheet.prcheck import POLICY_SENTENCE
-from signupsheet.project import Project
-from signupsheet.validation import EMAIL, secret_leaks
+from signupsheet.registration.pulls.pull_check import POLICY_SENTENCE
 from smtp_server import Recorder, smtp_server
 from sweepkit import git, sweep_command
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from pre_commit.clientlib import load_manifest
 
-ROOT = Path(__file__).resolve().parents[1]
-MANIFEST = ROOT / ".pre-commit-hooks.yaml"
+from paths import REPO
+
+MANIFEST = REPO / ".pre-commit-hooks.yaml"
 
 
 def test_manifest_is_valid_and_runs_validate_on_event_files() -> None:
@@ -22,7 +23,7 @@ def test_manifest_is_valid_and_runs_validate_on_event_files() -> None:
     assert hook["id"] == "signupsheet-validate"
     assert hook["language"] == "python"
     assert hook["entry"] == "signupsheet validate"
-    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
         "scripts"
     ]
     assert hook["entry"].split()[0] in scripts
@@ -46,13 +47,13 @@ def test_try_repo_passes_then_fails_on_a_broken_event(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
     for part in ("schema", "docs", "events"):
-        shutil.copytree(ROOT / part, site / part)
+        shutil.copytree(REPO / part, site / part)
     _git(site, "init", "-q")
     _git(site, "add", "-A")
     _git(site, "commit", "-qm", "site")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
     command = [
-        sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "signupsheet-validate",
+        sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "signupsheet-validate",
         "--all-files",
     ]  # fmt: skip
     passed = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True)

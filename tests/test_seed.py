@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from conftest import SEED_ID
-from signupsheet.catalog import load_catalog, load_event
-from signupsheet.project import Project
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import load_catalog, load_event
 
 # The signatures as the wiki page lists them: name, affiliation, UTC time of signing.
 PAGE = [

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from formbodies import REPO
+from paths import REPO
 
 WORKFLOW = REPO / ".github" / "workflows" / "registration.yml"
 

@@ -30,8 +30,8 @@ from signupsheet.commands import (
     sweep,
     validate,
 )
-from signupsheet.errors import UserError
-from signupsheet.project import Project
+from signupsheet.core.errors import UserError
+from signupsheet.core.project import Project
 
 # Each module has NAME, HELP, DESCRIPTION, add_arguments(parser) and run(args, project) -> int.
 COMMANDS: tuple[ModuleType, ...] = (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from signupsheet import banlist
 from signupsheet.commands.signup_options import login
-from signupsheet.project import Project
+from signupsheet.core.project import Project
+from signupsheet.registration import banlist
 
 NAME = "ban"
 HELP = "add logins to the ban list (or remove them); the list stores only salted hashes"

@@ -6,9 +6,9 @@ import argparse
 
 from signupsheet.commands.options import add_now, now_from
 from signupsheet.commands.signup_options import add_json, add_target, report
-from signupsheet.project import Project
-from signupsheet.rules import Actor
-from signupsheet.signup import apply_cancel
+from signupsheet.core.project import Project
+from signupsheet.core.rules import Actor
+from signupsheet.registration.applying import apply_cancel
 
 NAME = "cancel"
 HELP = "cancel a person's registration, promoting the first waitlisted person"

@@ -8,10 +8,16 @@ import sys
 from pathlib import Path
 
 from signupsheet.commands.options import add_now, now_from
-from signupsheet.errors import UserError
-from signupsheet.prcheck import MAX_BODY, CheckResult, Context, check_revisions, policy_agreed
-from signupsheet.project import Project
-from signupsheet.signup import ban_check
+from signupsheet.core.errors import UserError
+from signupsheet.core.project import Project
+from signupsheet.registration.applying import ban_check
+from signupsheet.registration.pulls.pull_check import (
+    MAX_BODY,
+    CheckResult,
+    Context,
+    check_revisions,
+    policy_agreed,
+)
 
 NAME = "check-pr"
 HELP = "check a pull request's change to a sign-up sheet: accept, review or refuse"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from signupsheet.catalog import load_event
-from signupsheet.errors import UserError
-from signupsheet.export import participant_rows, write_csv
-from signupsheet.project import Project
+from signupsheet.core.errors import UserError
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import load_event
+from signupsheet.organizer.participant_list import participant_rows, write_csv
 
 NAME = "export"
 HELP = "print an event's participant list as CSV (private entries included)"

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from signupsheet.catalog import load_catalog
 from signupsheet.commands.options import add_now, now_from
-from signupsheet.errors import format_problems
-from signupsheet.eventedit import atomic_write
-from signupsheet.forms import FORM_FILES, open_events, render_list, update_form
-from signupsheet.project import Project
-from signupsheet.siteurls import published_site
+from signupsheet.core.errors import format_problems
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import load_catalog
+from signupsheet.eventfiles.sheet_editing import atomic_write
+from signupsheet.registration.issues.form_events import (
+    FORM_FILES,
+    open_events,
+    render_list,
+    update_form,
+)
+from signupsheet.site.urls import published_site
 
 NAME = "forms"
 HELP = "update the list of open events in the registration and cancellation forms"

@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from signupsheet.catalog import check_text
 from signupsheet.commands.options import zone
-from signupsheet.errors import ProblemsError, UserError
-from signupsheet.eventedit import atomic_write
-from signupsheet.eventfile import render_event
-from signupsheet.project import Project
-from signupsheet.validation import EVENT_ID
-from signupsheet.wikiimport import read_page
+from signupsheet.core.errors import ProblemsError, UserError
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import check_text
+from signupsheet.eventfiles.event_writer import render_event
+from signupsheet.eventfiles.semantic_checks import EVENT_ID
+from signupsheet.eventfiles.sheet_editing import atomic_write
+from signupsheet.organizer.wiki_import import read_page
 
 NAME = "import-wiki"
 HELP = "turn a wiki event page (wikitext or copied text) into an event file"

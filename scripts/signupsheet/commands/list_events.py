@@ -7,12 +7,12 @@ import json
 import sys
 from typing import Any
 
-from signupsheet.catalog import load_catalog
 from signupsheet.commands.options import add_now, now_from
-from signupsheet.errors import format_problems
-from signupsheet.model import format_timestamp
-from signupsheet.project import Project
-from signupsheet.rules import session_state
+from signupsheet.core.errors import format_problems
+from signupsheet.core.model import format_timestamp
+from signupsheet.core.project import Project
+from signupsheet.core.rules import session_state
+from signupsheet.eventfiles.catalog import load_catalog
 
 NAME = "list"
 HELP = "list the events with their sessions, counts and registration state"

@@ -9,14 +9,20 @@ from datetime import UTC, datetime, tzinfo
 from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from signupsheet.catalog import check_text
 from signupsheet.commands.options import zone
-from signupsheet.errors import ProblemsError, UserError
-from signupsheet.eventedit import atomic_write
-from signupsheet.model import EventType
-from signupsheet.project import Project
-from signupsheet.scaffold import EVENT_TYPES, NewEvent, describe_spans, render_new, session_span
-from signupsheet.validation import EVENT_ID
+from signupsheet.core.errors import ProblemsError, UserError
+from signupsheet.core.model import EventType
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import check_text
+from signupsheet.eventfiles.semantic_checks import EVENT_ID
+from signupsheet.eventfiles.sheet_editing import atomic_write
+from signupsheet.organizer.new_event import (
+    EVENT_TYPES,
+    NewEvent,
+    describe_spans,
+    render_new,
+    session_span,
+)
 
 NAME = "new"
 HELP = "create a new event file from flags, or by answering questions in a terminal"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from signupsheet.model import parse_timestamp
+from signupsheet.core.model import parse_timestamp
 
 
 def timestamp(text: str) -> datetime:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from signupsheet.commands.options import add_github_options, payload_number
 from signupsheet.commands.sweep import send_links_at_once
-from signupsheet.errors import UserError
-from signupsheet.gitsync import git_push_auth
-from signupsheet.project import Project
-from signupsheet.signup import ban_check
-from signupsheet.sweep import DEFAULT_BOT
+from signupsheet.core.errors import UserError
+from signupsheet.core.project import Project
+from signupsheet.registration.applying import ban_check
+from signupsheet.registration.git_sync import git_push_auth
+from signupsheet.registration.issues.sweep import DEFAULT_BOT
 
 NAME = "pull-request"
 HELP = "check a pull request that edits a sign-up sheet and merge or answer it (run by CI)"
@@ -62,9 +62,9 @@ def run(args: argparse.Namespace, project: Project) -> int:
     if number is None:
         raise UserError("no pull request: give --number N or a pull_request event payload")
     # Imported here: PyGithub is only needed by the commands that talk to GitHub.
-    from signupsheet.githubissues import connect
-    from signupsheet.githubpulls import GitHubPullRequests
-    from signupsheet.prbot import PullRequestBot
+    from signupsheet.github.issue_tracker import connect
+    from signupsheet.github.pull_requests import GitHubPullRequests
+    from signupsheet.registration.pulls.pull_handler import PullRequestBot
 
     git_push_auth(token, args.server_url)
     repo = connect(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
-from signupsheet.catalog import check_text, load_catalog
 from signupsheet.commands.options import add_now, now_from
-from signupsheet.errors import Problem, ProblemsError
-from signupsheet.eventedit import atomic_write
-from signupsheet.project import Project
-from signupsheet.purge import is_due, parse_age, purge_event, render_purged
+from signupsheet.core.errors import Problem, ProblemsError
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import check_text, load_catalog
+from signupsheet.eventfiles.sheet_editing import atomic_write
+from signupsheet.organizer.purge import is_due, parse_age, purge_event, render_purged
 
 NAME = "purge"
 HELP = "remove notes, affiliations and private entries' data from past events' sheets"

@@ -6,9 +6,9 @@ import argparse
 
 from signupsheet.commands.options import add_now, now_from
 from signupsheet.commands.signup_options import add_json, add_target, line, report
-from signupsheet.project import Project
-from signupsheet.rules import Actor, SignupRequest
-from signupsheet.signup import apply_register
+from signupsheet.core.project import Project
+from signupsheet.core.rules import Actor, SignupRequest
+from signupsheet.registration.applying import apply_register
 
 NAME = "register"
 HELP = "register a person for a session, or update their entry"

@@ -6,10 +6,10 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
-from signupsheet.catalog import load_catalog
 from signupsheet.commands.options import add_now
-from signupsheet.project import Project
-from signupsheet.render import (
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import load_catalog
+from signupsheet.site.plain_files import (
     load_config,
     plain_config,
     settings_from_config,

@@ -11,15 +11,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from signupsheet import gitsync
 from signupsheet.commands.options import add_now, now_from
-from signupsheet.delivery import DEFAULT_CHECKPOINT, DEFAULT_REPORT_AFTER_MINUTES
-from signupsheet.errors import ProblemsError, UserError
-from signupsheet.project import Project
-from signupsheet.siteurls import PublishedSite, published_site
+from signupsheet.core.errors import ProblemsError, UserError
+from signupsheet.core.links_due import DEFAULT_CHECKPOINT, DEFAULT_REPORT_AFTER_MINUTES
+from signupsheet.core.project import Project
+from signupsheet.registration import git_sync
+from signupsheet.site.urls import PublishedSite, published_site
 
 if TYPE_CHECKING:
-    from signupsheet.linkdelivery import DeliveryConfig, DeliveryReport, Outcome, Status
+    from signupsheet.delivery.sending import DeliveryConfig, DeliveryReport, Outcome, Status
 
 # The delivery (icalendar, smtplib, PyGithub) is imported when this command runs, so that the
 # other commands start fast.
@@ -84,8 +84,8 @@ def _masks(
     environ: Mapping[str, str], site: PublishedSite | None
 ) -> tuple[DeliveryConfig | None, ProblemsError | None]:
     """Read the secrets and hide them from the log before anything else is printed."""
-    from signupsheet.linkdelivery import config_from_env, mask_lines
-    from signupsheet.mailer import secrets_of
+    from signupsheet.delivery.mailer import secrets_of
+    from signupsheet.delivery.sending import config_from_env, mask_lines
 
     config: DeliveryConfig | None = None
     problem: ProblemsError | None = None
@@ -108,7 +108,7 @@ def _write_output(environ: Mapping[str, str], *, changed: bool) -> None:
 
 
 def _current_branch(root: Path) -> str:
-    branch = gitsync.git(root, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
+    branch = git_sync.git(root, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
     if branch == "HEAD":
         raise UserError("--push needs a branch: check one out or give --branch")
     return branch
@@ -185,8 +185,8 @@ def summary_markdown(report: DeliveryReport) -> str:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from signupsheet.linkdelivery import PushTarget, deliver, edges_from_env, mask_lines
-    from signupsheet.sentjournal import SentJournal
+    from signupsheet.delivery.sending import PushTarget, deliver, edges_from_env, mask_lines
+    from signupsheet.delivery.sent_journal import SentJournal
 
     environ = os.environ
     config, problem = _masks(environ, published_site(project.root))
@@ -197,7 +197,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     push = None
     if args.push and not args.dry_run:
         push = PushTarget(remote=args.remote, branch=args.branch or _current_branch(project.root))
-        header = gitsync.git_push_auth(
+        header = git_sync.git_push_auth(
             environ.get("GITHUB_TOKEN", "").strip(), environ.get("GITHUB_SERVER_URL", "").strip()
         )
         for line in mask_lines(environ, [header] if header else []):

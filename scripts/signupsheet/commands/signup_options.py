@@ -7,8 +7,8 @@ import json
 import re
 from collections.abc import Callable
 
-from signupsheet.rules import Outcome
-from signupsheet.validation import EVENT_ID, secret_leaks
+from signupsheet.core.rules import Outcome
+from signupsheet.eventfiles.semantic_checks import EVENT_ID, secret_leaks
 
 LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 

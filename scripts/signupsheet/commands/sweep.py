@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from signupsheet.commands.options import add_github_options, payload_number
-from signupsheet.errors import UserError
-from signupsheet.gitsync import git_push_auth
-from signupsheet.model import Event, Registration, Session
-from signupsheet.project import Project
-from signupsheet.sweep import DEFAULT_BOT, Sweeper
+from signupsheet.core.errors import UserError
+from signupsheet.core.model import Event, Registration, Session
+from signupsheet.core.project import Project
+from signupsheet.registration.git_sync import git_push_auth
+from signupsheet.registration.issues.sweep import DEFAULT_BOT, Sweeper
 
 NAME = "sweep"
 HELP = "handle every open registration and cancellation issue (run by the workflow)"
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     if not args.repo or "/" not in args.repo:
         raise UserError("give the repository with --repo OWNER/NAME (or set GITHUB_REPOSITORY)")
     # Imported here: PyGithub is only needed by this command, and others start faster without it.
-    from signupsheet.githubissues import GitHubTracker, connect
+    from signupsheet.github.issue_tracker import GitHubTracker, connect
 
     git_push_auth(token, args.server_url)
     repo = connect(
@@ -104,8 +104,8 @@ def send_links_at_once(
     """
     if confirmed == [] or not os.environ.get("SIGNUPSHEET_MEETING_LINKS"):
         return False
-    from signupsheet.delivery import EntryKey
-    from signupsheet.linkdelivery import PushTarget, send_due_links
+    from signupsheet.core.links_due import EntryKey
+    from signupsheet.delivery.sending import PushTarget, send_due_links
 
     report = send_due_links(
         project,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from signupsheet.catalog import event_files, load_catalog
-from signupsheet.errors import format_problems, problems_json
-from signupsheet.project import Project
+from signupsheet.core.errors import format_problems, problems_json
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import event_files, load_catalog
 
 NAME = "validate"
 HELP = "check event files and report every problem"

@@ -1,0 +1,422 @@
+"""Registration rules over the event model: pure functions of an event and a clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Literal
+
+from signupsheet.core.model import (
+    Event,
+    Registration,
+    Session,
+    Status,
+    Visibility,
+    format_timestamp,
+    same_login,
+)
+
+State = Literal["not-open", "open", "full", "closed", "cancelled"]
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """Where registration for one session stands at one moment."""
+
+    state: State
+    opens: datetime | None
+    closes: datetime
+    confirmed: int
+    waitlisted: int
+    capacity: int | None
+    waitlist: bool
+    over: bool
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+    @property
+    def accepting(self) -> bool:
+        """Whether a sign-up now is taken (confirmed or onto the waiting list)."""
+        return self.state == "open" or (self.state == "full" and self.waitlist)
+
+    def describe(self) -> str:
+        match self.state:
+            case "cancelled":
+                return "cancelled"
+            case "not-open":
+                assert self.opens is not None
+                return f"registration opens {format_timestamp(self.opens)}"
+            case "open" if self.capacity is None:
+                return "open"
+            case "open":
+                return f"open ({self.seats_left} of {self.capacity} seats left)"
+            case "full":
+                return "full, waiting list open" if self.waitlist else "full"
+            case _:
+                return "over" if self.over else "closed"
+
+
+def session_state(event: Event, session: Session, now: datetime) -> SessionState:
+    settings = event.registration
+    closes = settings.closes or session.start
+    confirmed = len(session.confirmed)
+    state: State
+    if session.cancelled:
+        state = "cancelled"
+    elif now >= closes or now >= session.end:
+        state = "closed"
+    elif settings.opens is not None and now < settings.opens:
+        state = "not-open"
+    elif session.capacity is not None and confirmed >= session.capacity:
+        state = "full"
+    else:
+        state = "open"
+    return SessionState(
+        state=state,
+        opens=settings.opens,
+        closes=closes,
+        confirmed=confirmed,
+        waitlisted=len(session.waitlisted),
+        capacity=session.capacity,
+        waitlist=settings.waitlist and session.capacity is not None,
+        over=now >= session.end,
+    )
+
+
+# --- Registering, cancelling and the waiting list -------------------------------------------
+
+OutcomeKind = Literal["registered", "waitlisted", "updated", "cancelled", "unchanged", "refused"]
+
+# Used for every refusal whose reason is not for the public: a ban must look like any other case
+# the organizers handle personally.
+NOT_POSSIBLE = "Registration is not possible. Please contact the organizers."
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks: a GitHub login, and whether they maintain the whole site."""
+
+    login: str
+    maintainer: bool = False
+
+    def may_act_for(self, event: Event, user: str) -> bool:
+        return same_login(self.login, user) or self.maintainer or event.is_organizer(self.login)
+
+
+@dataclass(frozen=True)
+class SignupRequest:
+    """A person's sign-up (or change of it) for one session of one event."""
+
+    user: str
+    session: str | None = None
+    name: str | None = None
+    affiliation: str | None = None
+    note: str | None = None
+    visibility: Visibility = "public"
+    agreed: bool = True
+    source: str | None = None
+    # When the person asked (the issue's creation time); defaults to the decision's clock.
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a decision did, in the shape `--json` prints (plus the person's resulting status)."""
+
+    outcome: OutcomeKind
+    event: str
+    session: str | None
+    user: str
+    reason: str
+    promoted: tuple[str, ...] = ()
+    status: Status | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.outcome in ("registered", "waitlisted", "updated", "cancelled")
+
+    @property
+    def refused(self) -> bool:
+        return self.outcome == "refused"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "outcome": self.outcome,
+            "event": self.event,
+            "session": self.session,
+            "user": self.user,
+            "reason": self.reason,
+            "promoted": list(self.promoted),
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An outcome and the event as it is after the decision (the input is never modified)."""
+
+    outcome: Outcome
+    event: Event
+
+
+BanCheck = Callable[[str], bool]
+
+
+def _never_banned(login: str) -> bool:
+    return False
+
+
+def _with_session(event: Event, session: Session) -> Event:
+    sessions = [session if item.id == session.id else item for item in event.sessions]
+    return replace(event, sessions=sessions)
+
+
+def _copy_session(session: Session) -> Session:
+    return replace(session, registrations=[replace(entry) for entry in session.registrations])
+
+
+def _pick_session(event: Event, wanted: str | None) -> Session | str:
+    """The session asked for, or the reason why there is none to pick."""
+    ids = ", ".join(session.id for session in event.sessions)
+    if wanted is None or not wanted.strip():
+        if len(event.sessions) == 1:
+            return event.sessions[0]
+        return f"This event has several sessions: name one of {ids}."
+    session = event.session(wanted.strip())
+    if session is None:
+        return f"This event has no session {wanted.strip()!r}; its sessions are {ids}."
+    return session
+
+
+def _label(entry: Registration) -> str:
+    return entry.login or entry.name
+
+
+def _refuse(event: Event, session: str | None, user: str, reason: str) -> Decision:
+    return Decision(Outcome("refused", event.id, session, user, reason), event)
+
+
+def register(
+    event: Event,
+    request: SignupRequest,
+    *,
+    actor: Actor,
+    now: datetime,
+    banned: BanCheck = _never_banned,
+) -> Decision:
+    """Register `request.user`, put them on the waiting list, update their entry, or refuse."""
+    user = request.user
+    if not actor.may_act_for(event, user):
+        return _refuse(
+            event,
+            request.session,
+            user,
+            f"{actor.login} may not register {user}: only the person themself, an organizer "
+            "of the event or a maintainer can.",
+        )
+    if banned(user):
+        return _refuse(event, request.session, user, NOT_POSSIBLE)
+    picked = _pick_session(event, request.session)
+    if isinstance(picked, str):
+        return _refuse(event, request.session, user, picked)
+    session_id = picked.id
+    if picked.cancelled:
+        return _refuse(event, session_id, user, "This session has been cancelled.")
+    if not request.agreed:
+        return _refuse(
+            event,
+            session_id,
+            user,
+            "Please agree to the event's policy (tick the box) to register.",
+        )
+    if now >= picked.end:
+        return _refuse(event, session_id, user, "This session is over.")
+    session = _copy_session(picked)
+    existing = session.find(user)
+    if existing is not None:
+        if existing.source in ("import", "organizer") and not (
+            actor.maintainer or event.is_organizer(actor.login)
+        ):
+            # Organizers keep such entries by hand; a form must not overwrite them.
+            return _refuse(event, session_id, user, NOT_POSSIBLE)
+        wanted = replace(
+            existing,
+            name=request.name or existing.name,
+            affiliation=request.affiliation,
+            note=request.note,
+            visibility=request.visibility,
+        )
+        if wanted == existing:
+            return Decision(
+                Outcome(
+                    "unchanged",
+                    event.id,
+                    session_id,
+                    user,
+                    _already(existing),
+                    status=existing.status,
+                ),
+                event,
+            )
+        session.registrations[session.registrations.index(existing)] = wanted
+        return Decision(
+            Outcome(
+                "updated",
+                event.id,
+                session_id,
+                user,
+                "Your entry was updated. " + _already(wanted),
+                status=wanted.status,
+            ),
+            _with_session(event, session),
+        )
+    # The window is judged at the moment the person asked, which may be before the sweep ran.
+    asked = min(request.at or now, now)
+    state = session_state(event, picked, asked)
+    if state.state == "not-open":
+        assert state.opens is not None
+        return _refuse(
+            event,
+            session_id,
+            user,
+            f"Registration opens {format_timestamp(state.opens)}; please register again then.",
+        )
+    if state.state == "closed":
+        return _refuse(
+            event,
+            session_id,
+            user,
+            f"Registration closed {format_timestamp(state.closes)}.",
+        )
+    status: Status
+    if state.state == "open":
+        status = "confirmed"
+    elif state.waitlist:
+        status = "waitlisted"
+    else:
+        return _refuse(event, session_id, user, "This session is full and has no waiting list.")
+    entry = Registration(
+        name=request.name or user,
+        login=user,
+        affiliation=request.affiliation,
+        registered=asked,
+        note=request.note,
+        visibility=request.visibility,
+        source=request.source,
+        status=status,
+    )
+    session.registrations.append(entry)
+    if status == "confirmed":
+        return Decision(
+            Outcome("registered", event.id, session_id, user, "You are registered.", status=status),
+            _with_session(event, session),
+        )
+    return Decision(
+        Outcome(
+            "waitlisted",
+            event.id,
+            session_id,
+            user,
+            "The session is full: you are on the waiting list and move up when a seat frees up.",
+            status=status,
+        ),
+        _with_session(event, session),
+    )
+
+
+def _already(entry: Registration) -> str:
+    if entry.status == "waitlisted":
+        return "You are on the waiting list."
+    return "You are registered."
+
+
+def cancel(
+    event: Event,
+    user: str,
+    *,
+    actor: Actor,
+    now: datetime,
+    session_id: str | None = None,
+) -> Decision:
+    """Take `user` off a session's sheet and promote from the waiting list into freed seats."""
+    if not actor.may_act_for(event, user):
+        return _refuse(
+            event,
+            session_id,
+            user,
+            f"{actor.login} may not cancel for {user}: only the person themself, an organizer "
+            "of the event or a maintainer can.",
+        )
+    if session_id is None or not session_id.strip():
+        mine = [session for session in event.sessions if session.find(user) is not None]
+        if len(mine) > 1:
+            ids = ", ".join(session.id for session in mine)
+            return _refuse(
+                event, None, user, f"You are registered for several sessions: name one of {ids}."
+            )
+        picked: Session | str = mine[0] if mine else _pick_session(event, None)
+    else:
+        picked = _pick_session(event, session_id)
+    if isinstance(picked, str):
+        if session_id is None or not session_id.strip():
+            # Several sessions, none of them with this person: nothing to cancel.
+            return Decision(
+                Outcome("unchanged", event.id, None, user, "You are not on the sign-up sheet."),
+                event,
+            )
+        return _refuse(event, session_id, user, picked)
+    existing = picked.find(user)
+    if existing is None:
+        return Decision(
+            Outcome("unchanged", event.id, picked.id, user, "You are not on the sign-up sheet."),
+            event,
+        )
+    if now >= picked.end:
+        return _refuse(event, picked.id, user, "This session is over; the sheet is kept as is.")
+    session = _copy_session(picked)
+    session.registrations = [
+        entry for entry in session.registrations if not same_login(entry.login, user)
+    ]
+    promoted = _fill_seats(session, now)
+    return Decision(
+        Outcome(
+            "cancelled",
+            event.id,
+            session.id,
+            user,
+            "Your registration is cancelled.",
+            promoted=tuple(_label(entry) for entry in promoted),
+        ),
+        _with_session(event, session),
+    )
+
+
+def _fill_seats(session: Session, now: datetime) -> list[Registration]:
+    """Confirm waitlisted entries, in sign-up order, while seats are free and it is not too late."""
+    if session.capacity is None or session.cancelled or now >= session.start:
+        return []
+    free = session.capacity - len(session.confirmed)
+    promoted: list[Registration] = []
+    for index, entry in enumerate(session.registrations):
+        if free <= 0:
+            break
+        if entry.status == "waitlisted":
+            session.registrations[index] = replace(entry, status="confirmed")
+            promoted.append(session.registrations[index])
+            free -= 1
+    return promoted
+
+
+def promote(event: Event, session_id: str, *, now: datetime) -> tuple[Event, list[Registration]]:
+    """Fill free seats of a session from its waiting list (after a cancellation or a larger
+    capacity); returns the new event and the promoted entries."""
+    picked = event.session(session_id)
+    if picked is None:
+        raise KeyError(session_id)
+    session = _copy_session(picked)
+    promoted = _fill_seats(session, now)
+    if not promoted:
+        return event, []
+    return _with_session(event, session), promoted

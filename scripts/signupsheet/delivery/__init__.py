@@ -1,0 +1,1 @@
+"""Link delivery: secrets, the mail, the SMTP or Maildir transport, and recording what was sent."""

@@ -1,0 +1,1 @@
+"""Event files: strict YAML reading, the schema, semantic checks, loading, editing, writing."""

@@ -1,0 +1,132 @@
+"""Writing sign-up sheets back into an event file without disturbing the rest of it.
+
+The rules work on the model; this module makes the file's `registrations` lists match the model
+with ruamel.yaml, so comments, key order and layout elsewhere survive. Entries are matched by login
+(case-insensitively) or, for login-less entries, by display name; existing entries are updated in
+place, removed ones deleted and new ones appended. Files are replaced atomically.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.resolver import VersionedResolver
+
+from signupsheet.core.model import Event, Registration, registration_to_data
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class _NoTimestampResolver(VersionedResolver):
+    """Timestamps stay text, as in our loader, so new ones are written unquoted like old ones."""
+
+    @property
+    def versioned_resolver(self) -> Any:
+        resolvers = super().versioned_resolver
+        # Asked once per scalar: filter each version's table once, not on every call.
+        if id(resolvers) not in self._filtered:
+            for key, entries in list(resolvers.items()):
+                resolvers[key] = [entry for entry in entries if entry[0] != _TIMESTAMP_TAG]
+            self._filtered.add(id(resolvers))
+        return resolvers
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._filtered: set[int] = set()
+        super().__init__(*args, **kwargs)
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.Resolver = _NoTimestampResolver
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace `path` with `text` in one step: a reader sees the old file or the new, never half."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            Path(temporary).chmod(path.stat().st_mode & 0o777)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _identity(entry: Any) -> tuple[str, str]:
+    login = entry.get("login")
+    if login:
+        return ("login", str(login).casefold())
+    return ("name", str(entry.get("name", "")).casefold())
+
+
+def _model_identity(entry: Registration) -> tuple[str, str]:
+    if entry.login:
+        return ("login", entry.login.casefold())
+    return ("name", entry.name.casefold())
+
+
+def _update(node: CommentedMap, wanted: dict[str, Any]) -> None:
+    for key in [key for key in node if key not in wanted]:
+        del node[key]
+    for key, value in wanted.items():
+        if node.get(key) != value:
+            node[key] = value
+
+
+def _sync_sheet(session_node: CommentedMap, entries: list[Registration]) -> None:
+    wanted = {_model_identity(entry): registration_to_data(entry) for entry in entries}
+    sheet = session_node.get("registrations")
+    if not isinstance(sheet, CommentedSeq):
+        sheet = CommentedSeq()
+        session_node["registrations"] = sheet
+    for index in reversed(range(len(sheet))):
+        if _identity(sheet[index]) not in wanted:
+            del sheet[index]
+    present = {_identity(node): node for node in sheet}
+    for key, data in wanted.items():
+        if key in present:
+            _update(present[key], data)
+        else:
+            node = CommentedMap()
+            _update(node, data)
+            sheet.append(node)
+    order = list(wanted)
+    if [_identity(node) for node in sheet] != order:
+        # The model reordered the sheet (rare): follow it, comments of moved items may shift.
+        by_key = {_identity(node): node for node in sheet}
+        sheet[:] = [by_key[key] for key in order]
+
+
+def render_sheets(text: str, event: Event) -> str:
+    """The file's text with every session's sign-up sheet made to match `event`."""
+    yaml = _yaml()
+    document = yaml.load(text)
+    sessions = {node.get("id"): node for node in document["sessions"]}
+    for session in event.sessions:
+        node = sessions.get(session.id)
+        if node is None:
+            raise KeyError(f"session {session.id!r} is not in the file")
+        _sync_sheet(node, session.registrations)
+    out = io.StringIO()
+    yaml.dump(document, out)
+    return out.getvalue()
+
+
+def write_sheets(path: Path, event: Event) -> None:
+    """Make the sign-up sheets in `path` match `event`, atomically."""
+    text = path.read_text(encoding="utf-8")
+    atomic_write(path, render_sheets(text, event))

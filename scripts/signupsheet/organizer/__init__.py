@@ -1,0 +1,1 @@
+"""Organizer tools: new events, wiki import, the participant list, purging personal data."""

@@ -1,0 +1,108 @@
+"""Applying a sign-up or a cancellation to an event file: load one event, decide, write.
+
+Shared by `signupsheet register`/`cancel` and the issue sweep, so both take the same path. Only
+the event concerned is read, so a site with thousands of events answers as fast as one with one.
+The new file is checked before it replaces the old: a bug can never leave a broken sheet behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from signupsheet.core.model import Event
+from signupsheet.core.project import Project
+from signupsheet.core.rules import (
+    Actor,
+    BanCheck,
+    Decision,
+    Outcome,
+    SignupRequest,
+    cancel,
+    register,
+)
+from signupsheet.eventfiles.catalog import check_text, load_event
+from signupsheet.eventfiles.semantic_checks import EVENT_ID
+from signupsheet.eventfiles.sheet_editing import atomic_write, render_sheets
+from signupsheet.registration import banlist
+
+
+@dataclass
+class Applied:
+    outcome: Outcome
+    event: Event | None = None
+    written: list[Path] = field(default_factory=list)
+
+
+def known_event(project: Project, event_id: str) -> bool:
+    """Whether `event_id` names an event file; ids from forms are untrusted, so check the shape
+    before it becomes a path."""
+    return bool(EVENT_ID.match(event_id)) and project.event_path(event_id).is_file()
+
+
+def ban_check(project: Project) -> BanCheck:
+    return banlist.load(project.banlist_path, project.display(project.banlist_path)).is_banned
+
+
+def _unknown(event_id: str, session: str | None, user: str) -> Applied:
+    return Applied(
+        Outcome(
+            "refused",
+            event_id,
+            session,
+            user,
+            f"There is no event {event_id!r}; use the id shown on the event's page.",
+        )
+    )
+
+
+def _write(project: Project, decision: Decision) -> Applied:
+    applied = Applied(decision.outcome, decision.event)
+    if not decision.outcome.changed:
+        return applied
+    path = project.event_path(decision.event.id)
+    text = path.read_text(encoding="utf-8")
+    new = render_sheets(text, decision.event)
+    check = check_text(new.encode("utf-8"), path, project)
+    if check.problems:
+        # The rules only produce valid sheets; reaching this is a bug, and the file stays as it was.
+        raise RuntimeError(
+            "refusing to write an invalid sheet:\n" + "\n".join(map(str, check.problems))
+        )
+    atomic_write(path, new)
+    applied.written.append(path)
+    return applied
+
+
+def apply_register(
+    project: Project,
+    event_id: str,
+    request: SignupRequest,
+    *,
+    actor: Actor,
+    now: datetime,
+    banned: BanCheck | None = None,
+) -> Applied:
+    """Decide on a sign-up and write the file when the sheet changes."""
+    if not known_event(project, event_id):
+        return _unknown(event_id, request.session, request.user)
+    event = load_event(project, event_id)
+    decision = register(event, request, actor=actor, now=now, banned=banned or ban_check(project))
+    return _write(project, decision)
+
+
+def apply_cancel(
+    project: Project,
+    event_id: str,
+    user: str,
+    *,
+    actor: Actor,
+    now: datetime,
+    session_id: str | None = None,
+) -> Applied:
+    """Decide on a cancellation (promoting from the waiting list) and write the file."""
+    if not known_event(project, event_id):
+        return _unknown(event_id, session_id, user)
+    event = load_event(project, event_id)
+    return _write(project, cancel(event, user, actor=actor, now=now, session_id=session_id))

@@ -1,0 +1,1 @@
+"""Registration by issue form: reading the form, deciding, answering."""

@@ -1,0 +1,86 @@
+"""The list of open events inside the registration and cancellation forms, generated from events/.
+
+Someone who opens a form on GitHub instead of from the site needs the ids to fill it in. The
+list lives in the form's first markdown element, after a marker comment; only that value is
+replaced (with ruamel.yaml), so the rest of the template, comments included, stays as written.
+It shows what changes only when events change (ids, titles, session times), never seat counts.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from signupsheet.core.model import Event, format_timestamp
+from signupsheet.site.pages import event_page_path
+from signupsheet.site.urls import PublishedSite
+
+MARKER = "<!-- signupsheet:open-events -->"
+FORM_FILES = ("register.yml", "cancel.yml")
+
+
+def open_events(events: Sequence[Event], now: datetime) -> list[Event]:
+    """Events with a session that still takes sign-ups now or will later."""
+    found = []
+    for event in events:
+        closes = event.registration.closes
+        for session in event.sessions:
+            if not session.cancelled and now < (closes or session.start) and now < session.end:
+                found.append(event)
+                break
+    return found
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
+
+
+def render_list(events: Sequence[Event], site: PublishedSite | None) -> str:
+    if not events:
+        return f"{MARKER}\nNo event is open for registration at the moment.\n"
+    lines = [
+        MARKER,
+        "Events open for registration — copy the id into the Event field "
+        "(and the session id when there are several):",
+        "",
+        "| Event | Id | Sessions (UTC) |",
+        "| --- | --- | --- |",
+    ]
+    for event in events:
+        title = _cell(event.title)
+        shown = title if site is None else f"[{title}]({site.page(event_page_path(event.id))})"
+        sessions = "<br>".join(
+            f"`{session.id}` {format_timestamp(session.start)}"
+            for session in event.sessions
+            if not session.cancelled
+        )
+        lines.append(f"| {shown} | `{event.id}` | {sessions} |")
+    return "\n".join(lines) + "\n"
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def update_form(text: str, listing: str) -> str:
+    """The template's text with the open-events element set to `listing`."""
+    yaml = _yaml()
+    document = yaml.load(text)
+    for item in document.get("body", []):
+        value = item.get("attributes", {}).get("value") if item.get("type") == "markdown" else None
+        if isinstance(value, str) and MARKER in value:
+            if str(value) == listing:
+                return text
+            item["attributes"]["value"] = LiteralScalarString(listing)
+            out = io.StringIO()
+            yaml.dump(document, out)
+            return out.getvalue()
+    raise ValueError(f"the form has no markdown element containing {MARKER}")

@@ -1,0 +1,134 @@
+"""The bot's answer on a registration or cancellation issue, as Markdown.
+
+One comment per issue, edited in place: it starts with a hidden marker carrying a digest of the
+issue body it answers, so a later run can tell an edited issue from one already answered. It
+says what happened, when the session is (UTC), what comes next and how to cancel — and never
+why a ban applies, nor anything private.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+from signupsheet.core.model import Event, Session, format_timestamp
+from signupsheet.core.rules import Outcome
+from signupsheet.registration.issues.form_events import render_list
+from signupsheet.site.urls import PublishedSite
+
+MARKER = "<!-- signupsheet:reply"
+_DIGEST = re.compile(r"<!-- signupsheet:reply digest=([0-9a-f]{16}) -->")
+
+
+def body_digest(body: str | None) -> str:
+    text = (body or "").replace("\r\n", "\n").strip()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def answered_digest(comment: str) -> str | None:
+    found = _DIGEST.search(comment)
+    return found.group(1) if found else None
+
+
+def _head(digest: str) -> str:
+    return f"{MARKER} digest={digest} -->\n"
+
+
+def _when(session: Session) -> str:
+    start, end = session.start, session.end
+    day = start.strftime("%Y-%m-%d")
+    if end.date() == start.date():
+        return f"{day} {start:%H:%M} to {end:%H:%M} UTC"
+    return f"{format_timestamp(start)} to {format_timestamp(end)} (UTC)"
+
+
+def form_link(repo_url: str, template: str, event: str, session: str | None, title: str) -> str:
+    query = {"template": template, "event": event, "title": title}
+    if session:
+        query["session"] = session
+    return f"{repo_url}/issues/new?{urlencode(query)}"
+
+
+def _quote(text: str) -> str:
+    # Text from the event or the person is shown, never interpreted as mentions or markup.
+    return text.replace("@", "@\u200b").replace("<", "&lt;").replace("*", "\\*")
+
+
+def registration_reply(
+    outcome: Outcome,
+    event: Event | None,
+    digest: str,
+    repo_url: str,
+    *,
+    promoted: bool = False,
+) -> str:
+    lines = [_head(digest)]
+    session = event.session(outcome.session) if event and outcome.session else None
+    title = _quote(event.title) if event else outcome.event
+    where = f"**{title}**" + (f", session `{session.id}` ({_when(session)})" if session else "")
+    if outcome.refused:
+        lines.append(f"**Registration not possible** for {where}.\n\n{outcome.reason}")
+        return "\n".join(lines) + "\n"
+    if outcome.outcome == "cancelled" or outcome.status is None:
+        lines.append(f"{outcome.reason} ({where})")
+        return "\n".join(lines) + "\n"
+    assert event is not None and session is not None
+    if outcome.status == "waitlisted":
+        lines.append(
+            f"**You are on the waiting list** for {where}. The session is full; when a seat "
+            "frees up, the first person on the waiting list gets it, and this comment says so."
+        )
+    elif promoted:
+        lines.append(
+            f"**You are registered** for {where}: a seat freed up and you moved up from the "
+            "waiting list."
+        )
+    else:
+        lines.append(f"**You are registered** for {where}.")
+    if outcome.outcome == "updated":
+        lines.append("\nYour entry was updated from the edited issue.")
+    lead = event.registration.link_lead_minutes
+    lines.append(
+        f"\n**What happens next:** the meeting link is e-mailed to registered participants "
+        f"{lead} minutes before the start. To change your name, affiliation, note or visibility, "
+        "edit this issue."
+    )
+    cancel = form_link(repo_url, "cancel.yml", event.id, session.id, f"Cancel: {event.title}"[:200])
+    lines.append(f"\n**Can't come?** [Cancel your registration]({cancel}) so someone else can.")
+    return "\n".join(lines) + "\n"
+
+
+def cancellation_reply(outcome: Outcome, event: Event | None, digest: str) -> str:
+    lines = [_head(digest)]
+    title = _quote(event.title) if event else outcome.event
+    if outcome.refused:
+        lines.append(f"**Cancellation not possible** for **{title}**.\n\n{outcome.reason}")
+    elif outcome.outcome == "cancelled":
+        where = f"**{title}**" + (f", session `{outcome.session}`" if outcome.session else "")
+        lines.append(f"**Your registration is cancelled** for {where}. Thank you for telling us.")
+    else:
+        lines.append(f"Nothing to cancel for **{title}**: {outcome.reason}")
+    return "\n".join(lines) + "\n"
+
+
+def problems_reply(
+    problems: Sequence[str],
+    digest: str,
+    *,
+    open_events: Sequence[Event] = (),
+    site: PublishedSite | None = None,
+    unknown_event: bool = False,
+) -> str:
+    lines = [
+        _head(digest),
+        "**This form needs a fix** before it can be handled — please edit the issue:",
+        "",
+    ]
+    lines += [f"- {_quote(problem)}" for problem in problems]
+    if unknown_event:
+        listing = render_list(open_events, site).split("\n", 1)[1]
+        lines += ["", listing.rstrip("\n")]
+    lines.append("\nThe issue is checked again as soon as you save your edit.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,437 @@
+"""Handling every open registration and cancellation issue, idempotently.
+
+A workflow run may be cancelled, killed or skipped by GitHub's concurrency groups, so each run
+catches up on every open issue rather than the one that triggered it, and each step can be
+repeated without effect: the rules decide again on the freshly fetched sheet (a second
+registration is `unchanged`), the bot's one comment per issue is found by its marker and edited
+in place, labels are set (not added), and closing a closed issue changes nothing. Closed issues
+edited after their answer (the body digest in the comment differs) are evaluated again.
+
+The issue tracker is passed in (PyGithub in production, see github/issue_tracker.py), so this module
+does no network I/O itself; git runs through git_sync.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal, Protocol, TextIO
+
+from signupsheet.core.errors import ProblemsError
+from signupsheet.core.model import Event, Registration, Session
+from signupsheet.core.project import Project
+from signupsheet.core.rules import Actor, Outcome
+from signupsheet.eventfiles.catalog import load_catalog, load_event
+from signupsheet.eventfiles.sheet_editing import atomic_write
+from signupsheet.registration import git_sync
+from signupsheet.registration.applying import Applied, apply_cancel, apply_register, known_event
+from signupsheet.registration.issues.form_events import (
+    FORM_FILES,
+    open_events,
+    render_list,
+    update_form,
+)
+from signupsheet.registration.issues.issue_form import Form, load_form
+from signupsheet.registration.issues.issue_replies import (
+    answered_digest,
+    body_digest,
+    cancellation_reply,
+    problems_reply,
+    registration_reply,
+)
+from signupsheet.registration.issues.issue_request import IssueRequest, Kind, read_issue
+from signupsheet.site.urls import published_site
+
+LABELS: dict[Kind, str] = {"register": "registration", "cancel": "cancellation"}
+StateLabel = Literal["registered", "waitlisted", "cancelled", "refused", "needs-changes"]
+STATE_LABELS: tuple[StateLabel, ...] = (
+    "registered",
+    "waitlisted",
+    "cancelled",
+    "refused",
+    "needs-changes",
+)
+DEFAULT_BOT = "github-actions[bot]"
+# How far back closed issues are looked at for edits made after they were answered.
+EDIT_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class TrackedIssue:
+    number: int
+    author: str
+    created: datetime
+    body: str | None
+    labels: tuple[str, ...]
+    open: bool
+
+
+@dataclass(frozen=True)
+class Reply:
+    id: int
+    body: str
+
+
+class TrackerUnavailable(Exception):
+    """The issue tracker kept failing (5xx, rate limit) after its retries: stop, retry later."""
+
+
+class Tracker(Protocol):
+    """The issue operations a sweep needs; every one of them must be safe to repeat."""
+
+    def list_requests(
+        self, labels: Sequence[str], *, state: Literal["open", "closed"], since: datetime | None
+    ) -> list[TrackedIssue]: ...
+
+    def get(self, number: int) -> TrackedIssue | None: ...
+
+    def find_reply(self, number: int) -> Reply | None: ...
+
+    def reply(self, number: int, text: str) -> None:
+        """Create the bot's comment, or edit it in place; never leave two."""
+
+    def finish(self, number: int, labels: Sequence[str], *, close: bool, completed: bool) -> None:
+        """Set exactly these labels; close the issue when asked."""
+
+
+# Called after the push for every entry that became confirmed (a new registration or a
+# promotion from the waiting list), e.g. to send the meeting link at once when the sign-up
+# lands inside the link window. It must be idempotent: a later sweep may call it again.
+ConfirmedHook = Callable[[Event, Session, Registration], None]
+
+
+@dataclass
+class SweepReport:
+    handled: list[tuple[int, str]] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    pushed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Sweeper:
+    project: Project
+    tracker: Tracker
+    clock: Callable[[], datetime]
+    repo_url: str
+    remote: str = "origin"
+    branch: str = "main"
+    push_attempts: int = 30
+    on_confirmed: ConfirmedHook | None = None
+    log: TextIO = sys.stderr
+    forms: dict[Kind, Form] = field(default_factory=dict)
+    # How long a run that changed nothing waits for a concurrent run's answer (seconds).
+    answer_grace: tuple[float, float] = (1.0, 3.0)
+    sleep: Callable[[float], None] = time.sleep
+    jitter: Callable[[float, float], float] = random.uniform
+    # Commits this sweeper pushed (the site needs a rebuild when there are any).
+    pushed: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.forms:
+            self.forms = {
+                "register": load_form(self.project.forms_dir / "register.yml"),
+                "cancel": load_form(self.project.forms_dir / "cancel.yml"),
+            }
+
+    # --- which issues ------------------------------------------------------------------------
+
+    def pending(self, triggered: int | None = None) -> list[TrackedIssue]:
+        labels = list(LABELS.values())
+        found = {
+            issue.number: issue
+            for issue in self.tracker.list_requests(labels, state="open", since=None)
+        }
+        since = self.clock() - EDIT_WINDOW
+        for issue in self.tracker.list_requests(labels, state="closed", since=since):
+            if issue.number not in found and self._edited_since_answer(issue):
+                found[issue.number] = issue
+        if triggered is not None and triggered not in found:
+            extra = self.tracker.get(triggered)
+            wanted = extra is not None and _kind(extra) is not None
+            if extra is not None and wanted and (extra.open or self._edited_since_answer(extra)):
+                found[extra.number] = extra
+        # First come, first served: older issues are decided first.
+        return [found[number] for number in sorted(found)]
+
+    def _edited_since_answer(self, issue: TrackedIssue) -> bool:
+        # A closed issue we never answered was closed by a person (spam, duplicate): leave it.
+        reply = self.tracker.find_reply(issue.number)
+        return reply is not None and answered_digest(reply.body) != body_digest(issue.body)
+
+    # --- one issue ---------------------------------------------------------------------------
+
+    def run(self, triggered: int | None = None) -> SweepReport:
+        report = SweepReport()
+        try:
+            pending = self.pending(triggered)
+        except TrackerUnavailable as error:
+            print(f"listing issues: {error}; stopping this run", file=self.log)
+            report.failed.append((0, str(error)))
+            return report
+        for listed in pending:
+            issue: TrackedIssue | None = listed
+            try:
+                if listed.open:
+                    # Another run may have answered it since the listing: look again, cheaply.
+                    issue = self.tracker.get(listed.number)
+                    if issue is None or not (issue.open or self._edited_since_answer(issue)):
+                        continue
+                assert issue is not None
+                report.handled.append((issue.number, self.handle(issue)))
+            except (git_sync.GitError, ProblemsError) as error:
+                # Left open: the next run tries again. Other issues still get their turn.
+                print(f"issue #{listed.number}: {error}", file=self.log)
+                report.failed.append((listed.number, str(error)))
+            except TrackerUnavailable as error:
+                print(f"issue #{listed.number}: {error}; stopping this run", file=self.log)
+                report.failed.append((listed.number, str(error)))
+                break
+        self._refresh_forms(report)
+        try:
+            self._reconcile_waitlist()
+        except TrackerUnavailable as error:
+            print(f"waiting list answers: {error}; the next run retries", file=self.log)
+            report.failed.append((0, str(error)))
+        report.pushed = list(self.pushed)
+        return report
+
+    def _reconcile_waitlist(self) -> None:
+        """Tell people whose answer still says "waiting list" but who hold a seat now.
+
+        The run that pushes a cancellation tells the promoted people at once; this catches the
+        rest: a run stopped before it could, seats freed by organizers, concurrent runs.
+        """
+        events: dict[str, Event | None] = {}
+        for issue in self.tracker.list_requests(["waitlisted"], state="closed", since=None):
+            if _kind(issue) != "register":
+                continue
+            parsed = read_issue(
+                self.forms["register"],
+                "register",
+                issue.body,
+                author=issue.author,
+                created=issue.created,
+                number=issue.number,
+            )
+            if parsed.event is None or not known_event(self.project, parsed.event):
+                continue
+            if parsed.event not in events:
+                try:
+                    events[parsed.event] = load_event(self.project, parsed.event)
+                except ProblemsError:
+                    events[parsed.event] = None
+            event = events[parsed.event]
+            if event is None:
+                continue
+            source = f"issue:{issue.number}"
+            for session in event.sessions:
+                for entry in session.registrations:
+                    if entry.source == source and entry.status == "confirmed":
+                        self._tell_promoted(event, session, entry)
+                        if self.on_confirmed is not None:
+                            self.on_confirmed(event, session, entry)
+
+    def _refresh_forms(self, report: SweepReport) -> None:
+        """Keep the forms' list of open events current: events open, start and pass with time."""
+
+        def change() -> tuple[None, Sequence[Path]]:
+            catalog = load_catalog(self.project)
+            if catalog.problems:
+                return None, []
+            listing = render_list(
+                open_events(catalog.events, self.clock()), published_site(self.project.root)
+            )
+            written: list[Path] = []
+            for name in FORM_FILES:
+                path = self.project.forms_dir / name
+                text = path.read_text(encoding="utf-8")
+                new = update_form(text, listing)
+                if new != text:
+                    atomic_write(path, new)
+                    written.append(path)
+            return None, written
+
+        try:
+            _, commit = git_sync.commit_and_push(
+                self.project.root,
+                change,
+                "Update the list of open events in the issue forms",
+                remote=self.remote,
+                branch=self.branch,
+                attempts=self.push_attempts,
+            )
+        except git_sync.GitError as error:
+            print(f"forms: {error}", file=self.log)
+            report.failed.append((0, str(error)))
+            return
+        if commit is not None:
+            self.pushed.append(commit)
+
+    def handle(self, issue: TrackedIssue) -> str:
+        kind = _kind(issue)
+        if kind is None:
+            return "skipped"
+        digest = body_digest(issue.body)
+        parsed = read_issue(
+            self.forms[kind],
+            kind,
+            issue.body,
+            author=issue.author,
+            created=issue.created,
+            number=issue.number,
+        )
+        if parsed.ok and parsed.event is not None and not known_event(self.project, parsed.event):
+            parsed.problems.append(
+                f"There is no event {parsed.event!r}. Copy the id from the event's page or from "
+                "the list below."
+            )
+            return self._needs_changes(issue, kind, parsed, digest, unknown=True)
+        if not parsed.ok or parsed.event is None:
+            return self._needs_changes(issue, kind, parsed, digest, unknown=False)
+        applied, commit = self._decide_and_push(issue, kind, parsed, parsed.event)
+        if commit is not None:
+            self.pushed.append(commit)
+        elif self._answered_meanwhile(issue, digest):
+            return "answered by another run"
+        outcome = applied.outcome
+        if kind == "register":
+            text = registration_reply(outcome, applied.event, digest, self.repo_url)
+        else:
+            text = cancellation_reply(outcome, applied.event, digest)
+        self.tracker.reply(issue.number, text)
+        self.tracker.finish(
+            issue.number,
+            [LABELS[kind], _state_label(outcome)],
+            close=True,
+            completed=not outcome.refused,
+        )
+        if applied.event is not None:
+            self._after(applied.event, outcome)
+        return outcome.outcome
+
+    def _answered_meanwhile(self, issue: TrackedIssue, digest: str) -> bool:
+        """When this run changed nothing, a concurrent run may have made the change and be about
+        to answer: give it a moment (with jitter, so two waiting runs don't wake together)."""
+        reply = self.tracker.find_reply(issue.number)
+        if reply is not None and answered_digest(reply.body) == digest:
+            return False  # our own earlier answer: refresh it as usual
+        self.sleep(self.jitter(*self.answer_grace))
+        fresh = self.tracker.get(issue.number)
+        if fresh is None or fresh.open:
+            return False
+        reply = self.tracker.find_reply(issue.number)
+        return reply is not None and answered_digest(reply.body) == digest
+
+    def _needs_changes(
+        self, issue: TrackedIssue, kind: Kind, parsed: IssueRequest, digest: str, *, unknown: bool
+    ) -> str:
+        events: list[Event] = []
+        if unknown:
+            events = open_events(load_catalog(self.project).events, self.clock())
+        text = problems_reply(
+            parsed.problems,
+            digest,
+            open_events=events,
+            site=published_site(self.project.root),
+            unknown_event=unknown,
+        )
+        self.tracker.reply(issue.number, text)
+        # Kept open: saving an edit triggers a new evaluation.
+        self.tracker.finish(
+            issue.number, [LABELS[kind], "needs-changes"], close=False, completed=False
+        )
+        return "needs-changes"
+
+    def _decide_and_push(
+        self, issue: TrackedIssue, kind: Kind, parsed: IssueRequest, event_id: str
+    ) -> tuple[Applied, str | None]:
+        actor = Actor(issue.author)
+
+        def change() -> tuple[Applied, Sequence[Path]]:
+            now = self.clock()
+            if kind == "register":
+                assert parsed.request is not None
+                applied = apply_register(
+                    self.project, event_id, parsed.request, actor=actor, now=now
+                )
+            else:
+                applied = apply_cancel(
+                    self.project,
+                    event_id,
+                    issue.author,
+                    actor=actor,
+                    now=now,
+                    session_id=parsed.session,
+                )
+            return applied, applied.written
+
+        # The message names the event and the login, nothing the person wrote.
+        verb = "Sign-up" if kind == "register" else "Cancellation"
+        return git_sync.commit_and_push(
+            self.project.root,
+            change,
+            f"{verb} of {issue.author} for {event_id}",
+            remote=self.remote,
+            branch=self.branch,
+            attempts=self.push_attempts,
+        )
+
+    def _after(self, event: Event, outcome: Outcome) -> None:
+        session = event.session(outcome.session) if outcome.session else None
+        if session is None:
+            return
+        confirmed: list[Registration] = []
+        if outcome.outcome == "registered":
+            entry = session.find(outcome.user)
+            if entry is not None:
+                confirmed.append(entry)
+        for login in outcome.promoted:
+            entry = session.find(login)
+            if entry is None:
+                continue
+            confirmed.append(entry)
+            self._tell_promoted(event, session, entry)
+        if self.on_confirmed is not None:
+            for entry in confirmed:
+                self.on_confirmed(event, session, entry)
+
+    def _tell_promoted(self, event: Event, session: Session, entry: Registration) -> None:
+        if not entry.source or not entry.source.startswith("issue:") or entry.login is None:
+            return
+        number = int(entry.source.removeprefix("issue:"))
+        issue = self.tracker.get(number)
+        if issue is None:
+            return
+        outcome = Outcome(
+            "registered",
+            event.id,
+            session.id,
+            entry.login,
+            "You are registered.",
+            status="confirmed",
+        )
+        text = registration_reply(
+            outcome, event, body_digest(issue.body), self.repo_url, promoted=True
+        )
+        self.tracker.reply(number, text)
+        self.tracker.finish(number, [LABELS["register"], "registered"], close=True, completed=True)
+
+
+def _kind(issue: TrackedIssue) -> Kind | None:
+    for kind, label in LABELS.items():
+        if label in issue.labels:
+            return kind
+    return None
+
+
+def _state_label(outcome: Outcome) -> StateLabel:
+    if outcome.refused:
+        return "refused"
+    if outcome.outcome == "cancelled" or outcome.status is None:
+        return "cancelled"
+    return "waitlisted" if outcome.status == "waitlisted" else "registered"

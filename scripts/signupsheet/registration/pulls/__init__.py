@@ -1,0 +1,1 @@
+"""Registration by pull request: reading the change from git, checking it, answering."""

@@ -1,0 +1,230 @@
+"""Handling one pull request that edits a sign-up sheet: check, then merge, re-apply or answer.
+
+The pull request's commits are fetched into a clone of the base branch and read as data
+(`pull_check`); nothing of them is checked out or run. On `accept` the bot writes the entry itself,
+the same way a registration issue is handled: the rules decide again on the newest sheet, the
+entry gets the server's time, `source: pr:N` and its status, and the file is rendered with
+comments intact. The commit is pushed with `git_sync.commit_and_push` (re-decided when main moved).
+
+- When the pull request still merges cleanly into main, that commit is a merge commit whose
+  second parent is the head SHA that was checked — the pull request is merged with its head
+  pinned, and GitHub marks it merged when the commit reaches main. A push after the check is not
+  part of it; the check runs again for the new commits.
+- Otherwise (others signed up meanwhile, so every such pull request conflicts) the same change is
+  re-applied on main as an ordinary commit whose message names the author's login and the pull
+  request (no `Co-authored-by:` trailer: that would put an e-mail address in the history), and
+  the pull request is closed with a comment linking the commit.
+
+Either way main only ever holds a complete, validated file, and nothing from the pull request
+but the checked semantic change reaches it. Refused or review pull requests get one comment
+(edited in place on re-runs) and stay open. The tracker is passed in (PyGithub in production).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal, Protocol
+
+from signupsheet.core.project import Project
+from signupsheet.core.rules import Actor, BanCheck, Outcome
+from signupsheet.eventfiles.catalog import load_event
+from signupsheet.registration import git_sync
+from signupsheet.registration.applying import Applied, apply_cancel, apply_register, known_event
+from signupsheet.registration.pulls.pull_check import (
+    CheckResult,
+    Context,
+    RegistrationChange,
+    check_revisions,
+    policy_agreed,
+)
+from signupsheet.registration.pulls.pull_replies import accepted_reply, check_reply, moved_reply
+
+MAINTAINER_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR")
+Handled = Literal["merged", "re-applied", "refused", "review", "accept-refused", "moved", "skipped"]
+
+
+@dataclass(frozen=True)
+class PullRequestInfo:
+    """What the bot needs to know about a pull request, as the API says it."""
+
+    number: int
+    author: str
+    head_sha: str
+    base_ref: str
+    body: str | None
+    author_association: str
+    open: bool
+    merged: bool
+
+    @property
+    def maintainer(self) -> bool:
+        return self.author_association in MAINTAINER_ASSOCIATIONS
+
+
+class PullRequests(Protocol):
+    def pull(self, number: int) -> PullRequestInfo: ...
+
+    def reply(self, number: int, text: str) -> None:
+        """Create the bot's one comment on the pull request, or edit it in place."""
+
+    def close(self, number: int) -> None: ...
+
+
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+
+
+@dataclass
+class PullRequestBot:
+    project: Project
+    tracker: PullRequests
+    clock: Callable[[], datetime]
+    repo_url: str
+    banned: BanCheck
+    remote: str = "origin"
+    branch: str = "main"
+    push_attempts: int = 30
+    fetch_waits: tuple[float, ...] = (1.0, 2.0)
+    sleep: Callable[[float], None] = time.sleep
+
+    @property
+    def root(self) -> Path:
+        return self.project.root
+
+    def fetch(self, pull: PullRequestInfo) -> bool:
+        """Fetch main and the pull request's head; whether the head is the SHA the API gave."""
+        ref = f"refs/remotes/{self.remote}/pull/{pull.number}"
+        git_sync.git(
+            self.root,
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            self.remote,
+            f"+refs/heads/{self.branch}:refs/remotes/{self.remote}/{self.branch}",
+            f"+refs/pull/{pull.number}/head:{ref}",
+        )
+        fetched = git_sync.git(self.root, "rev-parse", "--verify", ref).stdout.strip()
+        return fetched == pull.head_sha
+
+    def check(self, pull: PullRequestInfo) -> CheckResult:
+        context = Context(
+            author=pull.author,
+            now=self.clock(),
+            agreed=policy_agreed(pull.body),
+            banned=self.banned,
+            maintainer=pull.maintainer,
+            number=pull.number,
+        )
+        _, result = check_revisions(
+            self.root, f"{self.remote}/{self.branch}", pull.head_sha, context, self.project
+        )
+        return result
+
+    def handle(self, number: int) -> Handled:
+        pull = self.tracker.pull(number)
+        if not pull.open or pull.merged or pull.base_ref != self.branch:
+            return "skipped"
+        for wait in (*self.fetch_waits, None):
+            if not _SHA.match(pull.head_sha):
+                return "skipped"
+            if self.fetch(pull):
+                break
+            if wait is None:
+                # Pushed to while we looked: the run for the new commits checks them.
+                self.tracker.reply(number, moved_reply())
+                return "moved"
+            # GitHub may not have updated refs/pull/N/head yet, or the API its head: ask again.
+            self.sleep(wait)
+            pull = self.tracker.pull(number)
+            if not pull.open or pull.merged:
+                return "skipped"
+        result = self.check(pull)
+        if result.verdict != "accept" or result.change is None:
+            self.tracker.reply(number, check_reply(result))
+            return "refused" if result.verdict == "refuse" else "review"
+        applied, commit, merged = self.apply(pull, result.change)
+        if commit is None:
+            # The rules, asked again on the newest sheet, said no (or nothing changed).
+            self.tracker.reply(number, accepted_reply(applied, None, merged=False, repo_url=""))
+            if not applied.outcome.refused:
+                self.tracker.close(number)
+            return "accept-refused"
+        # Commits pushed since the check are not part of the change: the pull request stays open
+        # for the run that checks them (relative to what is merged now).
+        moved = self.tracker.pull(number).head_sha != pull.head_sha
+        text = accepted_reply(applied, commit, merged=merged, repo_url=self.repo_url, moved=moved)
+        self.tracker.reply(number, text)
+        if not merged and not moved:
+            self.tracker.close(number)
+        return "merged" if merged else "re-applied"
+
+    def apply(
+        self, pull: PullRequestInfo, change: RegistrationChange
+    ) -> tuple[Applied, str | None, bool]:
+        """Write the change on the newest main and push it; (outcome, commit, merged)."""
+        merged = False
+        upstream = f"{self.remote}/{self.branch}"
+
+        def edit() -> tuple[Applied, Sequence[Path]]:
+            nonlocal merged
+            merged = merges_cleanly(self.root, upstream, pull.head_sha)
+            if merged:
+                # Records the checked head as second parent of the coming commit; `-s ours`
+                # keeps main's tree, so nothing of the pull request's files is taken.
+                git_sync.git(
+                    self.root,
+                    *("merge", "--quiet", "--no-ff", "--no-commit", "-s", "ours"),
+                    pull.head_sha,
+                )
+            applied = self._write(pull, change)
+            if merged and not applied.written:
+                git_sync.git(self.root, "merge", "--abort")
+                merged = False
+            return applied, applied.written
+
+        verb = "Cancellation" if change.kind == "cancel" else "Sign-up"
+        applied, commit = git_sync.commit_and_push(
+            self.root,
+            edit,
+            f"{verb} of {pull.author} for {change.event} (pull request #{pull.number})",
+            remote=self.remote,
+            branch=self.branch,
+            attempts=self.push_attempts,
+        )
+        return applied, commit, merged and commit is not None
+
+    def _write(self, pull: PullRequestInfo, change: RegistrationChange) -> Applied:
+        now = self.clock()
+        actor = Actor(pull.author)
+        if known_event(self.project, change.event):
+            event = load_event(self.project, change.event)
+            if not event.registration.pull_requests:
+                # Switched off on main after the pull request was opened.
+                reason = "This event takes no registrations by pull request any more."
+                outcome = Outcome("refused", change.event, change.session, pull.author, reason)
+                return Applied(outcome, event)
+        if change.kind == "cancel":
+            return apply_cancel(
+                self.project,
+                change.event,
+                pull.author,
+                actor=actor,
+                now=now,
+                session_id=change.session,
+            )
+        request = change.request(agreed=policy_agreed(pull.body), source=f"pr:{pull.number}")
+        return apply_register(
+            self.project, change.event, request, actor=actor, now=now, banned=self.banned
+        )
+
+
+def merges_cleanly(repo: Path, base: str, head: str) -> bool:
+    """Whether git could merge `head` into `base` without conflicts (nothing is checked out)."""
+    result = git_sync.git(
+        repo, "merge-tree", "--write-tree", "--no-messages", base, head, check=False
+    )
+    return result.returncode == 0

@@ -1,0 +1,1 @@
+"""The site edge: generated pages, calendars, feeds and addresses, and the MkDocs plugin."""

@@ -1,0 +1,119 @@
+"""iCalendar files: one per event, and one for subscribing to every upcoming and recent session.
+
+Built with the icalendar library. A session's UID stays the same across rebuilds (event id, session
+id and the site's host), so calendar apps update an entry instead of adding it twice. The meeting
+link is never in a calendar: it is sent by e-mail to the people on the sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import icalendar
+
+from signupsheet.core.model import Event, Session
+from signupsheet.site.links import session_label
+from signupsheet.site.pages import MODES, event_page_path
+from signupsheet.site.urls import PublishedSite
+
+PRODID = "-//signupsheet//event calendar//EN"
+
+
+def uid(event: Event, session: Session, site: PublishedSite) -> str:
+    host = urlsplit(site.url).hostname or "signupsheet.invalid"
+    return f"{event.id}.{session.id}@{host}"
+
+
+def page_url(event: Event, site: PublishedSite) -> str:
+    return site.page(event_page_path(event.id))
+
+
+def _description(event: Event, page: str) -> str:
+    parts = []
+    if event.summary:
+        parts.append(" ".join(event.summary.split()))
+    parts.append(f"Event page and sign-up sheet: {page}")
+    parts.append(
+        "The meeting link is sent by e-mail to everyone who registered, shortly before the start."
+    )
+    return "\n\n".join(parts)
+
+
+def _location(event: Event) -> str | None:
+    if event.location is None:
+        return None
+    parts = [MODES[event.location.mode]]
+    parts += [
+        value
+        for value in (event.location.platform, event.location.venue, event.location.address)
+        if value
+    ]
+    return ", ".join(parts)
+
+
+def session_vevent(
+    event: Event, session: Session, site: PublishedSite, stamp: datetime
+) -> icalendar.Event:
+    page = page_url(event, site)
+    vevent = icalendar.Event()
+    vevent.add("uid", uid(event, session, site))
+    vevent.add("dtstamp", stamp)
+    vevent.add("dtstart", session.start)
+    vevent.add("dtend", session.end)
+    vevent.add("summary", session_label(event, session))
+    vevent.add("description", _description(event, page))
+    vevent.add("url", page)
+    location = _location(event)
+    if location:
+        vevent.add("location", location)
+    if event.created is not None:
+        vevent.add("created", event.created)
+    if event.tags:
+        vevent.add("categories", event.tags)
+    vevent.add("status", "CANCELLED" if session.cancelled else "CONFIRMED")
+    return vevent
+
+
+def _calendar(name: str) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _stamp(event: Event, now: datetime) -> datetime:
+    # A stamp that only moves when the event is edited would be nicer, but files carry no edit
+    # time; the build time is what RFC 5545 asks for when the object is created on the fly.
+    return now
+
+
+def event_calendar(event: Event, site: PublishedSite, now: datetime) -> bytes:
+    """`events/<id>.ics`: one VEVENT per session."""
+    calendar = _calendar(event.title)
+    stamp = _stamp(event, now)
+    for session in event.sessions:
+        calendar.add_component(session_vevent(event, session, site, stamp))
+    ical: bytes = calendar.to_ical()
+    return ical
+
+
+def site_calendar(
+    events: Iterable[Event],
+    site: PublishedSite,
+    now: datetime,
+    name: str,
+    recent: timedelta = timedelta(days=90),
+) -> bytes:
+    """`calendar.ics`: every session that has not ended, or ended within `recent`."""
+    calendar = _calendar(name)
+    since = now - recent
+    for event in events:
+        for session in event.sessions:
+            if session.end >= since:
+                calendar.add_component(session_vevent(event, session, site, _stamp(event, now)))
+    ical: bytes = calendar.to_ical()
+    return ical

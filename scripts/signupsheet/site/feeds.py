@@ -1,0 +1,118 @@
+"""Machine-readable views of the events: an Atom feed (feedgen) and `events.json`.
+
+Neither contains anything a registrant kept private: private entries are only counted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+
+from signupsheet.core.model import Event, format_timestamp
+from signupsheet.core.rules import session_state
+from signupsheet.site.calendars import page_url
+from signupsheet.site.pages import event_calendar_path
+from signupsheet.site.urls import PublishedSite
+
+JSON_VERSION = 1
+
+
+def added(event: Event) -> datetime:
+    """When an event was announced; events without `created` count from their first session."""
+    return event.created if event.created is not None else event.start
+
+
+def atom_feed(
+    events: Sequence[Event], site: PublishedSite, site_name: str, now: datetime, limit: int = 50
+) -> bytes:
+    """`feed.xml`: the newest `limit` events by date added."""
+    base = site.url.rstrip("/")
+    newest = sorted(events, key=lambda event: (added(event), event.id), reverse=True)[:limit]
+    feed = FeedGenerator()
+    feed.id(f"{base}/")
+    feed.title(site_name)
+    feed.subtitle(f"New events on {site_name}")
+    feed.author({"name": site_name})
+    feed.link(href=f"{base}/", rel="alternate")
+    feed.link(href=f"{base}/feed.xml", rel="self")
+    feed.updated(max((added(event) for event in newest), default=now))
+    # feedgen prepends by default; append keeps the newest first in the file.
+    for event in newest:
+        entry = feed.add_entry(order="append")
+        url = page_url(event, site)
+        entry.id(url)
+        entry.title(event.title)
+        entry.link(href=url, rel="alternate")
+        entry.published(added(event))
+        entry.updated(added(event))
+        sessions = ", ".join(
+            f"{format_timestamp(session.start)} to {format_timestamp(session.end)}"
+            + (" (cancelled)" if session.cancelled else "")
+            for session in event.sessions
+        )
+        summary = " ".join((event.summary or "").split())
+        entry.summary(f"{summary} When (UTC): {sessions}.".strip())
+    result: bytes = feed.atom_str(pretty=True)
+    return result
+
+
+def events_data(events: Sequence[Event], site: PublishedSite, now: datetime) -> dict[str, Any]:
+    """The content of `events.json`: events, sessions, counts, state and the public entries."""
+    items = []
+    for event in events:
+        sessions = []
+        for session in event.sessions:
+            state = session_state(event, session, now)
+            sessions.append(
+                {
+                    "id": session.id,
+                    "title": session.title,
+                    "start": format_timestamp(session.start),
+                    "end": format_timestamp(session.end),
+                    "capacity": session.capacity,
+                    "cancelled": session.cancelled,
+                    "state": state.state,
+                    "status": state.describe(),
+                    "seats_left": state.seats_left,
+                    "confirmed": state.confirmed,
+                    "waitlisted": state.waitlisted,
+                    "private": sum(1 for entry in session.registrations if not entry.public),
+                    "public_entries": [
+                        {
+                            "name": entry.name,
+                            "affiliation": entry.affiliation,
+                            "registered": None
+                            if entry.registered is None
+                            else format_timestamp(entry.registered),
+                            "note": entry.note,
+                            "status": entry.status,
+                        }
+                        for entry in session.registrations
+                        if entry.public
+                    ],
+                }
+            )
+        items.append(
+            {
+                "id": event.id,
+                "title": event.title,
+                "summary": event.summary,
+                "url": page_url(event, site),
+                "ics": site.page(event_calendar_path(event.id)),
+                "series": event.series,
+                "type": event.type,
+                "tags": event.tags,
+                "languages": event.languages,
+                "created": None if event.created is None else format_timestamp(event.created),
+                "sessions": sessions,
+            }
+        )
+    return {"version": JSON_VERSION, "generated": format_timestamp(now), "events": items}
+
+
+def events_json(events: Sequence[Event], site: PublishedSite, now: datetime) -> str:
+    return json.dumps(events_data(events, site, now), ensure_ascii=False) + "\n"

@@ -1,0 +1,286 @@
+"""The `signupsheet` MkDocs plugin: hands the generated pages and files to MkDocs.
+
+Everything it adds comes from `generation`; this module only loads the events, turns problems into a
+failed build, registers virtual files, and puts each page's HTML blocks in place: the indexed
+ones once Markdown made the page (`on_page_content`, before the search plugin reads it), the
+others and the sign-up sheets after (`on_post_page`). For a large site a second process loads
+about half of the events and makes their pages, then the calendars and feeds (`background`);
+it hands the calendars and feeds over before MkDocs copies the non-page files (`on_env`).
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from signupsheet.core.errors import UserError, format_problems
+from signupsheet.core.model import parse_timestamp
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import event_files, load_catalog, misnamed_files, sort_events
+from signupsheet.site.generation import (
+    SCRIPTS,
+    STYLESHEET,
+    SiteFile,
+    SiteOptions,
+    SitePart,
+    data_files,
+    data_paths,
+    default_home,
+    list_section,
+    page_files,
+    series_of_page,
+    site_part,
+    with_section,
+)
+from signupsheet.site.links import Repository
+from signupsheet.site.pages import LINKED_PAGES, PageSource, SiteContext
+from signupsheet.site.second_process import SecondProcess, usable_cpus
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+
+class SignupsheetConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off to build only the hand-written pages."""
+
+    root = c.Optional(c.Type(str))
+    """Folder with events/ and schema/, relative to mkdocs.yml (default: mkdocs.yml's folder)."""
+
+    branch = c.Type(str, default="main")
+    """Branch that holds the event files; the pull-request links edit the files on it."""
+
+    now = c.Optional(c.Type(str))
+    """Build as if it were this moment (e.g. 2022-11-20T12:00:00Z); default: the real time.
+
+    Registration states and the upcoming/past split depend on it."""
+
+    calendar_recent_days = c.Type(int, default=90)
+    """calendar.ics keeps sessions that ended at most this many days ago."""
+
+    feed_entries = c.Type(int, default=50)
+    """How many of the newest events feed.xml lists."""
+
+    background_from = c.Type(int, default=300)
+    """From this many events on, a second process loads about half of the event files and makes
+    their pages, then the calendars and feeds while MkDocs renders the pages (only on machines
+    with more than one CPU); 0: never."""
+
+
+class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
+    def __init__(self) -> None:
+        self.context: SiteContext | None = None
+        self.project: Project | None = None
+        # Page path -> its generated HTML blocks, filled in once Markdown made the page's HTML.
+        self.sources: dict[str, PageSource] = {}
+        # Page path -> the generated section under a hand-written page (home, series).
+        self.sections: dict[str, PageSource] = {}
+        self.options: SiteOptions | None = None
+        # Loads half of a large site's events, then makes the calendars and feeds while MkDocs
+        # renders the pages.
+        self.background: SecondProcess | None = None
+        self.pending: dict[str, File] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        if not config.repo_url:
+            raise PluginError("signupsheet: set repo_url in mkdocs.yml to the GitHub repository")
+        if not config.site_url:
+            raise PluginError("signupsheet: set site_url in mkdocs.yml (calendars need it)")
+        config_dir = Path(config.config_file_path).resolve().parent
+        root = config_dir / self.config.root if self.config.root else config_dir
+        self.project = Project(root)
+        config.extra_css.append(STYLESHEET)
+        config.extra_javascript.extend(SCRIPTS)
+        return config
+
+    def _now(self) -> datetime:
+        if self.config.now is None:
+            return datetime.now(UTC)
+        try:
+            return parse_timestamp(self.config.now)
+        except ValueError as error:
+            raise PluginError(f"signupsheet: now: {error}") from None
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.project is None:
+            return None
+        try:
+            repository = Repository.from_url(config.repo_url or "", self.config.branch)
+        except UserError as error:
+            raise PluginError(str(error)) from None
+        self.context = SiteContext(
+            repository=repository,
+            now=self._now(),
+            docs_dir=Path(config.docs_dir),
+            events_path=self.project.display(self.project.events_dir),
+            directory_urls=config.use_directory_urls,
+        )
+        self.options = SiteOptions(
+            site_url=config.site_url or "",
+            site_name=config.site_name,
+            feed_entries=self.config.feed_entries,
+            calendar_recent=timedelta(days=self.config.calendar_recent_days),
+        )
+        self._close_background()
+        project = self.project
+        parts = self._load(project, self.context, self.options)
+        problems = misnamed_files(project) + [p for part in parts for p in part.problems]
+        if problems:
+            self._close_background()
+            raise PluginError(format_problems(problems))
+        if self.background is not None:
+            self.background.make_files(parts[0].data)
+        events = [event for part in parts for event in part.events]
+        sort_events(events)
+        made = {path: page for part in parts for path, page in part.pages.items()}
+        del parts
+        series_ids = sorted(
+            series_id for file in files if (series_id := series_of_page(file.src_uri)) is not None
+        )
+        missing = [page for page in LINKED_PAGES if files.get_file_from_path(page) is None]
+        if events and missing:
+            self._close_background()
+            raise PluginError(
+                f"signupsheet: event pages link to docs/{missing[0]}, which does not exist; "
+                "write it (how to register, what becomes public)"
+            )
+        generated: dict[str, SiteFile] = page_files(events, self.context, made)
+        if self.background is None:
+            generated.update(data_files(events, self.context, self.options))
+        if files.get_file_from_path("index.md") is None:
+            generated["index.md"] = default_home(config.site_name)
+        later = [] if self.background is None else data_paths(events)
+        for src_uri in [*generated, *later]:
+            if files.get_file_from_path(src_uri) is not None:
+                self._close_background()
+                raise PluginError(
+                    f"signupsheet: docs/{src_uri} would be replaced by a generated file; "
+                    "rename or remove it"
+                )
+        self.sources = {}
+        for src_uri, content in generated.items():
+            if isinstance(content, PageSource):
+                self.sources[src_uri] = content
+                content = content.markdown
+            files.append(File.generated(config, src_uri, content=content))
+        # The generated parts of hand-written pages, put under them by on_page_markdown.
+        self.sections = {}
+        for file in files.documentation_pages():
+            section = list_section(file.src_uri, events, self.context, series_ids)
+            if section is not None:
+                self.sections[file.src_uri] = section
+        # Filled in by on_env, when the second process hands its files over.
+        self.pending = {uri: File.generated(config, uri, content=b"") for uri in later}
+        for file in self.pending.values():
+            files.append(file)
+        del events, made
+        # Nothing keeps the events: if the second process dies before it made the data files,
+        # on_env loads them again. The pages live until the end of the build: spare the
+        # garbage collector from scanning them again and again while MkDocs renders them.
+        gc.freeze()
+        return files
+
+    def _load(self, project: Project, ctx: SiteContext, options: SiteOptions) -> list[SitePart]:
+        """The events and event pages, made here or, for a large site, about half in a second
+        process, which then goes on to make the data files."""
+        paths = event_files(project)
+        threshold = self.config.background_from
+        if not 0 < threshold <= len(paths) or usable_cpus() < 2:
+            return [site_part(project, paths, ctx)]
+        log.info("signupsheet: a second process loads about half of the events, then the calendars")
+        # A little less than half: it also starts up and hands its half over.
+        mine, theirs = paths[: len(paths) * 11 // 20], paths[len(paths) * 11 // 20 :]
+        self.background = SecondProcess(project.root, ctx, options, theirs)
+        parts = [site_part(project, mine, ctx, keep_data=True)]
+        their_part = self.background.loaded()
+        if their_part is None:
+            # It died (e.g. killed for memory): the build does all of its work itself.
+            self._close_background()
+            their_part = site_part(project, theirs, ctx)
+        return [*parts, their_part]
+
+    def on_env(
+        self, env: Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> Environment | None:
+        # MkDocs copies the non-page files next: the second process must be done by now.
+        background = self.background
+        if background is None or self.context is None or self.options is None:
+            return None
+        made = background.files(list(self.pending))
+        self._close_background()
+        if made is None:
+            # It died after it made its pages (e.g. killed for memory), or made other files than
+            # expected: load the events again and make the files here.
+            log.info("signupsheet: making the calendars and feeds here instead")
+            assert self.project is not None  # set by on_config, as the background is
+            catalog = load_catalog(self.project)
+            if catalog.problems:
+                raise PluginError(format_problems(catalog.problems))
+            made = data_files(catalog.events, self.context, self.options)
+        for uri, content in made.items():
+            self.pending[uri].content_bytes = (
+                content.encode("utf-8") if isinstance(content, str) else content
+            )
+        self.pending = {}
+        return None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        gc.unfreeze()
+        self._close_background()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
+        self._close_background()
+
+    def _close_background(self) -> None:
+        if self.background is not None:
+            self.background.close()
+            self.background = None
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        section = self.sections.pop(page.file.src_uri, None)
+        if section is None:
+            return None
+        source = with_section(markdown, section)
+        self.sources[page.file.src_uri] = source
+        return source.markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        # Before the search plugin reads the page: facts and lists are indexed.
+        source = self.sources.get(page.file.src_uri)
+        return None if source is None else source.fill(html)
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        # Runs after the search plugin read the page: notices, states and sheets stay out of the
+        # search index.
+        if not self.config.enabled:
+            return None
+        source = self.sources.pop(page.file.src_uri, None)
+        return None if source is None else source.fill_late(output)
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer | None:
+        if self.config.enabled and self.project is not None:
+            # Event files live outside docs/, so MkDocs would not rebuild when one changes.
+            server.watch(str(self.project.events_dir))
+            server.watch(str(self.project.schema_path))
+        return server

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from signupsheet.core.model import (
+    Event,
+    Registration,
+    RegistrationSettings,
+    Session,
+    parse_timestamp,
+)
+from signupsheet.core.rules import (
+    NOT_POSSIBLE,
+    Actor,
+    SignupRequest,
+    cancel,
+    promote,
+    register,
+)
+
+NOW = parse_timestamp("2026-12-01T10:00:00Z")
+
+
+def event(capacity: int | None = 2, waitlist: bool = True, sessions: int = 1) -> Event:
+    return Event(
+        id="meetup",
+        title="Meetup",
+        organizers=["Orga"],
+        registration=RegistrationSettings(
+            opens=parse_timestamp("2026-11-01T00:00:00Z"), waitlist=waitlist
+        ),
+        sessions=[
+            Session(
+                id=f"s{index}",
+                start=datetime(2026, 12, 3, 14 + index, tzinfo=UTC),
+                end=datetime(2026, 12, 3, 15 + index, tzinfo=UTC),
+                capacity=capacity,
+            )
+            for index in range(sessions)
+        ],
+    )
+
+
+def reg(ev: Event, user: str, **kwargs: object) -> tuple[Event, str, str]:
+    actor = kwargs.pop("actor", Actor(user))
+    now = kwargs.pop("now", NOW)
+    banned = kwargs.pop("banned", lambda login: False)
+    decision = register(
+        ev,
+        SignupRequest(user=user, **kwargs),  # type: ignore[arg-type]
+        actor=actor,  # type: ignore[arg-type]
+        now=now,  # type: ignore[arg-type]
+        banned=banned,  # type: ignore[arg-type]
+    )
+    return decision.event, decision.outcome.outcome, decision.outcome.reason
+
+
+def test_capacity_then_waitlist_then_promotion_in_signup_order() -> None:
+    ev = event(capacity=2)
+    outcomes = []
+    for user in ["ann", "bob", "cy", "dee"]:
+        ev, outcome, _ = reg(ev, user)
+        outcomes.append(outcome)
+    assert outcomes == ["registered", "registered", "waitlisted", "waitlisted"]
+    decision = cancel(ev, "BOB", actor=Actor("bob"), now=NOW)
+    assert decision.outcome.outcome == "cancelled"
+    assert decision.outcome.promoted == ("cy",)
+    statuses = {r.login: r.status for r in decision.event.sessions[0].registrations}
+    assert statuses == {"ann": "confirmed", "cy": "confirmed", "dee": "waitlisted"}
+
+
+def test_input_event_is_never_modified() -> None:
+    ev = event()
+    new, outcome, _ = reg(ev, "ann")
+    assert outcome == "registered"
+    assert ev.sessions[0].registrations == []
+    assert len(new.sessions[0].registrations) == 1
+
+
+def test_full_without_waitlist_is_refused() -> None:
+    ev = event(capacity=1, waitlist=False)
+    ev, _, _ = reg(ev, "ann")
+    _, outcome, reason = reg(ev, "bob")
+    assert outcome == "refused"
+    assert "full" in reason
+
+
+def test_one_entry_per_login_case_insensitive_and_update() -> None:
+    ev, _, _ = reg(event(), "Ann", name="Ann A.")
+    _, outcome, _ = reg(ev, "aNN", name="Ann A.")
+    assert outcome == "unchanged"
+    new, outcome, _ = reg(ev, "ANN", name="Ann B.", note="late", visibility="private")
+    assert outcome == "updated"
+    entries = new.sessions[0].registrations
+    assert len(entries) == 1
+    assert (entries[0].name, entries[0].note, entries[0].visibility) == (
+        "Ann B.",
+        "late",
+        "private",
+    )
+    assert entries[0].login == "Ann"
+
+
+def test_window() -> None:
+    early = parse_timestamp("2026-10-01T00:00:00Z")
+    _, outcome, reason = reg(event(), "ann", now=early)
+    assert outcome == "refused" and "opens 2026-11-01T00:00:00Z" in reason
+    late = parse_timestamp("2026-12-03T14:00:00Z")
+    _, outcome, reason = reg(event(), "ann", now=late)
+    assert outcome == "refused" and "closed" in reason
+    # Asked before the close, handled after it: the request counts from when it was made.
+    _, outcome, _ = reg(event(), "ann", now=late, at=parse_timestamp("2026-12-03T13:59:00Z"))
+    assert outcome == "registered"
+
+
+def test_only_self_organizer_or_maintainer() -> None:
+    _, outcome, reason = reg(event(), "ann", actor=Actor("mallory"))
+    assert outcome == "refused" and "may not register" in reason
+    _, outcome, _ = reg(event(), "ann", actor=Actor("ORGA"))
+    assert outcome == "registered"
+    _, outcome, _ = reg(event(), "ann", actor=Actor("someone", maintainer=True))
+    assert outcome == "registered"
+    ev, _, _ = reg(event(), "ann")
+    assert cancel(ev, "ann", actor=Actor("mallory"), now=NOW).outcome.outcome == "refused"
+
+
+def test_policy_must_be_agreed() -> None:
+    _, outcome, reason = reg(event(), "ann", agreed=False)
+    assert outcome == "refused" and "policy" in reason
+
+
+def test_ban_is_refused_with_the_neutral_text() -> None:
+    _, outcome, reason = reg(event(), "ann", banned=lambda login: login.casefold() == "ann")
+    assert (outcome, reason) == ("refused", NOT_POSSIBLE)
+    # The same words as a case that is not a ban: an entry the organizers keep by hand.
+    ev = event()
+    ev.sessions[0].registrations.append(Registration(name="Bo", login="bo", source="organizer"))
+    _, outcome, reason = reg(ev, "bo")
+    assert (outcome, reason) == ("refused", NOT_POSSIBLE)
+
+
+def test_sessions_must_be_named_when_several() -> None:
+    _, outcome, reason = reg(event(sessions=2), "ann")
+    assert outcome == "refused" and "s0, s1" in reason
+    _, outcome, reason = reg(event(sessions=2), "ann", session="nope")
+    assert outcome == "refused" and "no session 'nope'" in reason
+    ev, outcome, _ = reg(event(sessions=2), "ann", session="s1")
+    assert outcome == "registered"
+    decision = cancel(ev, "ann", actor=Actor("ann"), now=NOW)
+    assert (decision.outcome.outcome, decision.outcome.session) == ("cancelled", "s1")
+
+
+def test_cancel_when_not_registered_is_unchanged() -> None:
+    decision = cancel(event(), "ann", actor=Actor("ann"), now=NOW)
+    assert decision.outcome.outcome == "unchanged"
+
+
+def test_promote_after_capacity_raise() -> None:
+    ev = event(capacity=1)
+    for user in ["a", "b", "c"]:
+        ev, _, _ = reg(ev, user)
+    ev.sessions[0].capacity = 3
+    new, promoted = promote(ev, "s0", now=NOW)
+    assert [entry.login for entry in promoted] == ["b", "c"]
+    assert len(new.sessions[0].confirmed) == 3
+
+
+def test_no_promotion_after_the_start() -> None:
+    ev = event(capacity=1)
+    for user in ["a", "b"]:
+        ev, _, _ = reg(ev, user)
+    during = parse_timestamp("2026-12-03T14:30:00Z")
+    decision = cancel(ev, "a", actor=Actor("a"), now=during)
+    assert decision.outcome.promoted == ()
+
+
+def test_json_shape() -> None:
+    decision = register(event(), SignupRequest(user="ann"), actor=Actor("ann"), now=NOW)
+    assert decision.outcome.to_json() == {
+        "outcome": "registered",
+        "event": "meetup",
+        "session": "s0",
+        "user": "ann",
+        "reason": "You are registered.",
+        "promoted": [],
+    }

@@ -1,0 +1,55 @@
+"""Any event the model can hold is written by dump_event and read back, unchanged, by the loader."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hypothesis import HealthCheck, given, settings
+
+from conftest import SEED_ID
+from paths import REPO
+from signupsheet.core.model import Event, Session
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import check_text, load_event
+from signupsheet.eventfiles.event_writer import SCHEMA_COMMENT, dump_event
+from strategies import events
+
+PROJECT = Project(REPO)
+
+
+def reload(event: Event) -> Event | None:
+    text = dump_event(event)
+    result = check_text(text.encode("utf-8"), PROJECT.event_path(event.id), PROJECT)
+    assert [str(problem) for problem in result.problems] == [], text
+    return result.event
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(events())
+def test_any_valid_event_survives_a_dump_and_load(event: Event) -> None:
+    assert reload(event) == event
+
+
+def test_the_seed_event_survives_a_dump_and_load() -> None:
+    event = load_event(PROJECT, SEED_ID)
+    assert reload(event) == event
+
+
+def test_dumped_files_look_hand_written() -> None:
+    start = datetime(2026, 12, 3, 14, tzinfo=UTC)
+    event = Event(
+        id="2026-12-03-traps",
+        title="no",
+        summary="12:30",
+        description="First line\n\n- a list\n",
+        tags=["on", "1e3"],
+        sessions=[Session(id="0o17", start=start, end=start.replace(hour=15))],
+    )
+    text = dump_event(event)
+    assert text.splitlines()[0] == SCHEMA_COMMENT
+    assert "    start: 2026-12-03T14:00:00Z\n" in text  # unquoted, like hand-written files
+    assert "description: |\n  First line\n\n  - a list\n" in text
+    # Text that some YAML reader would take for a boolean, a number or a time is quoted.
+    for quoted in ("title: 'no'", "summary: '12:30'", "- 'on'", "- '1e3'", "id: '0o17'"):
+        assert quoted in text
+    assert reload(event) == event

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from formbodies import cancel_body, register_body
+from githubdouble import BOT, GitHubDouble, payload
+from signupsheet.registration.issues.issue_replies import MARKER
+from sweepkit import (
+    EVENT_ID,
+    clone,
+    created,
+    git,
+    make_remote,
+    remote_file,
+    run_sweep,
+)
+
+
+def bot_comments(double: GitHubDouble, number: int) -> list[str]:
+    return [c["body"] for c in double.comments_on(number) if c["user"]["login"] == BOT]
+
+
+def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHubDouble) -> None:
+    remote = make_remote(tmp_path, capacity=1)
+    work = clone(remote, tmp_path / "work")
+    reg = ["registration"]
+    double.add_issue(
+        1, "Ann", register_body(EVENT_ID, name="Ann A.", note="hi"), reg, created=created(1)
+    )
+    double.add_issue(2, "bob", register_body(EVENT_ID), reg, created=created(2))
+    double.add_issue(3, "cy", register_body("no-such-event"), reg, created=created(3))
+    double.add_issue(4, "dee", register_body(EVENT_ID, policy=False), reg, created=created(4))
+    double.add_issue(5, "eve", "just a question", ["question"], created=created(5))
+    double.add_comment(1, "mallory", f"{MARKER} digest=0000000000000000 --> fake")
+    output = tmp_path / "github-output"
+    result = run_sweep(double, work, output=output)
+    assert result.returncode == 0, result.stderr
+    assert output.read_text() == "changed=true\n"
+    text = remote_file(remote)
+    assert "# Comments survive the bot's edits." in text
+    assert "login: Ann" in text and "name: Ann A." in text and "source: issue:1" in text
+    assert "login: bob" in text and "status: waitlisted" in text
+    assert "login: cy" not in text and "login: dee" not in text
+    log = git(remote, "log", "--format=%s", "main")
+    assert log.splitlines()[:2] == [
+        f"Sign-up of bob for {EVENT_ID}",
+        f"Sign-up of Ann for {EVENT_ID}",
+    ]
+    (ann,) = bot_comments(double, 1)
+    assert "**You are registered**" in ann and "2026-12-03 14:00 to 15:00 UTC" in ann
+    assert "60 minutes before the start" in ann
+    assert "template=cancel.yml" in ann and f"event={EVENT_ID}" in ann
+    (bob,) = bot_comments(double, 2)
+    assert "waiting list" in bob
+    (cy,) = bot_comments(double, 3)
+    assert "no event 'no-such-event'" in cy and "No event is open" not in cy
+    assert f"`{EVENT_ID}`" in cy  # the open events are listed
+    (dee,) = bot_comments(double, 4)
+    assert "Policy: please tick the box" in dee
+    assert double.issues[1]["state"] == "closed" and double.issues[2]["state"] == "closed"
+    assert double.issues[3]["state"] == "open" and double.issues[4]["state"] == "open"
+    assert double.label_names(1) == ["registered", "registration"]
+    assert double.label_names(2) == ["registration", "waitlisted"]
+    assert double.label_names(3) == ["needs-changes", "registration"]
+    assert double.comments_on(5) == []
+    # The fake marker comment of someone else was neither edited nor taken for ours.
+    assert any(
+        c["user"]["login"] == "mallory" and "fake" in c["body"] for c in double.comments_on(1)
+    )
+
+    # A second run changes nothing and answers nobody twice.
+    requests_before = len(double.created_comments)
+    head = git(remote, "rev-parse", "main")
+    assert run_sweep(double, work, output=output).returncode == 0
+    assert output.read_text() == "changed=true\nchanged=false\n"
+    assert git(remote, "rev-parse", "main") == head
+    assert len(double.created_comments) == requests_before
+
+    # Fixing the form (an edit) is picked up: the same comment is edited in place.
+    double.edit_body(4, register_body(EVENT_ID, policy=True), created(50))
+    assert run_sweep(double, work).returncode == 0
+    (dee,) = bot_comments(double, 4)
+    assert "waiting list" in dee
+    assert double.issues[4]["state"] == "closed"
+
+    # Editing a closed issue re-evaluates it: Ann changes her note.
+    double.edit_body(
+        1, register_body(EVENT_ID, name="Ann A.", note="bringing a friend"), created(60)
+    )
+    event_path = tmp_path / "event.json"
+    edited = payload("issues.edited.payload.json")
+    edited["issue"]["number"] = 1
+    event_path.write_text(json.dumps(edited))
+    assert run_sweep(double, work, "--event-path", str(event_path)).returncode == 0
+    assert "note: bringing a friend" in remote_file(remote)
+    (ann,) = bot_comments(double, 1)
+    assert "Your entry was updated" in ann
+
+    # Ann cancels: bob moves up, and his answer says so.
+    double.add_issue(7, "ANN", cancel_body(EVENT_ID), ["cancellation"], created=created(70))
+    assert run_sweep(double, work).returncode == 0
+    text = remote_file(remote)
+    assert "login: Ann" not in text and "status: waitlisted" in text  # dee still waits
+    (cancelled,) = bot_comments(double, 7)
+    assert "**Your registration is cancelled**" in cancelled
+    (bob,) = bot_comments(double, 2)
+    assert "moved up from the waiting list" in bob
+    assert double.label_names(2) == ["registered", "registration"]
+    assert git(remote, "log", "-1", "--format=%s", "main").strip() == (
+        f"Cancellation of ANN for {EVENT_ID}"
+    )
+
+
+def test_sweep_keeps_the_forms_list_of_open_events_current(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    remote = make_remote(tmp_path, forms_current=False)
+    work = clone(remote, tmp_path / "work")
+    assert "No event is open" in remote_file(remote, ".github/ISSUE_TEMPLATE/register.yml")
+    output = tmp_path / "github-output"
+    assert run_sweep(double, work, output=output).returncode == 0
+    for name in ("register.yml", "cancel.yml"):
+        form = remote_file(remote, f".github/ISSUE_TEMPLATE/{name}")
+        assert f"| Monthly meetup | `{EVENT_ID}` | `main` 2026-12-03T14:00:00Z |" in form
+        assert form.startswith("# ")  # the template's comments are kept
+    assert git(remote, "log", "-1", "--format=%s", "main").strip() == (
+        "Update the list of open events in the issue forms"
+    )
+    head = git(remote, "rev-parse", "main")
+    assert run_sweep(double, work, output=output).returncode == 0
+    assert git(remote, "rev-parse", "main") == head
+    assert output.read_text() == "changed=true\nchanged=false\n"
+
+
+def test_seat_freed_outside_the_sweep_is_announced_by_the_next_run(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    from signupsheet.main import main
+    from sweepkit import NOW
+
+    remote = make_remote(tmp_path, capacity=1)
+    work = clone(remote, tmp_path / "work")
+    organizer = clone(remote, tmp_path / "organizer")
+    reg = ["registration"]
+    double.add_issue(1, "ann", register_body(EVENT_ID), reg, created=created(1))
+    double.add_issue(2, "bob", register_body(EVENT_ID), reg, created=created(2))
+    assert run_sweep(double, work).returncode == 0
+    assert double.label_names(2) == ["registration", "waitlisted"]
+    git(organizer, "pull", "-q", "--ff-only")
+    assert main(["--root", str(organizer), "cancel", EVENT_ID, "--user", "ann", "--now", NOW]) == 0
+    git(organizer, "commit", "-qam", "Cancel a registration by hand")
+    git(organizer, "push", "-q", "origin", "HEAD:main")
+    assert run_sweep(double, work).returncode == 0
+    (bob,) = bot_comments(double, 2)
+    assert "moved up from the waiting list" in bob
+    assert double.label_names(2) == ["registered", "registration"]

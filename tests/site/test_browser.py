@@ -1,0 +1,161 @@
+"""The built site in a real browser (Debian's Chromium driven by Playwright, see browserkit).
+
+Every page load fails the test on any console error, uncaught exception or dialog; requests
+leave the machine only to GitHub's API, which is answered by a local stand-in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from conftest import SEED_ID, build, make_mkdocs_site
+from paths import REPO
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+from browserkit import CHROMIUM, chromium, open_page, served  # noqa: E402
+
+SITES = REPO / "tests" / "sites"
+SEED_PAGE = f"events/{SEED_ID}/"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = make_mkdocs_site(
+        tmp_path_factory.mktemp("browser"),
+        {"tricky": (SITES / "xss.yaml").read_text(encoding="utf-8")},
+    )
+    built = build(root)
+    assert built.result.returncode == 0, built.result.stderr
+    with served(built.site) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
+
+
+def times(page: Any) -> list[str]:
+    texts: list[str] = page.locator("time").all_inner_texts()
+    return texts
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "end", "registered"),
+    [
+        # 14:00-15:00 UTC is 23:00-00:00 in Tokyo: the end falls on the next day.
+        (
+            "Asia/Tokyo",
+            "Wednesday, 23 November 2022 at 23:00 GMT+9 (Asia/Tokyo)",
+            "Thursday, 24 November 2022 at 00:00 GMT+9",
+            # Signed at 23:33 UTC on the 22nd: already the 23rd in Tokyo.
+            "23 Nov 2022, 08:33 GMT+9",
+        ),
+        (
+            "America/Mexico_City",
+            "Wednesday, 23 November 2022 at 08:00 GMT-6 (America/Mexico_City)",
+            "09:00 GMT-6",
+            "22 Nov 2022, 17:33 GMT-6",
+        ),
+        (
+            "Europe/Vienna",
+            "Wednesday, 23 November 2022 at 15:00 CET (Europe/Vienna)",
+            "16:00 CET",
+            "23 Nov 2022, 00:33 CET",
+        ),
+    ],
+)
+def test_times_in_the_readers_zone_keep_utc(
+    browser: Any, base_url: str, zone: str, start: str, end: str, registered: str
+) -> None:
+    context = browser.new_context(timezone_id=zone, locale="en-GB")
+    try:
+        page, watch = open_page(context, base_url + SEED_PAGE)
+        shown = times(page)
+        assert shown[0] == f"{start} [Wednesday, 23 November 2022, 14:00 UTC]"
+        assert shown[1] == f"{end} [15:00 UTC]"
+        assert f"{registered} [22 Nov 2022, 23:33 UTC]" in shown
+        assert page.locator("time[data-ss-local]").count() == page.locator("time").count()
+        watch.check()
+    finally:
+        context.close()
+
+
+def test_without_javascript_times_stay_in_utc(browser: Any, base_url: str) -> None:
+    context = browser.new_context(
+        timezone_id="Asia/Tokyo", locale="en-GB", java_script_enabled=False
+    )
+    try:
+        page, watch = open_page(context, base_url + SEED_PAGE)
+        shown = times(page)
+        assert shown[:2] == ["Wednesday, 23 November 2022, 14:00 UTC", "15:00 UTC"]
+        assert page.locator("time[data-ss-local]").count() == 0
+        watch.check()
+    finally:
+        context.close()
+
+
+def test_tricky_names_show_as_text_and_fire_nothing(browser: Any, base_url: str) -> None:
+    context = browser.new_context(timezone_id="Europe/Vienna", locale="en-GB")
+    try:
+        page, watch = open_page(context, base_url + "events/tricky/")
+        cells = page.locator(".ss-sheet td:nth-child(2)").all_inner_texts()
+        assert cells[:2] == ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+        assert "[x](javascript:alert(1))" in page.locator(".ss-sheet").first.inner_text()
+        assert page.locator(".ss-sheet img, .ss-sheet script, .ss-sheet svg").count() == 0
+        assert page.locator('a[href^="javascript"]').count() == 0
+        page.wait_for_timeout(300)  # an onerror handler would have run by now
+        watch.check()
+    finally:
+        context.close()
+
+
+def test_the_watch_sees_dialogs_and_errors(browser: Any, base_url: str) -> None:
+    """The control for the test above: a dialog or an exception on a page is caught."""
+    context = browser.new_context(locale="en-GB")
+    try:
+        page, watch = open_page(context, base_url)
+        page.evaluate("setTimeout(() => alert(1)); setTimeout(() => { throw new Error('x'); })")
+        page.wait_for_timeout(300)
+        assert watch.dialogs == ["1"]
+        assert any("page error" in problem for problem in watch.problems)
+    finally:
+        context.close()
+
+
+def test_register_button_opens_the_issue_form(browser: Any, base_url: str) -> None:
+    context = browser.new_context(locale="en-GB")
+    try:
+        page, watch = open_page(context, base_url + SEED_PAGE)
+        register = page.get_by_role("link", name="Register", exact=True)
+        href = register.get_attribute("href")
+        assert href.startswith("https://github.com/signupsheet/signupsheet/issues/new?")
+        assert "template=register.yml" in href and f"event={SEED_ID}" in href
+        assert "session=main" in href
+        watch.check()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["", SEED_PAGE, "policies/safe-space/"])
+def test_no_serious_accessibility_violations(browser: Any, base_url: str, path: str) -> None:
+    context = browser.new_context(locale="en-GB")
+    try:
+        page, watch = open_page(context, base_url + path)
+        results = axe_module.Axe().run(page)
+        serious = [
+            (violation["id"], violation["impact"], [node["html"] for node in violation["nodes"]])
+            for violation in results.response["violations"]
+            if violation["impact"] in ("serious", "critical")
+        ]
+        assert serious == []
+        watch.check()
+    finally:
+        context.close()

@@ -1,0 +1,107 @@
+"""Calendar files, the Atom feed and events.json, parsed back with real parsers."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+import pytest
+
+from conftest import SEED_NOW, SITE_URL, golden
+from paths import REPO
+from signupsheet.core.model import Event, parse_timestamp
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import check_text
+from signupsheet.site.calendars import event_calendar, site_calendar
+from signupsheet.site.feeds import atom_feed, events_data
+from signupsheet.site.urls import PublishedSite
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITES = REPO / "tests" / "sites"
+SITE = PublishedSite(SITE_URL)
+
+
+@pytest.fixture
+def tricky(project: Project) -> Event:
+    raw = (SITES / "xss.yaml").read_bytes()
+    result = check_text(raw, project.events_dir / "tricky.yaml", project)
+    assert result.event is not None
+    return result.event
+
+
+def test_seed_ics_matches_golden_and_parses_back(seed: Event) -> None:
+    raw = event_calendar(seed, SITE, SEED_NOW)
+    assert raw.decode() == golden("seed-event.ics", raw.decode())
+    calendar = icalendar.Calendar.from_ical(raw)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 1
+    vevent = events[0]
+    assert str(vevent["UID"]) == "2022-11-23-vsn-training-lets-connect.main@signupsheet.github.io"
+    assert vevent.decoded("DTSTART") == datetime(2022, 11, 23, 14, 0, tzinfo=UTC)
+    assert vevent.decoded("DTEND") == datetime(2022, 11, 23, 15, 0, tzinfo=UTC)
+    assert "DTSTART:20221123T140000Z" in raw.decode()
+    assert str(vevent["URL"]) == f"{SITE_URL}events/2022-11-23-vsn-training-lets-connect/"
+    assert str(vevent["SUMMARY"]) == "VSN Training: Let's Connect"
+    assert str(vevent["LOCATION"]) == "online, Zoom"
+    description = str(vevent["DESCRIPTION"])
+    assert "peer learning" in description and "zoom.us" not in description
+    assert "sent by e-mail" in description
+
+
+def test_uids_are_stable_and_one_per_session(tricky: Event) -> None:
+    first = icalendar.Calendar.from_ical(event_calendar(tricky, SITE, SEED_NOW))
+    later = icalendar.Calendar.from_ical(event_calendar(tricky, SITE, SEED_NOW + timedelta(days=3)))
+    uids = [str(event["UID"]) for event in first.walk("VEVENT")]
+    assert uids == [str(event["UID"]) for event in later.walk("VEVENT")]
+    assert uids == ["tricky.evening@signupsheet.github.io", "tricky.morning@signupsheet.github.io"]
+    summaries = [str(event["SUMMARY"]) for event in first.walk("VEVENT")]
+    assert summaries[1] == "Tricky names <b>welcome</b> (Morning session)"
+
+
+def test_cancelled_session_is_cancelled_in_calendars(tricky: Event) -> None:
+    tricky.sessions[1].cancelled = True
+    calendar = icalendar.Calendar.from_ical(event_calendar(tricky, SITE, SEED_NOW))
+    assert [str(e["STATUS"]) for e in calendar.walk("VEVENT")] == ["CONFIRMED", "CANCELLED"]
+
+
+def test_site_calendar_keeps_upcoming_and_recent_sessions(seed: Event, tricky: Event) -> None:
+    def uids(now: datetime) -> list[str]:
+        raw = site_calendar([seed, tricky], SITE, now, "Events", timedelta(days=30))
+        return [str(e["UID"]) for e in icalendar.Calendar.from_ical(raw).walk("VEVENT")]
+
+    assert len(uids(SEED_NOW)) == 3
+    assert uids(parse_timestamp("2022-12-24T00:00:00Z")) == [
+        "tricky.evening@signupsheet.github.io",
+        "tricky.morning@signupsheet.github.io",
+    ]
+    assert uids(parse_timestamp("2023-06-01T00:00:00Z")) == []
+
+
+def test_atom_feed_lists_events_by_date_added(seed: Event, tricky: Event) -> None:
+    raw = atom_feed([seed, tricky], SITE, "Events", SEED_NOW)
+    root = ET.fromstring(raw)
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    # tricky was created on 1 November, the seed has no `created` and counts from its session.
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        "VSN Training: Let's Connect",
+        "Tricky names <b>welcome</b>",
+    ]
+    link = entries[1].find(f"{ATOM}link")
+    assert link is not None and link.get("href") == f"{SITE_URL}events/tricky/"
+    assert "2022-11-30T20:00:00Z" in (entries[1].findtext(f"{ATOM}summary") or "")
+    assert root.findtext(f"{ATOM}updated", "").startswith("2022-11-23T14:00:00")
+
+
+def test_events_json_has_counts_and_no_private_names(tricky: Event, seed: Event) -> None:
+    data = events_data([seed, tricky], SITE, SEED_NOW)
+    text = json.dumps(data)
+    assert "Hidden Dave" not in text and "dave" not in text
+    evening = data["events"][1]["sessions"][0]
+    assert (evening["confirmed"], evening["waitlisted"], evening["private"]) == (4, 1, 1)
+    assert evening["state"] == "full"
+    assert [e["name"] for e in evening["public_entries"]][-1] == "Erin Waiting"
+    assert data["events"][0]["sessions"][0]["confirmed"] == 33
+    assert data["events"][0]["sessions"][0]["state"] == "open"

@@ -1,0 +1,164 @@
+"""The seed site on other engines: ProperDocs runs our plugin unchanged; Zensical, which runs no
+MkDocs plugins, builds the files `signupsheet render` writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from conftest import SEED_ID, build, make_mkdocs_site
+from paths import REPO
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.catalog import load_event
+from signupsheet.main import main
+
+NOW = "2022-11-20T12:00:00Z"
+
+
+class _SheetNames(HTMLParser):
+    """Display names: the second cell of each row of the sign-up sheet tables."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        self.depth = 0
+        self.cell = -1
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "div" and "ss-sheet" in classes:
+            self.depth += 1
+        elif self.depth and tag == "tr":
+            self.cell = -1
+        elif self.depth and tag == "td":
+            self.cell += 1
+            self.text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag == "td" and self.cell == 1:
+            self.names.append("".join(self.text).strip())
+        elif self.depth and tag == "div":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def sheet_names(html: str) -> list[str]:
+    parser = _SheetNames()
+    parser.feed(html)
+    return parser.names
+
+
+def seed_names() -> list[str]:
+    seed = load_event(Project(REPO), SEED_ID)
+    return [entry.name for entry in seed.sessions[0].registrations]
+
+
+def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_mkdocs_site(tmp_path_factory.mktemp("engines"), {}, now=NOW)
+
+
+@pytest.fixture(scope="module")
+def rendered(site: Path) -> Path:
+    out = site.parent / "rendered"
+    assert main(["--root", str(site), "render", "--out", str(out)]) == 0
+    return out
+
+
+def test_properdocs_runs_the_plugin_unchanged(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "properdocs-site"
+    command = [sys.executable, "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml"]
+    result = run([*command, "--site-dir", str(out)], site)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    page = (out / "events" / SEED_ID / "index.html").read_text(encoding="utf-8")
+    names = sheet_names(page)
+    assert len(names) == 33
+    assert names == seed_names()
+    assert (out / "events" / f"{SEED_ID}.ics").is_file()
+    assert (out / "calendar.ics").is_file() and (out / "feed.xml").is_file()
+
+
+def test_render_writes_the_sources_and_a_plain_config(site: Path, rendered: Path) -> None:
+    docs = rendered / "docs"
+    page = (docs / "events" / f"{SEED_ID}.md").read_text(encoding="utf-8")
+    assert len(sheet_names(page)) == 33  # the sheets are in the Markdown, not filled in later
+    for path in ("calendar.ics", "feed.xml", "events.json", f"events/{SEED_ID}.ics", "past.md"):
+        assert (docs / path).is_file(), path
+    for path in ("registering.md", "policies/safe-space.md", "personal-data.md"):
+        assert (docs / path).read_bytes() == (site / "docs" / path).read_bytes()
+    calendar = Calendar.from_ical((docs / f"events/{SEED_ID}.ics").read_bytes())
+    assert len(calendar.walk("VEVENT")) == 1
+    data = json.loads((docs / "events.json").read_text(encoding="utf-8"))
+    assert SEED_ID in json.dumps(data)
+    config = (rendered / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "- signupsheet" not in config and "docs_dir: docs" in config
+    assert "assets/signupsheet/localtime.js" in config
+    # The home page carries the generated lists the plugin appends.
+    home = (docs / "index.md").read_text(encoding="utf-8")
+    assert home.startswith((site / "docs" / "index.md").read_text(encoding="utf-8").rstrip())
+    assert len(home) > len((site / "docs" / "index.md").read_text(encoding="utf-8"))
+
+
+def test_zensical_builds_the_rendered_site(rendered: Path) -> None:
+    result = run([sys.executable, "-m", "zensical", "build", "-f", "mkdocs.yml"], rendered)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = rendered / "site"
+    page = (out / "events" / SEED_ID / "index.html").read_text(encoding="utf-8")
+    names = sheet_names(page)
+    assert len(names) == 33
+    assert names == seed_names()
+    assert "assets/signupsheet/localtime.js" in page
+    assert (out / "events" / f"{SEED_ID}.ics").is_file()
+    assert (out / "calendar.ics").is_file() and (out / "feed.xml").is_file()
+
+
+def test_mkdocs_and_render_agree_on_the_event_page(site: Path, rendered: Path) -> None:
+    built = build(site)
+    assert built.result.returncode == 0, built.result.stderr
+    page = built.page(f"events/{SEED_ID}/index.html")
+    assert sheet_names(page) == sheet_names(
+        (rendered / "docs" / "events" / f"{SEED_ID}.md").read_text(encoding="utf-8")
+    )
+
+
+def test_render_refuses_a_foreign_folder_and_replaces_its_own(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep", encoding="utf-8")
+    assert main(["--root", str(site), "render", "--out", str(foreign)]) == 1
+    assert "was not written by signupsheet render" in capsys.readouterr().err
+    assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
+    out = tmp_path / "out"
+    assert main(["--root", str(site), "render", "--out", str(out)]) == 0
+    (out / "docs" / "stale.md").write_text("old", encoding="utf-8")
+    assert main(["--root", str(site), "render", "--out", str(out)]) == 0
+    assert not (out / "docs" / "stale.md").exists()
+
+
+def test_render_reports_config_mistakes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_mkdocs_site(tmp_path / "s", {})
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("site_url:", "# site_url:").replace("  - signupsheet:", "  - other:")
+    config.write_text(text, encoding="utf-8")
+    assert main(["--root", str(root), "render", "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert "do not include signupsheet" in err and "set site_url" in err

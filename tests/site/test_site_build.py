@@ -1,0 +1,338 @@
+"""Real MkDocs builds of small sites with the plugin: output, strictness, errors, live reload."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from html.parser import HTMLParser
+from importlib.metadata import entry_points
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
+
+import icalendar
+import pytest
+import yaml
+
+from conftest import SEED_ID, Built, build, make_mkdocs_site
+from paths import REPO
+from signupsheet.main import main
+
+SITES = REPO / "tests" / "sites"
+
+
+class SheetNames(HTMLParser):
+    """The text of the second cell (the name) of every row in the sign-up sheets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        self.in_sheet = 0
+        self.cell = -1
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "div" and ("class", "ss-sheet") in attrs:
+            self.in_sheet += 1
+        elif self.in_sheet and tag == "tr":
+            self.cell = -1
+        elif self.in_sheet and tag == "td":
+            self.cell += 1
+            self.text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.in_sheet and tag == "td" and self.cell == 1:
+            self.names.append("".join(self.text))
+        elif tag == "div" and self.in_sheet:
+            self.in_sheet -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def sheet_names(page: str) -> list[str]:
+    parser = SheetNames()
+    parser.feed(page)
+    return parser.names
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = make_mkdocs_site(
+        tmp_path_factory.mktemp("site"),
+        {"tricky": (SITES / "xss.yaml").read_text(encoding="utf-8")},
+    )
+    return build(root)
+
+
+def test_strict_build_is_clean(built: Built) -> None:
+    assert built.result.returncode == 0, built.result.stderr
+    assert "WARNING" not in built.result.stderr
+
+
+def test_plugin_is_registered_as_an_entry_point() -> None:
+    found = entry_points(group="mkdocs.plugins", name="signupsheet")
+    assert [ep.value for ep in found] == ["signupsheet.site.plugin:SignupsheetPlugin"]
+
+
+def test_every_seed_registrant_is_on_the_seed_page(built: Built) -> None:
+    page = built.page(f"events/{SEED_ID}/index.html")
+    names = sheet_names(page)
+    assert len(names) == 33
+    assert names[0] == "Raimund Liebert"
+    assert names[17] == "aegis maelstrom δ"
+    assert names[-1] == "Akwugo"
+    assert page.count("signed after the event") == 3
+
+
+def test_no_placeholder_is_left(built: Built) -> None:
+    pages = list(built.site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "data-ss-part" not in text, page
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every relative `<a href>` of the built site whose target is not in the site.
+
+    The 404 page links from the site's root (`/signupsheet/...`), so it is left out."""
+    broken = []
+    for page in site.rglob("*.html"):
+        if page.name == "404.html":
+            continue
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for href in parser.hrefs:
+            target = urlsplit(href)
+            if target.scheme or target.netloc or not target.path:
+                continue
+            path = (page.parent / unquote(target.path)).resolve()
+            if not (path / "index.html" if path.is_dir() else path).is_file():
+                broken.append(f"{page.relative_to(site)}: {href}")
+    return broken
+
+
+def data_file_urls(site: Path) -> list[str]:
+    """The site addresses in the calendars, the feed and events.json."""
+    urls = []
+    for calendar in site.rglob("*.ics"):
+        for vevent in icalendar.Calendar.from_ical(calendar.read_bytes()).walk("VEVENT"):
+            urls.append(str(vevent["URL"]))
+    feed = ElementTree.fromstring((site / "feed.xml").read_bytes())
+    urls += [link.attrib["href"] for link in feed.iter("{http://www.w3.org/2005/Atom}link")]
+    for event in json.loads((site / "events.json").read_text(encoding="utf-8"))["events"]:
+        urls += [event["url"], event["ics"]]
+    return urls
+
+
+def broken_site_urls(built: Built) -> list[str]:
+    """Every address of the site in its data files that leads to no file of the built site."""
+    config = yaml.safe_load((built.root / "mkdocs.yml").read_text(encoding="utf-8"))
+    site_url = config["site_url"].rstrip("/") + "/"
+    broken = []
+    for url in data_file_urls(built.site):
+        assert url.startswith(site_url), url
+        path = built.site / unquote(url.removeprefix(site_url))
+        if not (path / "index.html" if path.is_dir() else path).is_file():
+            broken.append(url)
+    return broken
+
+
+def test_every_link_between_pages_leads_somewhere(built: Built) -> None:
+    assert broken_links(built.site) == []
+    assert len(data_file_urls(built.site)) > 4
+    assert broken_site_urls(built) == []
+    seed_page = built.page(f"events/{SEED_ID}/index.html")
+    for href in (
+        "../../policies/safe-space/",
+        "../../series/volunteer-supporters-network-2022/",
+        "../../registering/",
+        f"../{SEED_ID}.ics",
+    ):
+        assert f'href="{href}"' in seed_page
+
+
+def test_links_work_without_directory_urls(tmp_path: Path) -> None:
+    root = make_mkdocs_site(tmp_path, {"tricky": (SITES / "xss.yaml").read_text(encoding="utf-8")})
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "use_directory_urls: false\n", encoding="utf-8"
+    )
+    flat = build(root)
+    assert flat.result.returncode == 0, flat.result.stderr
+    assert (flat.site / "events" / f"{SEED_ID}.html").is_file()
+    assert broken_links(flat.site) == []
+    assert 'href="events/tricky.html"' in flat.page("index.html")
+    # Calendars, feed and events.json point to the pages where this site has them.
+    assert broken_site_urls(flat) == []
+    assert f"/events/{SEED_ID}.html" in flat.page("events.json")
+
+
+def test_tricky_names_are_text(built: Built) -> None:
+    page = built.page("events/tricky/index.html")
+    assert sheet_names(page) == [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "Carol",
+        "Erin Waiting",
+    ]
+    assert "Hidden Dave" not in page
+
+
+def test_generated_files_are_published(built: Built) -> None:
+    for path in (
+        f"events/{SEED_ID}.ics",
+        "events/tricky.ics",
+        "calendar.ics",
+        "feed.xml",
+        "events.json",
+        "past/index.html",
+        "assets/signupsheet/localtime.js",
+        "assets/signupsheet/signupsheet.css",
+    ):
+        assert (built.site / path).is_file(), path
+    data = json.loads(built.page("events.json"))
+    assert [event["id"] for event in data["events"]] == [SEED_ID, "tricky"]
+    home = built.page("index.html")
+    assert 'href="events/tricky/"' in home and f'href="events/{SEED_ID}/"' in home
+    assert "assets/signupsheet/localtime.js" in home
+    series = built.page("series/volunteer-supporters-network-2022/index.html")
+    assert f'href="../../events/{SEED_ID}/"' in series
+
+
+def test_event_pages_are_not_in_the_navigation(built: Built) -> None:
+    policy = built.page("policies/safe-space/index.html")
+    assert "events/tricky/" not in policy and SEED_ID not in policy
+
+
+def test_sign_up_sheets_stay_out_of_the_search_index(built: Built) -> None:
+    index = built.page("search/search_index.json")
+    assert "Let&#x27;s Connect" in index or "Let's Connect" in index
+    assert "Raimund Liebert" not in index and "Erin Waiting" not in index
+
+
+def test_facts_and_lists_are_in_the_search_index(built: Built) -> None:
+    entries = json.loads(built.page("search/search_index.json"))["docs"]
+    seed_text = " ".join(
+        entry["text"] for entry in entries if entry["location"].startswith(f"events/{SEED_ID}/")
+    )
+    assert "JStephenson (WMF)" in seed_text  # a speaker, from the facts block
+    assert "Safe space policy" in seed_text
+    # The notice every event page repeats, and the states, would only crowd the results.
+    assert "The meeting link is never published" not in seed_text
+    assert "Registration is open" not in seed_text
+    home_text = " ".join(entry["text"] for entry in entries if entry["location"].startswith("#"))
+    assert "Tricky names" in home_text  # the upcoming list on the home page
+
+
+def test_a_site_without_the_registering_page_is_refused(tmp_path: Path) -> None:
+    root = make_mkdocs_site(tmp_path, {})
+    (root / "docs" / "registering.md").unlink()
+    result = build(root)
+    assert result.result.returncode != 0
+    assert "docs/registering.md, which does not exist" in result.result.stderr
+
+
+def test_invalid_event_fails_the_build_with_validate_messages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = (SITES / "xss.yaml").read_text(encoding="utf-8")
+    bad = bad.replace("mode: online", "mode: online\n  room: 12")
+    bad = bad.replace("capacity: 4", "capacity: 0")
+    root = make_mkdocs_site(tmp_path, {"broken": bad})
+    result = build(root)
+    assert result.result.returncode != 0
+    assert main(["--root", str(root), "validate"]) == 1
+    expected = capsys.readouterr().out.strip().splitlines()
+    assert len(expected) == 2
+    assert all(line.startswith("events/broken.yaml:") for line in expected)
+    for line in expected:
+        assert line in result.result.stderr
+    assert not (root / "site" / "index.html").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        text: str = response.read().decode()
+        return text
+
+
+def test_serve_rebuilds_when_an_event_changes(tmp_path: Path) -> None:
+    root = make_mkdocs_site(tmp_path, {}, with_seed=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/signupsheet/events/{SEED_ID}/"
+    try:
+        deadline = time.monotonic() + 60
+        page = ""
+        while time.monotonic() < deadline:
+            try:
+                page = _fetch(url)
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert "Raimund Liebert" in page
+        event_file = root / "events" / f"{SEED_ID}.yaml"
+        text = event_file.read_text(encoding="utf-8")
+        event_file.write_text(text.replace("Raimund Liebert", "Raimund L."), encoding="utf-8")
+        while time.monotonic() < deadline and "Raimund L.<" not in page:
+            time.sleep(0.5)
+            page = _fetch(url)
+        assert "Raimund L.<" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "repo_url: https://github.com/signupsheet/signupsheet",
+            "repo_url: https://gitlab.com/signupsheet/signupsheet",
+            "is not a GitHub repository address",
+        ),
+        ('now: "2022-11-20T12:00:00Z"', 'now: "next tuesday"', "now: 'next tuesday' is not"),
+    ],
+)
+def test_configuration_mistakes_fail_the_build(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    root = make_mkdocs_site(tmp_path, {})
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new), encoding="utf-8")
+    result = build(root)
+    assert result.result.returncode != 0
+    assert message in result.result.stderr
