@@ -7,8 +7,8 @@ import argparse
 from signupsheet.commands.options import add_now, now_from
 from signupsheet.core.errors import format_problems
 from signupsheet.core.project import Project
+from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.eventfiles.catalog import load_catalog
-from signupsheet.eventfiles.sheet_editing import atomic_write
 from signupsheet.registration.issues.form_events import (
     FORM_FILES,
     open_events,

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from signupsheet.commands.options import zone
 from signupsheet.core.errors import ProblemsError, UserError
 from signupsheet.core.project import Project
+from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.eventfiles.catalog import check_text
 from signupsheet.eventfiles.event_writer import render_event
 from signupsheet.eventfiles.semantic_checks import EVENT_ID
-from signupsheet.eventfiles.sheet_editing import atomic_write
 from signupsheet.organizer.wiki_import import read_page
 
 NAME = "import-wiki"

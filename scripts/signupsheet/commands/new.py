@@ -13,9 +13,9 @@ from signupsheet.commands.options import zone
 from signupsheet.core.errors import ProblemsError, UserError
 from signupsheet.core.model import EventType
 from signupsheet.core.project import Project
+from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.eventfiles.catalog import check_text
 from signupsheet.eventfiles.semantic_checks import EVENT_ID
-from signupsheet.eventfiles.sheet_editing import atomic_write
 from signupsheet.organizer.new_event import (
     EVENT_TYPES,
     NewEvent,

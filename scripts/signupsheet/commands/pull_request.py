@@ -11,9 +11,9 @@ from signupsheet.commands.options import add_github_options, payload_number
 from signupsheet.commands.sweep import send_links_at_once
 from signupsheet.core.errors import UserError
 from signupsheet.core.project import Project
+from signupsheet.github.issue_tracker import DEFAULT_BOT
 from signupsheet.registration.applying import ban_check
 from signupsheet.registration.git_sync import git_push_auth
-from signupsheet.registration.issues.sweep import DEFAULT_BOT
 
 NAME = "pull-request"
 HELP = "check a pull request that edits a sign-up sheet and merge or answer it (run by CI)"

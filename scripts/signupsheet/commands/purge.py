@@ -8,8 +8,8 @@ from datetime import timedelta
 from signupsheet.commands.options import add_now, now_from
 from signupsheet.core.errors import Problem, ProblemsError
 from signupsheet.core.project import Project
+from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.eventfiles.catalog import check_text, load_catalog
-from signupsheet.eventfiles.sheet_editing import atomic_write
 from signupsheet.organizer.purge import is_due, parse_age, purge_event, render_purged
 
 NAME = "purge"

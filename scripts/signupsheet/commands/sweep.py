@@ -11,8 +11,9 @@ from signupsheet.commands.options import add_github_options, payload_number
 from signupsheet.core.errors import UserError
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
+from signupsheet.github.issue_tracker import DEFAULT_BOT
 from signupsheet.registration.git_sync import git_push_auth
-from signupsheet.registration.issues.sweep import DEFAULT_BOT, Sweeper
+from signupsheet.registration.issues.sweep import Sweeper
 
 NAME = "sweep"
 HELP = "handle every open registration and cancellation issue (run by the workflow)"

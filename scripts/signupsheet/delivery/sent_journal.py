@@ -17,7 +17,7 @@ from pathlib import Path
 
 from signupsheet.core.links_due import EntryKey
 from signupsheet.core.model import format_timestamp, parse_timestamp
-from signupsheet.eventfiles.sheet_editing import atomic_write
+from signupsheet.eventfiles.atomic_write import atomic_write
 
 JOURNAL = Path(".signupsheet") / "sent.jsonl"
 

@@ -18,8 +18,9 @@ import yaml
 from signupsheet.core.links_due import EntryKey, apply_marks
 from signupsheet.core.model import Event, format_timestamp, registration_to_data
 from signupsheet.core.project import Project
+from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.eventfiles.catalog import check_text
-from signupsheet.eventfiles.sheet_editing import atomic_write, write_sheets
+from signupsheet.eventfiles.sheet_editing import write_sheets
 
 
 def _child(node: yaml.MappingNode, key: str) -> yaml.Node | None:

@@ -11,6 +11,7 @@ from signupsheet.core.errors import Problem, ProblemsError
 from signupsheet.core.model import Event, event_from_data
 from signupsheet.core.project import Project
 from signupsheet.eventfiles import untrusted_yaml
+from signupsheet.eventfiles.gc_pause import gc_paused
 from signupsheet.eventfiles.schema import EventSchema, PathTuple, load_schema
 from signupsheet.eventfiles.semantic_checks import event_problems, secret_leaks, value_leaks
 
@@ -169,7 +170,7 @@ def load_catalog(
     events_shown = project.display(project.events_dir)
     # The catalog grows to thousands of events of small acyclic objects; scanning them for
     # cycles after every few files took a third of the time of a large run.
-    with untrusted_yaml.gc_paused():
+    with gc_paused():
         for path in paths:
             try:
                 raw = _read_capped(path)

@@ -21,8 +21,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from signupsheet.core.model import Event, event_to_data
+from signupsheet.eventfiles.round_trip import round_trip_yaml
 from signupsheet.eventfiles.schema import PathTuple
-from signupsheet.eventfiles.sheet_editing import _yaml
 from signupsheet.eventfiles.untrusted_yaml import resolve_plain
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/event.schema.json"
@@ -177,5 +177,5 @@ def render_event(
         start += ["", *header]
     document.yaml_set_start_comment("\n".join(start) + "\n")
     out = io.StringIO()
-    _yaml().dump(document, out)
+    round_trip_yaml().dump(document, out)
     return out.getvalue()

@@ -9,61 +9,14 @@ place, removed ones deleted and new ones appended. Files are replaced atomically
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.resolver import VersionedResolver
 
 from signupsheet.core.model import Event, Registration, registration_to_data
-
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-
-
-class _NoTimestampResolver(VersionedResolver):
-    """Timestamps stay text, as in our loader, so new ones are written unquoted like old ones."""
-
-    @property
-    def versioned_resolver(self) -> Any:
-        resolvers = super().versioned_resolver
-        # Asked once per scalar: filter each version's table once, not on every call.
-        if id(resolvers) not in self._filtered:
-            for key, entries in list(resolvers.items()):
-                resolvers[key] = [entry for entry in entries if entry[0] != _TIMESTAMP_TAG]
-            self._filtered.add(id(resolvers))
-        return resolvers
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._filtered: set[int] = set()
-        super().__init__(*args, **kwargs)
-
-
-def _yaml() -> YAML:
-    yaml = YAML()
-    yaml.Resolver = _NoTimestampResolver
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Replace `path` with `text` in one step: a reader sees the old file or the new, never half."""
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            Path(temporary).chmod(path.stat().st_mode & 0o777)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+from signupsheet.eventfiles.atomic_write import atomic_write
+from signupsheet.eventfiles.round_trip import round_trip_yaml
 
 
 def _identity(entry: Any) -> tuple[str, str]:
@@ -113,7 +66,7 @@ def _sync_sheet(session_node: CommentedMap, entries: list[Registration]) -> None
 
 def render_sheets(text: str, event: Event) -> str:
     """The file's text with every session's sign-up sheet made to match `event`."""
-    yaml = _yaml()
+    yaml = round_trip_yaml()
     document = yaml.load(text)
     sessions = {node.get("id"): node for node in document["sessions"]}
     for session in event.sessions:

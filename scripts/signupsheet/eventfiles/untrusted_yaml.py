@@ -11,17 +11,16 @@ Positions are only computed when a problem needs one.
 
 from __future__ import annotations
 
-import gc
 import math
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from signupsheet.core.errors import Problem
+from signupsheet.eventfiles.gc_pause import gc_paused
 
 MAX_BYTES = 1_000_000
 # Deeper nesting is refused. Flow collections (`[[[[`) are counted before parsing because the C
@@ -216,23 +215,6 @@ class Parsed:
     problems: list[Problem] = field(default_factory=list)
     # The composed document, kept so that positions need no second parse.
     root: yaml.Node | None = None
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many objects that form no cycles are made.
-
-    Reference counting still frees everything; only the periodic scans of all live objects
-    stop, which otherwise rescan a growing parse tree or catalog again and again (a 1 MB file
-    took seconds instead of a fraction of one). Nested pauses are fine.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _compose(loader: _Loader) -> yaml.Node | None:

@@ -20,7 +20,6 @@ from github.Repository import Repository
 
 from signupsheet.registration.issues.issue_replies import MARKER
 from signupsheet.registration.issues.sweep import (
-    DEFAULT_BOT,
     Reply,
     TrackedIssue,
     TrackerUnavailable,
@@ -96,6 +95,10 @@ def _tracked(issue: Issue) -> TrackedIssue:
         labels=tuple(label.name for label in issue.labels),
         open=issue.state == "open",
     )
+
+
+# The login GitHub gives the workflow token's comments.
+DEFAULT_BOT = "github-actions[bot]"
 
 
 class GitHubTracker:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
-from signupsheet.github.issue_tracker import GitHubTracker
-from signupsheet.registration.issues.sweep import DEFAULT_BOT
+from signupsheet.github.issue_tracker import DEFAULT_BOT, GitHubTracker
 from signupsheet.registration.pulls.pull_handler import PullRequestInfo
 
 

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from signupsheet.core.model import Event, Registration, registration_to_data
-from signupsheet.eventfiles.sheet_editing import _yaml
+from signupsheet.eventfiles.round_trip import round_trip_yaml
 
 PURGED_SOURCE = "purged"
 
@@ -134,7 +134,7 @@ def render_purged(text: str, event: Event) -> str:
     Matching by position (not by login or name, as registration edits do) is what lets an entry
     lose its login and name and still keep its place and the comments around it.
     """
-    yaml = _yaml()
+    yaml = round_trip_yaml()
     document = yaml.load(text)
     nodes = document["sessions"]
     if len(nodes) != len(event.sessions):

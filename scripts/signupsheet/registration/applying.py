@@ -22,9 +22,10 @@ from signupsheet.core.rules import (
     cancel,
     register,
 )
+from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.eventfiles.catalog import check_text, load_event
 from signupsheet.eventfiles.semantic_checks import EVENT_ID
-from signupsheet.eventfiles.sheet_editing import atomic_write, render_sheets
+from signupsheet.eventfiles.sheet_editing import render_sheets
 from signupsheet.registration import banlist
 
 

@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from signupsheet.eventfiles.sheet_editing import atomic_write
+from signupsheet.eventfiles.atomic_write import atomic_write
 
 HEADER = """\
 # The ban list of the registration forms. It holds no logins: each line below the salt is

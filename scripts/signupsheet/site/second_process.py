@@ -31,7 +31,7 @@ from signupsheet.core.errors import Problem
 from signupsheet.core.model import Event, event_from_data
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import sort_events
-from signupsheet.eventfiles.untrusted_yaml import gc_paused
+from signupsheet.eventfiles.gc_pause import gc_paused
 from signupsheet.site.generation import SiteOptions, SitePart, data_files, site_part
 from signupsheet.site.pages import PageSource, SiteContext, event_page_path
 

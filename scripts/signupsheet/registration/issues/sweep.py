@@ -26,8 +26,8 @@ from signupsheet.core.errors import ProblemsError
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
 from signupsheet.core.rules import Actor, Outcome
+from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.eventfiles.catalog import load_catalog, load_event
-from signupsheet.eventfiles.sheet_editing import atomic_write
 from signupsheet.registration import git_sync
 from signupsheet.registration.applying import Applied, apply_cancel, apply_register, known_event
 from signupsheet.registration.issues.form_events import (
@@ -56,7 +56,7 @@ STATE_LABELS: tuple[StateLabel, ...] = (
     "refused",
     "needs-changes",
 )
-DEFAULT_BOT = "github-actions[bot]"
+
 # How far back closed issues are looked at for edits made after they were answered.
 EDIT_WINDOW = timedelta(days=7)
 
