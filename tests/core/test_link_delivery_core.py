@@ -48,7 +48,6 @@ from signupsheet.delivery.secrets import (
 from signupsheet.delivery.sending import (
     DeliveryConfig,
     deliver,
-    mask_lines,
     unreachable_notice,
 )
 from signupsheet.delivery.sent_journal import SentJournal
@@ -251,13 +250,6 @@ def test_reply_to_takes_several_addresses_and_refuses_garbage() -> None:
     assert settings.repository_url == "https://github.com/o/r"
     with pytest.raises(UserError):
         settings_from_env({"SIGNUPSHEET_MAIL_FROM": "not an address"})
-
-
-def test_mask_lines_only_inside_github_actions() -> None:
-    assert mask_lines({}, ["https://meet.example/x"]) == []
-    assert mask_lines({"GITHUB_ACTIONS": "true"}, ["https://meet.example/x", "", "a\nb"]) == [
-        "::add-mask::https://meet.example/x"
-    ]
 
 
 def test_unreachable_notice_has_a_marker_and_no_secret() -> None:

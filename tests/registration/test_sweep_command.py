@@ -54,13 +54,3 @@ def test_sweep_needs_a_token(
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     assert main(["sweep", "--repo", "a/b"]) == 1
     assert "GITHUB_TOKEN is not set" in capsys.readouterr().err
-
-
-def test_output_for_later_jobs(tmp_path: Path) -> None:
-    from signupsheet.commands.sweep import write_output
-
-    out = tmp_path / "output"
-    write_output(str(out), changed=True)
-    write_output(str(out), changed=False)
-    assert out.read_text() == "changed=true\nchanged=false\n"
-    write_output(None, changed=True)

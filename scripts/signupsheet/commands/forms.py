@@ -7,15 +7,6 @@ import argparse
 from signupsheet.commands.options import add_now, now_from
 from signupsheet.core.errors import format_problems
 from signupsheet.core.project import Project
-from signupsheet.eventfiles.atomic_write import atomic_write
-from signupsheet.eventfiles.catalog import load_catalog
-from signupsheet.registration.issues.form_events import (
-    FORM_FILES,
-    open_events,
-    render_list,
-    update_form,
-)
-from signupsheet.site.urls import published_site
 
 NAME = "forms"
 HELP = "update the list of open events in the registration and cancellation forms"
@@ -34,20 +25,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.eventfiles.atomic_write import atomic_write
+    from signupsheet.eventfiles.catalog import load_catalog
+    from signupsheet.registration.issues.form_events import FORM_FILES, stale_forms
+
     catalog = load_catalog(project)
     if catalog.problems:
         print(format_problems(catalog.problems))
         return 1
-    listing = render_list(open_events(catalog.events, now_from(args)), published_site(project.root))
-    stale = []
-    for name in FORM_FILES:
-        path = project.forms_dir / name
-        text = path.read_text(encoding="utf-8")
-        new = update_form(text, listing)
-        if new != text:
-            stale.append(project.display(path))
-            if not args.check:
-                atomic_write(path, new)
+    updated = stale_forms(project, catalog.events, now_from(args))
+    stale = [project.display(path) for path in updated]
+    if not args.check:
+        for path, text in updated.items():
+            atomic_write(path, text)
     if args.check and stale:
         for shown in stale:
             print(f"{shown}: the list of open events is out of date; run `signupsheet forms`")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from signupsheet.core.model import parse_timestamp
+from signupsheet.github.actions import DEFAULT_BOT
 
 
 def timestamp(text: str) -> datetime:
@@ -45,7 +45,13 @@ def zone(text: str) -> ZoneInfo:
         ) from None
 
 
-def add_github_options(parser: argparse.ArgumentParser, *, default_bot: str) -> None:
+def clock_from(args: argparse.Namespace) -> Callable[[], datetime]:
+    """The clock a long-running command reads: fixed by `--now`, or the real time."""
+    fixed: datetime | None = args.now
+    return (lambda: fixed) if fixed is not None else (lambda: datetime.now(UTC))
+
+
+def add_github_options(parser: argparse.ArgumentParser) -> None:
     """The options of the commands that act on GitHub from a workflow run."""
     env = os.environ.get
     parser.add_argument(
@@ -66,14 +72,12 @@ def add_github_options(parser: argparse.ArgumentParser, *, default_bot: str) -> 
     )
     parser.add_argument(
         "--bot-login",
-        default=default_bot,
-        help=f"the account that answers (default: {default_bot})",
+        default=DEFAULT_BOT,
+        help=f"the account that answers (default: {DEFAULT_BOT})",
     )
     parser.add_argument("--remote", default="origin", help="git remote to fetch from and push to")
     parser.add_argument("--branch", default="main", help="branch holding the events")
-    parser.add_argument(
-        "--now", type=timestamp, default=None, metavar="ISO", help="act as if it were this moment"
-    )
+    add_now(parser)
     parser.add_argument(
         "--no-throttle",
         action="store_true",
@@ -82,16 +86,3 @@ def add_github_options(parser: argparse.ArgumentParser, *, default_bot: str) -> 
     parser.add_argument(
         "--backoff", type=float, default=1.0, help="base of the exponential retry back-off (s)"
     )
-
-
-def payload_number(path: Path | None, key: str) -> int | None:
-    """`payload[key]["number"]` of a webhook payload file, read as data (never through a shell)."""
-    if path is None or not path.is_file():
-        return None
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    item = payload.get(key) if isinstance(payload, dict) else None
-    number = item.get("number") if isinstance(item, dict) else None
-    return number if isinstance(number, int) and not isinstance(number, bool) else None

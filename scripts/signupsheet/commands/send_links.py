@@ -6,20 +6,18 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from signupsheet.commands.options import add_now, now_from
-from signupsheet.core.errors import ProblemsError, UserError
+from signupsheet.core.errors import UserError
 from signupsheet.core.links_due import DEFAULT_CHECKPOINT, DEFAULT_REPORT_AFTER_MINUTES
 from signupsheet.core.project import Project
-from signupsheet.registration import git_sync
-from signupsheet.site.urls import PublishedSite, published_site
+from signupsheet.github.actions import append_summary, print_masks, write_outputs
 
 if TYPE_CHECKING:
-    from signupsheet.delivery.sending import DeliveryConfig, DeliveryReport, Outcome, Status
+    from signupsheet.delivery.sending import DeliveryReport, Outcome, Status
 
 # The delivery (icalendar, smtplib, PyGithub) is imported when this command runs, so that the
 # other commands start fast.
@@ -80,34 +78,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _masks(
-    environ: Mapping[str, str], site: PublishedSite | None
-) -> tuple[DeliveryConfig | None, ProblemsError | None]:
-    """Read the secrets and hide them from the log before anything else is printed."""
-    from signupsheet.delivery.mailer import secrets_of
-    from signupsheet.delivery.sending import config_from_env, mask_lines
-
-    config: DeliveryConfig | None = None
-    problem: ProblemsError | None = None
-    try:
-        config = config_from_env(environ, site)
-    except ProblemsError as error:
-        problem = error
-    secrets = [*secrets_of(environ), *(config.secrets() if config else [])]
-    for line in mask_lines(environ, secrets):
-        print(line, flush=True)
-    return config, problem
-
-
-def _write_output(environ: Mapping[str, str], *, changed: bool) -> None:
-    """Tell the workflow's later jobs whether link_sent was pushed (the site then rebuilds)."""
-    path = environ.get("GITHUB_OUTPUT")
-    if path:
-        with Path(path).open("a", encoding="utf-8") as handle:
-            handle.write(f"changed={'true' if changed else 'false'}\n")
-
-
 def _current_branch(root: Path) -> str:
+    from signupsheet.registration import git_sync
+
     branch = git_sync.git(root, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
     if branch == "HEAD":
         raise UserError("--push needs a branch: check one out or give --branch")
@@ -185,32 +158,21 @@ def summary_markdown(report: DeliveryReport) -> str:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from signupsheet.delivery.sending import PushTarget, deliver, edges_from_env, mask_lines
-    from signupsheet.delivery.sent_journal import SentJournal
+    from signupsheet.delivery.sending import PushTarget, send_due_links
+    from signupsheet.registration import git_sync
 
     environ = os.environ
-    config, problem = _masks(environ, published_site(project.root))
-    if problem is not None:
-        raise problem
-    assert config is not None
-    now = now_from(args)
     push = None
     if args.push and not args.dry_run:
         push = PushTarget(remote=args.remote, branch=args.branch or _current_branch(project.root))
         header = git_sync.git_push_auth(
             environ.get("GITHUB_TOKEN", "").strip(), environ.get("GITHUB_SERVER_URL", "").strip()
         )
-        for line in mask_lines(environ, [header] if header else []):
-            print(line, flush=True)
-    edges = edges_from_env(environ, project, config, dry_run=args.dry_run)
-    report = deliver(
+        print_masks(environ, [header] if header else [])
+    report = send_due_links(
         project,
-        now=now,
-        config=config,
-        transport=edges.transport,
-        profiles=edges.profiles,
-        journal=SentJournal.in_project(project.root),
-        notices=edges.notices,
+        now=now_from(args),
+        environ=environ,
         push=push,
         dry_run=args.dry_run,
         report_after=timedelta(minutes=args.report_after),
@@ -238,9 +200,6 @@ def run(args: argparse.Namespace, project: Project) -> int:
         print(f"error: {report.down}", file=sys.stderr)
     if report.push_error:
         print(f"error: {report.push_error}", file=sys.stderr)
-    _write_output(environ, changed=report.commit is not None)
-    summary = environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        with Path(summary).open("a", encoding="utf-8") as handle:
-            handle.write(summary_markdown(report) + "\n")
+    write_outputs(environ, changed=report.commit is not None)
+    append_summary(environ, summary_markdown(report))
     return report.exit_code

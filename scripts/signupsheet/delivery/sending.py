@@ -11,7 +11,7 @@ Nothing here prints: the caller gets a `DeliveryReport` that names people by log
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -54,6 +54,7 @@ from signupsheet.delivery.secrets import (
 from signupsheet.delivery.sent_journal import SentJournal
 from signupsheet.delivery.sent_marks import record_in_file
 from signupsheet.eventfiles.catalog import check_file, load_catalog
+from signupsheet.github.actions import print_masks
 from signupsheet.github.contact_lookup import (
     GitHubIssueNotices,
     GitHubProfiles,
@@ -481,14 +482,6 @@ def record_marks(
     return count, commit
 
 
-def mask_lines(environ: Mapping[str, str], secrets: Iterable[str]) -> list[str]:
-    """GitHub Actions workflow commands hiding each secret value from the rest of the log."""
-    if environ.get("GITHUB_ACTIONS") != "true":
-        return []
-    values = [value for value in dict.fromkeys(secrets) if value and "\n" not in value]
-    return [f"::add-mask::{value}" for value in values]
-
-
 @dataclass
 class Edges:
     """The connections a delivery pass uses, built from the environment."""
@@ -516,6 +509,25 @@ def edges_from_env(
     return Edges(transport, GitHubProfiles(github), notices)
 
 
+def configure(environ: Mapping[str, str], site: PublishedSite | None) -> DeliveryConfig:
+    """The delivery's secrets, hidden from the workflow log before anything else is printed.
+
+    Every value is masked first, even when the secrets turn out to be malformed, so that no
+    later line, this function's errors included, can show one in a public log.
+    """
+    config: DeliveryConfig | None = None
+    problem: ProblemsError | None = None
+    try:
+        config = config_from_env(environ, site)
+    except ProblemsError as error:
+        problem = error
+    print_masks(environ, [*secrets_of(environ), *(config.secrets() if config else [])])
+    if problem is not None:
+        raise problem
+    assert config is not None
+    return config
+
+
 def send_due_links(
     project: Project,
     *,
@@ -523,20 +535,15 @@ def send_due_links(
     environ: Mapping[str, str] | None = None,
     push: PushTarget | None = None,
     only: Iterable[EntryKey] | None = None,
+    dry_run: bool = False,
+    report_after: timedelta = DEFAULT_REPORT_AFTER,
+    checkpoint: int | None = DEFAULT_CHECKPOINT,
 ) -> DeliveryReport:
-    """Everything the `send-links` command does, for callers inside other flows.
-
-    The registration sweep calls this once after it pushed its registrations, with `only` the
-    keys of the registrations it just confirmed inside their link window (or None for everyone
-    due), so a late registrant gets the link at once instead of at the next scheduled run. In
-    GitHub Actions it prints the `::add-mask::` commands for the secrets first.
-    """
+    """The whole delivery with its edges built from the environment: `send-links` runs this,
+    and so do the registration flows, with `only` the entries they just confirmed."""
     environ = os.environ if environ is None else environ
-    config = config_from_env(environ, published_site(project.root))
-    # The caller may print later; in GitHub Actions the values are hidden from here on.
-    edges = edges_from_env(environ, project, config)
-    for line in mask_lines(environ, [*config.secrets(), *secrets_of(environ)]):
-        print(line, flush=True)
+    config = configure(environ, published_site(project.root))
+    edges = edges_from_env(environ, project, config, dry_run=dry_run)
     return deliver(
         project,
         now=now,
@@ -546,5 +553,28 @@ def send_due_links(
         journal=SentJournal.in_project(project.root),
         notices=edges.notices,
         push=push,
+        dry_run=dry_run,
         only=only,
+        report_after=report_after,
+        checkpoint=checkpoint,
     )
+
+
+def send_to_confirmed(
+    project: Project,
+    confirmed: Sequence[EntryKey] | None,
+    push: PushTarget,
+    now: datetime,
+    environ: Mapping[str, str] | None = None,
+) -> bool:
+    """Mail the link now to people just confirmed inside their session's link window.
+
+    `confirmed` names the entries a registration flow just confirmed; None means everyone due.
+    Runs only when the workflow gives the meeting links; otherwise the scheduled send-links run
+    delivers them. Returns whether link_sent marks were pushed.
+    """
+    environ = os.environ if environ is None else environ
+    if confirmed == [] or not environ.get(LINKS_VARIABLE):
+        return False
+    report = send_due_links(project, now=now, environ=environ, push=push, only=confirmed)
+    return report.commit is not None

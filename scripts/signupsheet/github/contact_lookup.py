@@ -79,10 +79,13 @@ def github_from_env(environ: Mapping[str, str]) -> Github | None:
     token = environ.get("GITHUB_TOKEN", "").strip()
     if not token:
         return None
-    from github import Auth, Github
+    from signupsheet.github.client import client
 
-    return Github(
-        auth=Auth.Token(token),
-        base_url=environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
-        timeout=20,
+    # No retries and no pauses: a profile that cannot be read now is deferred to the next
+    # scheduled run, ten minutes later, while waiting here would hold every other mail back.
+    return client(
+        token,
+        api_url=environ.get("GITHUB_API_URL", "https://api.github.com"),
+        retries=0,
+        polite=False,
     )

@@ -1,9 +1,9 @@
 """The GitHub edge of the sweep: PyGithub behind the small `Tracker` interface.
 
-Thin on purpose: no decisions here. Requests that fail with a 5xx or a rate-limit 403 are
-retried by PyGithub's `GithubRetry` (urllib3), which waits for `Retry-After` or the rate-limit
-reset and otherwise backs off exponentially. Only comments written by the bot account and
-carrying the marker count as our reply, so nobody can make the bot edit a comment of theirs.
+Thin on purpose: no decisions here. The client (`client.connect`) retries transient failures;
+what still fails stops the run, and the next run retries. Only comments written by the bot
+account and carrying the marker count as our reply, so nobody can make the bot edit a comment
+of theirs.
 """
 
 from __future__ import annotations
@@ -13,54 +13,17 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Literal, ParamSpec, TypeVar
 
-from github import Auth, Github, GithubException, GithubRetry
 from github.Issue import Issue
 from github.IssueComment import IssueComment
 from github.Repository import Repository
 
+from github import GithubException
 from signupsheet.registration.issues.issue_replies import MARKER
 from signupsheet.registration.issues.sweep import (
     Reply,
     TrackedIssue,
     TrackerUnavailable,
 )
-
-
-def connect(
-    token: str,
-    repository: str,
-    *,
-    api_url: str = "https://api.github.com",
-    retries: int = 8,
-    backoff: float = 1.0,
-    polite: bool = True,
-) -> Repository:
-    """The repository, through a client that retries transient failures.
-
-    `polite` keeps PyGithub's pauses between requests and writes, which GitHub asks for to avoid
-    secondary rate limits; tests against a local double switch them off.
-    """
-    retry = GithubRetry(
-        total=retries,
-        backoff_factor=backoff,
-        backoff_max=120,
-        secondary_rate_wait=60,
-        # Every call we make is safe to repeat (a duplicate comment is removed by `reply`).
-        allowed_methods={"GET", "POST", "PATCH", "PUT", "DELETE"},
-        # When retries run out, answer with the last response, so PyGithub raises its error.
-        raise_on_status=False,
-    )
-    client = Github(
-        auth=Auth.Token(token),
-        base_url=api_url,
-        retry=retry,
-        lazy=True,
-        timeout=30,
-        seconds_between_requests=0.25 if polite else 0.0,
-        seconds_between_writes=1.0 if polite else 0.0,
-    )
-    return client.get_repo(repository)
-
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -11,13 +11,15 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from signupsheet.core.model import Event, format_timestamp
+from signupsheet.core.project import Project
+from signupsheet.eventfiles.round_trip import round_trip_yaml
 from signupsheet.site.pages import event_page_path
-from signupsheet.site.urls import PublishedSite
+from signupsheet.site.urls import PublishedSite, published_site
 
 MARKER = "<!-- signupsheet:open-events -->"
 FORM_FILES = ("register.yml", "cancel.yml")
@@ -62,17 +64,9 @@ def render_list(events: Sequence[Event], site: PublishedSite | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _yaml() -> YAML:
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
 def update_form(text: str, listing: str) -> str:
     """The template's text with the open-events element set to `listing`."""
-    yaml = _yaml()
+    yaml = round_trip_yaml()
     document = yaml.load(text)
     for item in document.get("body", []):
         value = item.get("attributes", {}).get("value") if item.get("type") == "markdown" else None
@@ -84,3 +78,16 @@ def update_form(text: str, listing: str) -> str:
             yaml.dump(document, out)
             return out.getvalue()
     raise ValueError(f"the form has no markdown element containing {MARKER}")
+
+
+def stale_forms(project: Project, events: Sequence[Event], now: datetime) -> dict[Path, str]:
+    """Each form whose list of open events is out of date, with the text it should have."""
+    listing = render_list(open_events(events, now), published_site(project.root))
+    stale = {}
+    for name in FORM_FILES:
+        path = project.forms_dir / name
+        text = path.read_text(encoding="utf-8")
+        new = update_form(text, listing)
+        if new != text:
+            stale[path] = new
+    return stale

@@ -30,12 +30,7 @@ from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.eventfiles.catalog import load_catalog, load_event
 from signupsheet.registration import git_sync
 from signupsheet.registration.applying import Applied, apply_cancel, apply_register, known_event
-from signupsheet.registration.issues.form_events import (
-    FORM_FILES,
-    open_events,
-    render_list,
-    update_form,
-)
+from signupsheet.registration.issues.form_events import open_events, stale_forms
 from signupsheet.registration.issues.issue_form import Form, load_form
 from signupsheet.registration.issues.issue_replies import (
     answered_digest,
@@ -243,18 +238,10 @@ class Sweeper:
             catalog = load_catalog(self.project)
             if catalog.problems:
                 return None, []
-            listing = render_list(
-                open_events(catalog.events, self.clock()), published_site(self.project.root)
-            )
-            written: list[Path] = []
-            for name in FORM_FILES:
-                path = self.project.forms_dir / name
-                text = path.read_text(encoding="utf-8")
-                new = update_form(text, listing)
-                if new != text:
-                    atomic_write(path, new)
-                    written.append(path)
-            return None, written
+            stale = stale_forms(self.project, catalog.events, self.clock())
+            for path, text in stale.items():
+                atomic_write(path, text)
+            return None, list(stale)
 
         try:
             _, commit = git_sync.commit_and_push(
