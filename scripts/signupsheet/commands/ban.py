@@ -6,7 +6,6 @@ import argparse
 
 from signupsheet.commands.signup_options import login
 from signupsheet.core.project import Project
-from signupsheet.registration import banlist
 
 NAME = "ban"
 HELP = "add logins to the ban list (or remove them); the list stores only salted hashes"
@@ -24,6 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.registration import banlist
+
     path = project.banlist_path
     try:
         banned = banlist.load(path, project.display(path))

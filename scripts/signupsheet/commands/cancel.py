@@ -8,7 +8,6 @@ from signupsheet.commands.options import add_now, now_from
 from signupsheet.commands.signup_options import add_json, add_target, report
 from signupsheet.core.project import Project
 from signupsheet.core.rules import Actor
-from signupsheet.registration.applying import apply_cancel
 
 NAME = "cancel"
 HELP = "cancel a person's registration, promoting the first waitlisted person"
@@ -26,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.registration.applying import apply_cancel
+
     applied = apply_cancel(
         project,
         args.event,

@@ -6,18 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from signupsheet.commands.options import add_now, now_from
 from signupsheet.core.errors import UserError
 from signupsheet.core.project import Project
-from signupsheet.registration.applying import ban_check
-from signupsheet.registration.pulls.pull_check import (
-    MAX_BODY,
-    CheckResult,
-    Context,
-    check_revisions,
-    policy_agreed,
-)
+
+if TYPE_CHECKING:
+    from signupsheet.registration.pulls.pull_check import CheckResult
 
 NAME = "check-pr"
 HELP = "check a pull request's change to a sign-up sheet: accept, review or refuse"
@@ -57,6 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _body(path: Path | None) -> str | None:
+    from signupsheet.registration.pulls.pull_check import MAX_BODY
+
     if path is None:
         return None
     try:
@@ -69,6 +67,13 @@ def _body(path: Path | None) -> str | None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.registration.applying import ban_check
+    from signupsheet.registration.pulls.pull_check import (
+        Context,
+        check_revisions,
+        policy_agreed,
+    )
+
     agreed = bool(args.agree_policy) or policy_agreed(_body(args.body_file))
     context = Context(
         author=args.author,

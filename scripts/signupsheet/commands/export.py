@@ -7,8 +7,6 @@ import sys
 
 from signupsheet.core.errors import UserError
 from signupsheet.core.project import Project
-from signupsheet.eventfiles.catalog import load_event
-from signupsheet.organizer.participant_list import participant_rows, write_csv
 
 NAME = "export"
 HELP = "print an event's participant list as CSV (private entries included)"
@@ -29,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.eventfiles.catalog import load_event
+    from signupsheet.organizer.participant_list import participant_rows, write_csv
+
     event = load_event(project, args.event)
     sessions = event.sessions
     if args.session is not None:

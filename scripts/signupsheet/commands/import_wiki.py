@@ -10,11 +10,6 @@ from zoneinfo import ZoneInfo
 from signupsheet.commands.options import zone
 from signupsheet.core.errors import ProblemsError, UserError
 from signupsheet.core.project import Project
-from signupsheet.eventfiles.atomic_write import atomic_write
-from signupsheet.eventfiles.catalog import check_text
-from signupsheet.eventfiles.event_writer import render_event
-from signupsheet.eventfiles.semantic_checks import EVENT_ID
-from signupsheet.organizer.wiki_import import read_page
 
 NAME = "import-wiki"
 HELP = "turn a wiki event page (wikitext or copied text) into an event file"
@@ -76,6 +71,12 @@ def _read(page: str) -> tuple[str, str]:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.eventfiles.atomic_write import atomic_write
+    from signupsheet.eventfiles.catalog import check_text
+    from signupsheet.eventfiles.event_writer import render_event
+    from signupsheet.eventfiles.semantic_checks import EVENT_ID
+    from signupsheet.organizer.wiki_import import read_page
+
     if args.event_id is not None and not EVENT_ID.match(args.event_id):
         raise UserError(
             f"--id {args.event_id!r} is not a valid event id: use lower-case letters, digits "

@@ -12,7 +12,6 @@ from signupsheet.core.errors import format_problems
 from signupsheet.core.model import format_timestamp
 from signupsheet.core.project import Project
 from signupsheet.core.rules import session_state
-from signupsheet.eventfiles.catalog import load_catalog
 
 NAME = "list"
 HELP = "list the events with their sessions, counts and registration state"
@@ -29,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.eventfiles.catalog import load_catalog
+
     now = now_from(args)
     catalog = load_catalog(project)
     rows: list[dict[str, Any]] = []

@@ -11,18 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from signupsheet.commands.options import zone
 from signupsheet.core.errors import ProblemsError, UserError
-from signupsheet.core.model import EventType
+from signupsheet.core.model import EVENT_TYPES, EventType
 from signupsheet.core.project import Project
-from signupsheet.eventfiles.atomic_write import atomic_write
-from signupsheet.eventfiles.catalog import check_text
-from signupsheet.eventfiles.semantic_checks import EVENT_ID
-from signupsheet.organizer.new_event import (
-    EVENT_TYPES,
-    NewEvent,
-    describe_spans,
-    render_new,
-    session_span,
-)
 
 NAME = "new"
 HELP = "create a new event file from flags, or by answering questions in a terminal"
@@ -75,6 +65,8 @@ def _capacity(text: str) -> int:
 
 def ask_missing(args: argparse.Namespace, ask: Ask, tell: Callable[[str], None]) -> None:
     """Fill what the flags left out by asking; each answer is checked before the next question."""
+    from signupsheet.organizer.new_event import session_span
+
     while not args.title:
         args.title = ask("Title: ").strip()
     if args.tz is None:
@@ -118,6 +110,16 @@ def ask_missing(args: argparse.Namespace, ask: Ask, tell: Callable[[str], None])
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.eventfiles.atomic_write import atomic_write
+    from signupsheet.eventfiles.catalog import check_text
+    from signupsheet.eventfiles.semantic_checks import EVENT_ID
+    from signupsheet.organizer.new_event import (
+        NewEvent,
+        describe_spans,
+        render_new,
+        session_span,
+    )
+
     if sys.stdin.isatty() and (not args.title or not args.session):
         ask_missing(args, input, lambda text: print(text, file=sys.stderr))
     given = (("--title", args.title), ("--session", args.session))

@@ -8,9 +8,6 @@ from datetime import timedelta
 from signupsheet.commands.options import add_now, now_from
 from signupsheet.core.errors import Problem, ProblemsError
 from signupsheet.core.project import Project
-from signupsheet.eventfiles.atomic_write import atomic_write
-from signupsheet.eventfiles.catalog import check_text, load_catalog
-from signupsheet.organizer.purge import is_due, parse_age, purge_event, render_purged
 
 NAME = "purge"
 HELP = "remove notes, affiliations and private entries' data from past events' sheets"
@@ -25,6 +22,8 @@ DESCRIPTION = (
 
 
 def _age(text: str) -> timedelta:
+    from signupsheet.organizer.purge import parse_age
+
     try:
         return parse_age(text)
     except ValueError as error:
@@ -47,6 +46,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.eventfiles.atomic_write import atomic_write
+    from signupsheet.eventfiles.catalog import check_text, load_catalog
+    from signupsheet.organizer.purge import is_due, purge_event, render_purged
+
     now = now_from(args)
     catalog = load_catalog(project)
     problems: list[Problem] = list(catalog.problems)

@@ -8,7 +8,6 @@ from signupsheet.commands.options import add_now, now_from
 from signupsheet.commands.signup_options import add_json, add_target, line, report
 from signupsheet.core.project import Project
 from signupsheet.core.rules import Actor, SignupRequest
-from signupsheet.registration.applying import apply_register
 
 NAME = "register"
 HELP = "register a person for a session, or update their entry"
@@ -33,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.registration.applying import apply_register
+
     now = now_from(args)
     request = SignupRequest(
         user=args.user,

@@ -8,14 +8,6 @@ from pathlib import Path
 
 from signupsheet.commands.options import add_now
 from signupsheet.core.project import Project
-from signupsheet.eventfiles.catalog import load_catalog
-from signupsheet.site.plain_files import (
-    load_config,
-    plain_config,
-    settings_from_config,
-    site_sources,
-    write_rendered,
-)
 
 NAME = "render"
 HELP = "write the site's pages, calendars and feeds as plain files (for Zensical and others)"
@@ -43,6 +35,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.eventfiles.catalog import load_catalog
+    from signupsheet.site.plain_files import (
+        load_config,
+        plain_config,
+        settings_from_config,
+        site_sources,
+        write_rendered,
+    )
+
     config_path: Path = args.config or project.root / "mkdocs.yml"
     config = load_config(config_path)
     settings = settings_from_config(config, config_path)

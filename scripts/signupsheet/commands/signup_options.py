@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable
 
 from signupsheet.core.rules import Outcome
-from signupsheet.eventfiles.semantic_checks import EVENT_ID, secret_leaks
 
 LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 
@@ -20,6 +19,9 @@ def login(text: str) -> str:
 
 
 def event_id(text: str) -> str:
+    # Imported when an argument is checked: the schema's validator is slow to load.
+    from signupsheet.eventfiles.semantic_checks import EVENT_ID
+
     if not EVENT_ID.match(text):
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an event id (lower-case letters, digits and dashes)"
@@ -29,6 +31,8 @@ def event_id(text: str) -> str:
 
 def line(limit: int) -> Callable[[str], str]:
     def check(text: str) -> str:
+        from signupsheet.eventfiles.semantic_checks import secret_leaks
+
         text = text.strip()
         if not text or "\n" in text or "\r" in text or len(text) > limit:
             raise argparse.ArgumentTypeError(f"give one line of at most {limit} characters")

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from signupsheet.core.errors import format_problems, problems_json
 from signupsheet.core.project import Project
-from signupsheet.eventfiles.catalog import event_files, load_catalog
 
 NAME = "validate"
 HELP = "check event files and report every problem"
@@ -30,6 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.eventfiles.catalog import event_files, load_catalog
+
     paths: list[Path] | None = None
     if args.paths:
         # A folder stands for the event files in it.

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Mode = Literal["online", "in-person", "hybrid"]
 Recording = Literal["not-recorded", "recorded", "talks-only"]
 EventType = Literal["meeting", "training", "workshop", "talk", "conference", "social", "other"]
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 Visibility = Literal["public", "private"]
 Status = Literal["confirmed", "waitlisted"]
 

@@ -10,13 +10,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import get_args
 
 from signupsheet.core.model import Event, EventType, Location, Session, format_timestamp
 from signupsheet.eventfiles.event_writer import event_id_for, render_event, session_ids
 from signupsheet.eventfiles.schema import PathTuple
-
-EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 
 _LOCAL = re.compile(
     r"^\s*(?P<date>\d{4}-\d{2}-\d{2})[T ]+(?P<time>\d{1,2}:\d{2})(?::(?P<second>\d{2}))?"
