@@ -12,7 +12,8 @@ from formbodies import register_body
 from githubdouble import BOT, GitHubDouble
 from signupsheet.core.model import parse_timestamp
 from signupsheet.core.project import Project
-from signupsheet.github.issue_tracker import GitHubTracker, connect
+from signupsheet.github.client import connect
+from signupsheet.github.issue_tracker import GitHubTracker
 from signupsheet.main import main
 from signupsheet.registration import git_sync
 from signupsheet.registration.issues import sweep as sweep_module
