@@ -471,6 +471,16 @@ def test_what_a_line_leaves_out_is_taken_from_the_page(
     assert [(n.line, n.message) for n in result.guessed] == [guess]
 
 
+def test_a_date_and_a_time_on_label_lines_of_their_own() -> None:
+    page = "Meetup\nDate\nThursday 11 April 2024\nTime\n16:00–17:15 UTC\nWhere\nZoom\n"
+    result = read_page(page)
+    assert result.event is not None
+    [session] = result.event.sessions
+    assert (session.start, session.end) == (at("2024-04-11T16:00"), at("2024-04-11T17:15"))
+    assert result.event.location is not None and result.event.location.platform == "Zoom"
+    assert result.notes == []
+
+
 def test_no_year_anywhere_makes_no_session() -> None:
     result = read_page("Meetup\nDate: Wednesday 8 January, 18:00–19:00 UTC\n")
     assert result.event is None

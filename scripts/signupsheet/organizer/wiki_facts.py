@@ -40,7 +40,7 @@ _PLATFORMS = (
     ("Whereby", r"whereby"),
 )
 _PLATFORM = re.compile(
-    r"\b(?:on|via|using|in|at|platform:?)\s+(?P<name>"
+    r"\b(?:on|via|using|in|at|platform:?|where:)\s+(?P<name>"
     + "|".join(pattern for _, pattern in _PLATFORMS)
     + r")\b",
     re.IGNORECASE,

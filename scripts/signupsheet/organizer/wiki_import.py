@@ -100,6 +100,14 @@ class _Lists:
                     if in_list:
                         self.finder.end_programme()
                         growing = False
+                        if len(group) > 1:
+                            lines = ", ".join(str(session.line) for session in group)
+                            self.notes.add(
+                                line.number,
+                                f"one list for {len(group)} sessions (lines {lines}); each "
+                                "entry is put on every one of their sheets",
+                                "assumed",
+                            )
                 if in_list:
                     body = line.item if line.item is not None else line.text
                     if line.struck:
@@ -165,19 +173,6 @@ class _Lists:
                 continue
             sheet.lines_by_name[entry.name.casefold()] = number
             sheet.entries.append((number, replace(entry)))
-        if len(sessions) > 1 and not any(
-            note.line == number and note.message.startswith("one list for")
-            for note in self.notes.items
-        ):
-            first = self.sheets[sessions[0]].entries
-            if first and first[0][0] == number:
-                lines = ", ".join(str(session.line) for session in sessions)
-                self.notes.add(
-                    number,
-                    f"one list for {len(sessions)} sessions (lines {lines}); each entry is "
-                    "put on every one of their sheets",
-                    "assumed",
-                )
 
     def entries(self, session: SessionDraft) -> list[tuple[int, Registration]]:
         sheet = self.sheets.get(session)

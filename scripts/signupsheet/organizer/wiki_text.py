@@ -282,7 +282,9 @@ class _Builder:
                 if str(parameter.name).strip().lower() in ("title", "event title", "name"):
                     title = self.inline(parameter.value).strip()
                     if title:
-                        line = len(self.lines) + str(node)[: str(node).find(title)].count("\n")
+                        source = str(node)
+                        before = source[: max(source.find(str(parameter.value)), 0)]
+                        line = len(self.lines) + before.count("\n")
                         self.titles.append((title, line, f"the {{{{{name}}}}} template"))
                     break
         self.hide(str(node))
