@@ -17,12 +17,9 @@ from signupsheet.core.model import Registration
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import check_file, load_event
 from signupsheet.main import main
-from signupsheet.organizer.wiki_import import (
-    SIGNATURE_TIME,
-    flatten_wikitext,
-    read_page,
-    signature_time,
-)
+from signupsheet.organizer.wiki_import import read_page
+from signupsheet.organizer.wiki_text import blank_comments, flatten_wikitext
+from signupsheet.organizer.wiki_times import SIGNATURE_TIME, signature_time
 
 SEED_PAGE = REPO / "tests" / "wiki" / "seed-rendered.txt"
 SEED_EVENT = "2022-11-23-vsn-training-lets-connect"
@@ -87,8 +84,12 @@ def test_cli_writes_a_valid_file_once(project: Project, capsys: pytest.CaptureFi
     assert main([*args, "--series", "volunteer-supporters-network-2022"]) == 0
     path = project.event_path(SEED_EVENT)
     out, err = capsys.readouterr()
-    assert f"wrote events/{SEED_EVENT}.yaml: 33 sign-ups in 1 session; 0 lines left out" in out
-    assert f"{SEED_PAGE}:29: note: no time zone" in err
+    assert (
+        f"wrote events/{SEED_EVENT}.yaml: 33 sign-ups in 1 session; 0 lines left out, "
+        "2 values guessed\n"
+    ) in out
+    assert f"{SEED_PAGE}:29: guessed: no time zone after the time; taken as UTC\n" in err
+    assert f"{SEED_PAGE}:41: note: 'Akwugo' signed after the session ended" in err
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schema/event.schema.json\n")
     assert "# Signed on 28 February 2023, after the session; the true time is kept." in text
@@ -113,7 +114,7 @@ def test_cli_stdout_and_stdin_write_nothing(
     out, err = capsys.readouterr()
     assert list(project.events_dir.iterdir()) == []
     assert out.count("source: import") == 33
-    assert "<stdin>:29: note:" in err
+    assert "<stdin>:29: guessed: no time zone after the time; taken as UTC\n" in err
     (project.events_dir / "x-1.yaml").write_text(out, encoding="utf-8")
     assert check_file(project.events_dir / "x-1.yaml", project).problems == []
 
@@ -233,7 +234,7 @@ def test_wikitext_sessions_under_headings() -> None:
         "Session A",
         at("2024-01-10T19:00"),
     )
-    # 09:00 CET with no end: one hour, and said so.
+    # 09:00 CET with no end: as long as session A, and said so.
     assert (second.start, second.end) == (at("2024-01-11T08:00"), at("2024-01-11T09:00"))
     assert [e.name for e in first.registrations] == ["Alpha", "Beta"]
     assert [(e.name, e.registered) for e in second.registrations] == [
@@ -244,9 +245,13 @@ def test_wikitext_sessions_under_headings() -> None:
     assert {(n.line, n.kind) for n in result.notes} == {
         (0, "assumed"),  # no platform
         (1, "assumed"),  # title from the heading
-        (7, "assumed"),  # no end time
+        (7, "guessed"),  # no end time
         (10, "skipped"),  # a reply
     }
+    [guess] = result.guessed
+    assert guess.message == (
+        "no end time for the session on 11 January 2024; it lasts 1:00 like the session on line 4"
+    )
 
 
 def test_time_zone_for_times_without_one() -> None:
@@ -348,12 +353,10 @@ def test_agenda_lists_are_not_sign_up_lists() -> None:
 
 
 def test_comments_are_blanked_keeping_line_numbers() -> None:
-    from signupsheet.organizer.wiki_import import _blank_comments
-
-    assert _blank_comments("a<!-- x\ny -->b\nc") == "a\nb\nc"
+    assert blank_comments("a<!-- x\ny -->b\nc") == "a\nb\nc"
     # An unclosed comment runs to the end of the page, as on the wiki.
-    assert _blank_comments("a\n<!-- x\ny\n") == "a\n\n\n"
-    assert _blank_comments("<!---->") == ""
+    assert blank_comments("a\n<!-- x\ny\n") == "a\n\n\n"
+    assert blank_comments("<!---->") == ""
 
 
 def test_more_sessions_than_an_event_may_have() -> None:

@@ -5,21 +5,24 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from signupsheet.commands.options import zone
 from signupsheet.core.errors import ProblemsError, UserError
 from signupsheet.core.project import Project
+from signupsheet.organizer.wiki_notes import Kind
 
 NAME = "import-wiki"
 HELP = "turn a wiki event page (wikitext or copied text) into an event file"
 DESCRIPTION = (
     "Read a wiki event page - its wikitext, or the text copied from the rendered page - and "
     "write events/<id>.yaml with the title, description, speakers, sessions and every sign-up "
-    "list. Each line that is left out, and each assumption made, is reported on stderr with its "
-    "line number. The id is the first session's date and the title (override with --id); an "
-    "existing file is never replaced unless --force is given."
+    "list. Each line that is left out, each assumption made and each value guessed (a year, an "
+    "end time or a time zone the page does not write, taken from the rest of the page) is "
+    "reported on stderr with its line number. The id is the first session's date and the title "
+    "(override with --id); an existing file is never replaced unless --force is given."
 )
+
+LABELS: dict[Kind, str] = {"skipped": "left out", "assumed": "note", "guessed": "guessed"}
 
 # A wiki page is a few hundred kilobytes at most; anything larger is not one.
 MAX_PAGE_BYTES = 2_000_000
@@ -36,8 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=zone,
         default=None,
         metavar="ZONE",
-        help="time zone of times written without one, e.g. Europe/Vienna (default: UTC, as wiki "
-        "signatures are)",
+        help="time zone of times written without one, e.g. Europe/Vienna (default: the zone the "
+        "page names elsewhere, else UTC as wiki signatures are; each reported as a guess)",
     )
     parser.add_argument(
         "--stdout", action="store_true", help="print the event file instead of writing it"
@@ -46,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--strict",
         action="store_true",
-        help="write nothing when any line of the page was left out",
+        help="write nothing when any line of the page was left out or any value guessed",
     )
 
 
@@ -83,18 +86,21 @@ def run(args: argparse.Namespace, project: Project) -> int:
             "and dashes, e.g. 2022-11-23-vsn-training"
         )
     text, shown = _read(args.page)
-    default_zone = args.tz if args.tz is not None else ZoneInfo("UTC")
-    result = read_page(text, title=args.title, event_id=args.event_id, default_zone=default_zone)
+    result = read_page(text, title=args.title, event_id=args.event_id, default_zone=args.tz)
     for note in result.notes:
         where = f"{shown}:{note.line}" if note.line else shown
-        label = "left out" if note.kind == "skipped" else "note"
-        print(f"{where}: {label}: {note.message}", file=sys.stderr)
+        print(f"{where}: {LABELS[note.kind]}: {note.message}", file=sys.stderr)
     event = result.event
     if event is None:
         raise UserError(f"{shown}: nothing imported; see the lines above")
-    if args.strict and result.skipped:
+    if args.strict and (result.skipped or result.guessed):
+        refused = [f"{len(result.skipped)} line(s) left out"] if result.skipped else []
+        if result.guessed:
+            refused.append(f"{len(result.guessed)} value(s) guessed")
         raise UserError(
-            f"{shown}: {len(result.skipped)} line(s) left out and --strict given; nothing written"
+            f"{shown}: {' and '.join(refused)} and --strict given; nothing written. Write what "
+            "is missing on the page (see the lines above), give --tz for times without a zone, "
+            "or drop --strict"
         )
     event.series = args.series
     event.policy = args.policy
@@ -113,6 +119,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
         f"session{'s' if len(event.sessions) != 1 else ''}; "
         f"{len(result.skipped)} line{'s' if len(result.skipped) != 1 else ''} left out"
     )
+    if result.guessed:
+        summary += f", {len(result.guessed)} value{'s' if len(result.guessed) != 1 else ''} guessed"
     if args.stdout:
         sys.stdout.write(content)
         print(summary, file=sys.stderr)
