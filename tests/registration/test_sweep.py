@@ -5,7 +5,7 @@ from pathlib import Path
 
 from formbodies import cancel_body, register_body
 from githubdouble import BOT, GitHubDouble, payload
-from signupsheet.registration.issues.issue_replies import MARKER
+from signupsheet.registration.issues.issue_replies import REPLY_MARKER
 from sweepkit import (
     EVENT_ID,
     clone,
@@ -32,7 +32,7 @@ def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHu
     double.add_issue(3, "cy", register_body("no-such-event"), reg, created=created(3))
     double.add_issue(4, "dee", register_body(EVENT_ID, policy=False), reg, created=created(4))
     double.add_issue(5, "eve", "just a question", ["question"], created=created(5))
-    double.add_comment(1, "mallory", f"{MARKER} digest=0000000000000000 --> fake")
+    double.add_comment(1, "mallory", f"{REPLY_MARKER} digest=0000000000000000 --> fake")
     output = tmp_path / "github-output"
     result = run_sweep(double, work, output=output)
     assert result.returncode == 0, result.stderr

@@ -36,7 +36,7 @@ from signupsheet.site.pages import SiteContext
 
 PLUGIN = "signupsheet"
 # Written into a rendered folder, so a later run knows the folder is its own to replace.
-MARKER = ".signupsheet-render"
+RENDER_STAMP = ".signupsheet-render"
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ def write_rendered(out_dir: Path, files: dict[str, str | bytes], config_text: st
     if out_dir.exists():
         if not out_dir.is_dir():
             raise UserError(f"{out_dir} exists and is not a folder")
-        if any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+        if any(out_dir.iterdir()) and not (out_dir / RENDER_STAMP).is_file():
             raise UserError(
                 f"{out_dir} is not empty and was not written by signupsheet render; "
                 "choose a new or empty folder"
@@ -208,5 +208,5 @@ def write_rendered(out_dir: Path, files: dict[str, str | bytes], config_text: st
         else:
             target.write_text(content, encoding="utf-8")
     (out_dir / "mkdocs.yml").write_text(config_text, encoding="utf-8")
-    (out_dir / MARKER).write_text("", encoding="utf-8")
+    (out_dir / RENDER_STAMP).write_text("", encoding="utf-8")
     return len(files)

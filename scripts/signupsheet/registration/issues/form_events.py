@@ -19,7 +19,7 @@ from signupsheet.core.model import Event, format_timestamp
 from signupsheet.site.pages import event_page_path
 from signupsheet.site.urls import PublishedSite
 
-MARKER = "<!-- signupsheet:open-events -->"
+OPEN_EVENTS_MARKER = "<!-- signupsheet:open-events -->"
 FORM_FILES = ("register.yml", "cancel.yml")
 
 
@@ -41,9 +41,9 @@ def _cell(text: str) -> str:
 
 def render_list(events: Sequence[Event], site: PublishedSite | None) -> str:
     if not events:
-        return f"{MARKER}\nNo event is open for registration at the moment.\n"
+        return f"{OPEN_EVENTS_MARKER}\nNo event is open for registration at the moment.\n"
     lines = [
-        MARKER,
+        OPEN_EVENTS_MARKER,
         "Events open for registration — copy the id into the Event field "
         "(and the session id when there are several):",
         "",
@@ -76,11 +76,11 @@ def update_form(text: str, listing: str) -> str:
     document = yaml.load(text)
     for item in document.get("body", []):
         value = item.get("attributes", {}).get("value") if item.get("type") == "markdown" else None
-        if isinstance(value, str) and MARKER in value:
+        if isinstance(value, str) and OPEN_EVENTS_MARKER in value:
             if str(value) == listing:
                 return text
             item["attributes"]["value"] = LiteralScalarString(listing)
             out = io.StringIO()
             yaml.dump(document, out)
             return out.getvalue()
-    raise ValueError(f"the form has no markdown element containing {MARKER}")
+    raise ValueError(f"the form has no markdown element containing {OPEN_EVENTS_MARKER}")

@@ -18,7 +18,7 @@ from signupsheet.core.rules import Outcome
 from signupsheet.registration.issues.form_events import render_list
 from signupsheet.site.urls import PublishedSite
 
-MARKER = "<!-- signupsheet:reply"
+REPLY_MARKER = "<!-- signupsheet:reply"
 _DIGEST = re.compile(r"<!-- signupsheet:reply digest=([0-9a-f]{16}) -->")
 
 
@@ -33,7 +33,7 @@ def answered_digest(comment: str) -> str | None:
 
 
 def _head(digest: str) -> str:
-    return f"{MARKER} digest={digest} -->\n"
+    return f"{REPLY_MARKER} digest={digest} -->\n"
 
 
 def _when(session: Session) -> str:

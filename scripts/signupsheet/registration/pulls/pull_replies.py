@@ -12,10 +12,10 @@ import re
 
 from signupsheet.core.model import Event, Session, format_timestamp
 from signupsheet.registration.applying import Applied
-from signupsheet.registration.issues.issue_replies import MARKER
+from signupsheet.registration.issues.issue_replies import REPLY_MARKER
 from signupsheet.registration.pulls.pull_check import CheckResult
 
-HEAD = f"{MARKER} pull-request -->\n"
+HEAD = f"{REPLY_MARKER} pull-request -->\n"
 HOWTO = "docs/registering.md, section “Registering by pull request”"
 
 
