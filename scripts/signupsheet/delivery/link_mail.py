@@ -26,6 +26,7 @@ import icalendar
 
 from signupsheet.core.errors import UserError
 from signupsheet.core.model import Event, Registration, Session
+from signupsheet.core.time_text import span_text, time_text
 from signupsheet.delivery.secrets import valid_address
 from signupsheet.site.urls import PublishedSite
 
@@ -118,13 +119,6 @@ def cancel_url(event: Event, session: Session, settings: MailSettings) -> str | 
     return f"{settings.repository_url.rstrip('/')}/issues/new?{query}"
 
 
-def when_text(session: Session) -> str:
-    start, end = session.start, session.end
-    if start.date() == end.date():
-        return f"{start:%A, %d %B %Y, %H:%M} to {end:%H:%M} UTC"
-    return f"{start:%A, %d %B %Y, %H:%M} UTC to {end:%A, %d %B %Y, %H:%M} UTC"
-
-
 def message_id(event: Event, session: Session, login: str, domain: str) -> str:
     """The same for every copy of one person's link mail, so a resend after a crash is recognisable
     as the same message (several mail clients show identical Message-IDs once)."""
@@ -167,7 +161,7 @@ def _paragraphs(
     parts: list[tuple[str, str | None]] = [
         (f"Hello {entry.name},", None),
         (f"here is your link for {title}:", link),
-        (f"When: {when_text(session)}.", None),
+        (f"When: {span_text(session.start, session.end)}.", None),
     ]
     if platform:
         parts.append((f"Where: online on {platform}, at the link above.", None))
@@ -282,7 +276,7 @@ def build_message(
     """
     if entry.login is None:
         raise ValueError("link mails go to registrants with a login")
-    subject = f"Your link for {event.title}, {session.start:%d %B %Y %H:%M} UTC"
+    subject = f"Your link for {event.title}, {time_text(session.start, 'date')}"
     parts = _paragraphs(event, session, entry, link, settings)
     # Our own boundaries: "=_" never occurs in quoted-printable or base64 content, and the
     # generator would otherwise compile a fresh regular expression per part to pick one.

@@ -14,6 +14,7 @@ from feedgen.feed import FeedGenerator
 
 from signupsheet.core.model import Event, format_timestamp
 from signupsheet.core.rules import session_state
+from signupsheet.core.time_text import span_text
 from signupsheet.site.calendars import event_page_url
 from signupsheet.site.pages import event_calendar_path
 from signupsheet.site.urls import PublishedSite
@@ -50,12 +51,11 @@ def atom_feed(
         entry.published(added(event))
         entry.updated(added(event))
         sessions = ", ".join(
-            f"{format_timestamp(session.start)} to {format_timestamp(session.end)}"
-            + (" (cancelled)" if session.cancelled else "")
+            span_text(session.start, session.end) + (" (cancelled)" if session.cancelled else "")
             for session in event.sessions
         )
         summary = " ".join((event.summary or "").split())
-        entry.summary(f"{summary} When (UTC): {sessions}.".strip())
+        entry.summary(f"{summary} When: {sessions}.".strip())
     result: bytes = feed.atom_str(pretty=True)
     return result
 

@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode
 
 from signupsheet.core.errors import UserError
 from signupsheet.core.model import Event, Session
+from signupsheet.core.time_text import time_text
 
 REGISTER_TEMPLATE = "register.yml"
 CANCEL_TEMPLATE = "cancel.yml"
@@ -82,7 +83,7 @@ def session_label(event: Event, session: Session) -> str:
     """A session's name in titles: the event title, plus the session when there are several."""
     if len(event.sessions) == 1:
         return event.title
-    detail = session.title or session.start.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
+    detail = session.title or time_text(session.start, "date")
     return f"{event.title} ({detail})"
 
 

@@ -15,7 +15,8 @@ from datetime import datetime
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from signupsheet.core.model import Event, format_timestamp
+from signupsheet.core.model import Event
+from signupsheet.core.time_text import time_text
 from signupsheet.site.pages import event_page_path
 from signupsheet.site.urls import PublishedSite
 
@@ -54,7 +55,7 @@ def render_list(events: Sequence[Event], site: PublishedSite | None) -> str:
         title = _cell(event.title)
         shown = title if site is None else f"[{title}]({site.page(event_page_path(event.id))})"
         sessions = "<br>".join(
-            f"`{session.id}` {format_timestamp(session.start)}"
+            f"`{session.id}` {time_text(session.start, 'date')}"
             for session in event.sessions
             if not session.cancelled
         )

@@ -13,8 +13,9 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
-from signupsheet.core.model import Event, Session, format_timestamp
+from signupsheet.core.model import Event
 from signupsheet.core.rules import Outcome
+from signupsheet.core.time_text import span_text
 from signupsheet.registration.issues.form_events import render_list
 from signupsheet.site.urls import PublishedSite
 
@@ -34,14 +35,6 @@ def answered_digest(comment: str) -> str | None:
 
 def _head(digest: str) -> str:
     return f"{REPLY_MARKER} digest={digest} -->\n"
-
-
-def _when(session: Session) -> str:
-    start, end = session.start, session.end
-    day = start.strftime("%Y-%m-%d")
-    if end.date() == start.date():
-        return f"{day} {start:%H:%M} to {end:%H:%M} UTC"
-    return f"{format_timestamp(start)} to {format_timestamp(end)} (UTC)"
 
 
 def form_link(repo_url: str, template: str, event: str, session: str | None, title: str) -> str:
@@ -67,7 +60,9 @@ def registration_reply(
     lines = [_head(digest)]
     session = event.session(outcome.session) if event and outcome.session else None
     title = _quote(event.title) if event else outcome.event
-    where = f"**{title}**" + (f", session `{session.id}` ({_when(session)})" if session else "")
+    where = f"**{title}**" + (
+        f", session `{session.id}` ({span_text(session.start, session.end)})" if session else ""
+    )
     if outcome.refused:
         lines.append(f"**Registration not possible** for {where}.\n\n{outcome.reason}")
         return "\n".join(lines) + "\n"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from signupsheet.core.model import Event, Session, format_timestamp
+from signupsheet.core.model import Event
+from signupsheet.core.time_text import span_text
 from signupsheet.registration.applying import Applied
 from signupsheet.registration.issues.issue_replies import REPLY_MARKER
 from signupsheet.registration.pulls.pull_check import CheckResult
@@ -66,10 +67,6 @@ def moved_reply() -> str:
     )
 
 
-def _when(session: Session) -> str:
-    return f"{format_timestamp(session.start)} to {format_timestamp(session.end)}"
-
-
 def accepted_reply(
     applied: Applied, commit: str | None, *, merged: bool, repo_url: str, moved: bool = False
 ) -> str:
@@ -78,7 +75,9 @@ def accepted_reply(
     event: Event | None = applied.event
     session = event.session(outcome.session) if event and outcome.session else None
     title = _plain(event.title) if event else outcome.event
-    where = f"**{title}**" + (f", session `{session.id}` ({_when(session)})" if session else "")
+    where = f"**{title}**" + (
+        f", session `{session.id}` ({span_text(session.start, session.end)})" if session else ""
+    )
     parts = [HEAD]
     if outcome.refused:
         parts.append(f"**Registration not possible** for {where}.\n\n{_plain(outcome.reason)}")
