@@ -20,7 +20,6 @@ from email.header import Header
 from email.headerregistry import Address
 from email.message import Message
 from email.utils import format_datetime, formataddr
-from urllib.parse import urlencode
 
 import icalendar
 
@@ -28,6 +27,7 @@ from signupsheet.core.errors import UserError
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.time_text import span_text, time_text
 from signupsheet.delivery.secrets import valid_address
+from signupsheet.site.links import cancel_form_url
 from signupsheet.site.urls import PublishedSite
 
 FROM_VARIABLE = "SIGNUPSHEET_MAIL_FROM"
@@ -104,21 +104,6 @@ def policy_url(event: Event, settings: MailSettings) -> str | None:
     return settings.site.page(event.policy)
 
 
-def cancel_url(event: Event, session: Session, settings: MailSettings) -> str | None:
-    """The prefilled cancel form on the repository's issue tracker."""
-    if settings.repository_url is None:
-        return None
-    query = urlencode(
-        {
-            "template": "cancel.yml",
-            "title": f"Cancel: {event.id} {session.id}",
-            "event": event.id,
-            "session": session.id,
-        }
-    )
-    return f"{settings.repository_url.rstrip('/')}/issues/new?{query}"
-
-
 def message_id(event: Event, session: Session, login: str, domain: str) -> str:
     """The same for every copy of one person's link mail, so a resend after a crash is recognisable
     as the same message (several mail clients show identical Message-IDs once)."""
@@ -173,8 +158,8 @@ def _paragraphs(
         parts.append(("By taking part you agree to the event's policy:", policy))
     elif event.policy:
         parts.append(("By taking part you agree to the event's policy on the event site.", None))
-    cancel = cancel_url(event, session, settings)
-    if cancel:
+    if settings.repository_url is not None:
+        cancel = cancel_form_url(settings.repository_url, event, session)
         parts.append(
             (
                 "Can't come after all? Please take yourself off the list so the seat goes to "

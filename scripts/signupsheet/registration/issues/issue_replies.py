@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from urllib.parse import urlencode
 
 from signupsheet.core.model import Event
 from signupsheet.core.rules import Outcome
 from signupsheet.core.time_text import span_text
 from signupsheet.registration.issues.form_events import render_list
+from signupsheet.site.links import cancel_form_url
 from signupsheet.site.urls import PublishedSite
 
 REPLY_MARKER = "<!-- signupsheet:reply"
@@ -35,13 +35,6 @@ def answered_digest(comment: str) -> str | None:
 
 def _head(digest: str) -> str:
     return f"{REPLY_MARKER} digest={digest} -->\n"
-
-
-def form_link(repo_url: str, template: str, event: str, session: str | None, title: str) -> str:
-    query = {"template": template, "event": event, "title": title}
-    if session:
-        query["session"] = session
-    return f"{repo_url}/issues/new?{urlencode(query)}"
 
 
 def _quote(text: str) -> str:
@@ -90,7 +83,7 @@ def registration_reply(
         f"{lead} minutes before the start. To change your name, affiliation, note or visibility, "
         "edit this issue."
     )
-    cancel = form_link(repo_url, "cancel.yml", event.id, session.id, f"Cancel: {event.title}"[:200])
+    cancel = cancel_form_url(repo_url, event, session)
     lines.append(f"\n**Can't come?** [Cancel your registration]({cancel}) so someone else can.")
     return "\n".join(lines) + "\n"
 
