@@ -8,8 +8,6 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,10 +15,10 @@ import pytest
 from icalendar import Calendar
 
 from conftest import REPO_URL, context
+from link_site import mail_text
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.rules import Outcome
 from signupsheet.core.time_text import span_text, time_text
-from signupsheet.delivery.link_mail import PREVIEW_SENDER, MailSettings, build_message
 from signupsheet.delivery.sending import unreachable_notice
 from signupsheet.organizer.new_event import NewEvent, render_new
 from signupsheet.registration.applying import Applied
@@ -166,24 +164,6 @@ def test_the_trap_catches_locale_dependent_formatting() -> None:
 # --- every output that shows a session's time ---------------------------------------------------
 
 
-def _mail_text(event: Event) -> tuple[str, str]:
-    session = event.sessions[0]
-    built = build_message(
-        event,
-        session,
-        session.registrations[0],
-        link="https://meet.example/room",
-        recipient="ann@example.org",
-        settings=MailSettings(sender=PREVIEW_SENDER, repository_url=REPO_URL),
-        now=at("2026-12-03T13:10:00"),
-    )
-    message = message_from_bytes(built.as_bytes(), policy=policy.default)
-    assert isinstance(message, EmailMessage)
-    body = message.get_body(("plain",))
-    assert body is not None
-    return str(message["Subject"]), body.get_content()
-
-
 def test_the_event_page() -> None:
     page = event_page(two_sessions(), context(now=at("2026-11-20T00:00:00"))).inline()
     assert ">Thursday, 3 December 2026, 14:00 UTC</time>" in page
@@ -219,7 +199,7 @@ def test_the_reply_on_a_pull_request() -> None:
 
 def test_the_link_mail_and_the_notice_without_an_address() -> None:
     event = one_session()
-    subject, plain = _mail_text(event)
+    subject, plain = mail_text(event, event.sessions[0], at("2026-12-03T13:10:00"), REPO_URL)
     assert subject == "Your link for Meetup, 3 Dec 2026, 14:00 UTC"
     assert f"When: {FIRST_TEXT}." in plain
     _, notice = unreachable_notice(event, event.sessions[0])

@@ -5,16 +5,14 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from conftest import REPO_URL, context
+from link_site import mail_text
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.rules import Outcome
-from signupsheet.delivery.link_mail import PREVIEW_SENDER, MailSettings, build_message
 from signupsheet.registration.issues.issue_replies import registration_reply
 from signupsheet.site.links import ISSUE_TITLE_LIMIT, cancel_form_url, register_form_url
 from signupsheet.site.pages import event_page
@@ -48,20 +46,8 @@ def reply_link(event: Event, session: Session) -> str:
 
 
 def mail_link(event: Event, session: Session) -> str:
-    built = build_message(
-        event,
-        session,
-        session.registrations[0],
-        link="https://meet.example/room",
-        recipient="ann@example.org",
-        settings=MailSettings(sender=PREVIEW_SENDER, repository_url=REPO_URL),
-        now=START - timedelta(minutes=30),
-    )
-    message = message_from_bytes(built.as_bytes(), policy=policy.default)
-    assert isinstance(message, EmailMessage)
-    body = message.get_body(("plain",))
-    assert body is not None
-    (link,) = re.findall(r"\S*template=cancel\.yml\S*", body.get_content())
+    _, plain = mail_text(event, session, START - timedelta(minutes=30), REPO_URL)
+    (link,) = re.findall(r"\S*template=cancel\.yml\S*", plain)
     return link
 
 
