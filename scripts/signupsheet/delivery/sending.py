@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from signupsheet.core.errors import Problem, ProblemsError
+from signupsheet.core.inert_markdown import inert_markdown
 from signupsheet.core.links_due import (
     DEFAULT_CHECKPOINT,
     DEFAULT_REPORT_AFTER_MINUTES,
@@ -217,7 +218,7 @@ def unreachable_notice(event: Event, session: Session) -> tuple[str, str]:
     when = span_text(session.start, session.end)
     body = (
         f"{marker}\n"
-        f"**About the meeting link for {event.title}** ({when})\n\n"
+        f"**About the meeting link for {inert_markdown(event.title)}** ({when})\n\n"
         "The link is sent by e-mail shortly before the session, but we have no e-mail address "
         "for you. To get it, make an address public on your GitHub profile (Settings → Public "
         "profile → Public email): the link then goes out within about ten minutes. Or contact "

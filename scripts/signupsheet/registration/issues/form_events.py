@@ -15,6 +15,7 @@ from datetime import datetime
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from signupsheet.core.inert_markdown import inert_markdown
 from signupsheet.core.model import Event
 from signupsheet.core.time_text import time_text
 from signupsheet.site.pages import event_page_path
@@ -36,10 +37,6 @@ def open_events(events: Sequence[Event], now: datetime) -> list[Event]:
     return found
 
 
-def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
-
-
 def render_list(events: Sequence[Event], site: PublishedSite | None) -> str:
     if not events:
         return f"{OPEN_EVENTS_MARKER}\nNo event is open for registration at the moment.\n"
@@ -52,7 +49,7 @@ def render_list(events: Sequence[Event], site: PublishedSite | None) -> str:
         "| --- | --- | --- |",
     ]
     for event in events:
-        title = _cell(event.title)
+        title = inert_markdown(event.title)
         shown = title if site is None else f"[{title}]({site.page(event_page_path(event.id))})"
         sessions = "<br>".join(
             f"`{session.id}` {time_text(session.start, 'date')}"

@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 
+from signupsheet.core.inert_markdown import inert_markdown
 from signupsheet.core.model import Event
 from signupsheet.core.rules import Outcome
 from signupsheet.core.time_text import span_text
@@ -37,11 +38,6 @@ def _head(digest: str) -> str:
     return f"{REPLY_MARKER} digest={digest} -->\n"
 
 
-def _quote(text: str) -> str:
-    # Text from the event or the person is shown, never interpreted as mentions or markup.
-    return text.replace("@", "@\u200b").replace("<", "&lt;").replace("*", "\\*")
-
-
 def registration_reply(
     outcome: Outcome,
     event: Event | None,
@@ -52,15 +48,16 @@ def registration_reply(
 ) -> str:
     lines = [_head(digest)]
     session = event.session(outcome.session) if event and outcome.session else None
-    title = _quote(event.title) if event else outcome.event
+    title = inert_markdown(event.title if event else outcome.event)
+    reason = inert_markdown(outcome.reason)
     where = f"**{title}**" + (
         f", session `{session.id}` ({span_text(session.start, session.end)})" if session else ""
     )
     if outcome.refused:
-        lines.append(f"**Registration not possible** for {where}.\n\n{outcome.reason}")
+        lines.append(f"**Registration not possible** for {where}.\n\n{reason}")
         return "\n".join(lines) + "\n"
     if outcome.outcome == "cancelled" or outcome.status is None:
-        lines.append(f"{outcome.reason} ({where})")
+        lines.append(f"{reason} ({where})")
         return "\n".join(lines) + "\n"
     assert event is not None and session is not None
     if outcome.status == "waitlisted":
@@ -90,14 +87,15 @@ def registration_reply(
 
 def cancellation_reply(outcome: Outcome, event: Event | None, digest: str) -> str:
     lines = [_head(digest)]
-    title = _quote(event.title) if event else outcome.event
+    title = inert_markdown(event.title if event else outcome.event)
+    reason = inert_markdown(outcome.reason)
     if outcome.refused:
-        lines.append(f"**Cancellation not possible** for **{title}**.\n\n{outcome.reason}")
+        lines.append(f"**Cancellation not possible** for **{title}**.\n\n{reason}")
     elif outcome.outcome == "cancelled":
         where = f"**{title}**" + (f", session `{outcome.session}`" if outcome.session else "")
         lines.append(f"**Your registration is cancelled** for {where}. Thank you for telling us.")
     else:
-        lines.append(f"Nothing to cancel for **{title}**: {outcome.reason}")
+        lines.append(f"Nothing to cancel for **{title}**: {reason}")
     return "\n".join(lines) + "\n"
 
 
@@ -114,7 +112,7 @@ def problems_reply(
         "**This form needs a fix** before it can be handled — please edit the issue:",
         "",
     ]
-    lines += [f"- {_quote(problem)}" for problem in problems]
+    lines += [f"- {inert_markdown(problem)}" for problem in problems]
     if unknown_event:
         listing = render_list(open_events, site).split("\n", 1)[1]
         lines += ["", listing.rstrip("\n")]
