@@ -22,6 +22,8 @@ CANCEL_TEMPLATE = "cancel.yml"
 # Field ids of the issue forms; the forms must use exactly these.
 EVENT_FIELD = "event"
 SESSION_FIELD = "session"
+# The default of the plugin's option `branch` (site/config.py).
+DEFAULT_BRANCH = "main"
 # GitHub refuses a longer issue title ("maximum is 256 characters").
 ISSUE_TITLE_LIMIT = 256
 
@@ -37,10 +39,10 @@ class Repository:
 
     owner: str
     name: str
-    branch: str = "main"
+    branch: str = DEFAULT_BRANCH
 
     @classmethod
-    def from_url(cls, url: str, branch: str = "main") -> Repository:
+    def from_url(cls, url: str, branch: str = DEFAULT_BRANCH) -> Repository:
         """Parse `https://github.com/OWNER/REPO`; raises UserError for anything else."""
         match = _GITHUB_REPO.match(url.strip())
         if match is None:

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import gc
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -27,9 +25,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from signupsheet.core.errors import UserError, format_problems
-from signupsheet.core.model import parse_timestamp
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import event_files, load_catalog, misnamed_files, sort_events
+from signupsheet.site.config import SignupsheetConfig
 from signupsheet.site.generation import (
     SCRIPTS,
     STYLESHEET,
@@ -50,33 +48,6 @@ from signupsheet.site.pages import LINKED_PAGES, PageSource, SiteContext
 from signupsheet.site.second_process import SecondProcess, usable_cpus
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
-
-
-class SignupsheetConfig(base.Config):
-    enabled = c.Type(bool, default=True)
-    """Turn the plugin off to build only the hand-written pages."""
-
-    root = c.Optional(c.Type(str))
-    """Folder with events/ and schema/, relative to mkdocs.yml (default: mkdocs.yml's folder)."""
-
-    branch = c.Type(str, default="main")
-    """Branch that holds the event files; the pull-request links edit the files on it."""
-
-    now = c.Optional(c.Type(str))
-    """Build as if it were this moment (e.g. 2022-11-20T12:00:00Z); default: the real time.
-
-    Registration states and the upcoming/past split depend on it."""
-
-    calendar_recent_days = c.Type(int, default=90)
-    """calendar.ics keeps sessions that ended at most this many days ago."""
-
-    feed_entries = c.Type(int, default=50)
-    """How many of the newest events feed.xml lists."""
-
-    background_from = c.Type(int, default=300)
-    """From this many events on, a second process loads about half of the event files and makes
-    their pages, then the calendars and feeds while MkDocs renders the pages (only on machines
-    with more than one CPU); 0: never."""
 
 
 class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
@@ -107,14 +78,6 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         config.extra_javascript.extend(SCRIPTS)
         return config
 
-    def _now(self) -> datetime:
-        if self.config.now is None:
-            return datetime.now(UTC)
-        try:
-            return parse_timestamp(self.config.now)
-        except ValueError as error:
-            raise PluginError(f"signupsheet: now: {error}") from None
-
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.project is None:
             return None
@@ -124,17 +87,12 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
             raise PluginError(str(error)) from None
         self.context = SiteContext(
             repository=repository,
-            now=self._now(),
+            now=self.config.now or datetime.now(UTC),
             docs_dir=Path(config.docs_dir),
             events_path=self.project.display(self.project.events_dir),
             directory_urls=config.use_directory_urls,
         )
-        self.options = SiteOptions(
-            site_url=config.site_url or "",
-            site_name=config.site_name,
-            feed_entries=self.config.feed_entries,
-            calendar_recent=timedelta(days=self.config.calendar_recent_days),
-        )
+        self.options = self.config.site_options(config.site_url or "", config.site_name)
         self._close_background()
         project = self.project
         parts = self._load(project, self.context, self.options)
