@@ -117,9 +117,10 @@ def _set_foreign_locale() -> str | None:
 
 @pytest.fixture(scope="module")
 def compiled_locales(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
-    """A German locale compiled from glibc's sources, for machines that install only C."""
+    """A German locale compiled from glibc's sources (where they are installed), for machines
+    that install only C."""
     localedef = shutil.which("localedef")
-    if localedef is None or not Path("/usr/share/i18n/locales/de_DE").is_file():
+    if localedef is None:
         return None
     folder = tmp_path_factory.mktemp("locales")
     made = subprocess.run(
@@ -127,6 +128,7 @@ def compiled_locales(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
         capture_output=True,
         check=False,
     )
+    # localedef exits 1 when it only warned; the locale is written all the same.
     return folder if (folder / "de_DE.UTF-8").is_dir() and made.returncode in (0, 1) else None
 
 
