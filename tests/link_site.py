@@ -9,12 +9,17 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from paths import REPO
+from signupsheet.core.model import Event, Session
+from signupsheet.delivery.link_mail import PREVIEW_SENDER, MailSettings, build_message
 
 EVENT = "2030-05-01-community-call"
 START = "2030-05-01T14:00:00Z"
@@ -160,3 +165,23 @@ def scan(site: Site, needles: Sequence[str], *, skip: Sequence[Path] = ()) -> li
             if needle.encode() in data:
                 found.append(f"{name}: {needle[:12]}…")
     return found
+
+
+def mail_text(
+    event: Event, session: Session, now: datetime, repository_url: str
+) -> tuple[str, str]:
+    """The subject and plain body of the link mail to the session's first registrant."""
+    built = build_message(
+        event,
+        session,
+        session.registrations[0],
+        link="https://meet.example/room",
+        recipient="ann@example.org",
+        settings=MailSettings(sender=PREVIEW_SENDER, repository_url=repository_url),
+        now=now,
+    )
+    message = message_from_bytes(built.as_bytes(), policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(message["Subject"]), body.get_content()

@@ -156,10 +156,10 @@ def test_messages_arrive_complete_once_and_only_for_confirmed(
     assert parsedate_to_datetime(message["Date"]) == datetime(2030, 5, 1, 13, 20, tzinfo=UTC)
     assert message["Message-ID"].endswith("@example.org>")
     assert "Community call" in message["Subject"]
-    assert "01 May 2030 14:00 UTC" in message["Subject"]
+    assert "1 May 2030, 14:00 UTC" in message["Subject"]
     plain, rich, ics = parts(message)
     assert site.link in plain
-    assert "Wednesday, 01 May 2030, 14:00 to 15:30 UTC" in plain
+    assert "Wednesday, 1 May 2030, 14:00 to 15:30 UTC" in plain
     assert "https://events.example.org/policies/safe-space/" in plain
     assert "template=cancel.yml" in plain and f"event={EVENT}" in plain
     assert "Alice Example" in plain

@@ -57,7 +57,7 @@ def test_flags_make_a_valid_commented_file(
     assert f"wrote {project.display(path)}" in capsys.readouterr().out
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../schema/event.schema.json"
-    assert "# Thu 3 Dec 2026 15:00-16:30 Europe/Vienna" in text
+    assert "# Thursday, 3 December 2026, 15:00 to 16:30 Europe/Vienna" in text
     assert "the link is sent" in text
     result = check_file(path, project)
     assert result.problems == []

@@ -51,7 +51,7 @@ def test_forms_list_open_events_and_check_detects_stale(
     assert main(["--root", str(site), "forms", "--check", *now]) == 0
     text = (site / ".github" / "ISSUE_TEMPLATE" / "register.yml").read_text()
     assert "| [Monthly meetup](https://events.example.org/sub/events/2026-12-03-meetup/) |" in text
-    assert "`main` 2026-12-03T14:00:00Z" in text
+    assert "`main` 3 Dec 2026, 14:00 UTC" in text
     assert "# Registration form. The site's Register button" in text
     generated = site / ".github" / "ISSUE_TEMPLATE"
     result = check_jsonschema(

@@ -308,7 +308,7 @@ def test_text_from_the_pull_request_is_shown_plainly() -> None:
         problems=[Problem(MEETUP, 3, 5, "'```' is not in the expected form")],
     )
     text = check_reply(result)
-    assert "@\u200bocto-org/everyone &lt;img src=x>" in text
+    assert "@\u200bocto-org/everyone &lt;img src=x&gt;" in text
     assert "@octo" not in text and "<img" not in text
     # The problems sit in a code fence longer than any backticks inside them.
     assert f"````text\n{MEETUP}:3:5: '```' is not in the expected form\n````" in text

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from formbodies import cancel_body, register_body
 from githubdouble import BOT, GitHubDouble, payload
-from signupsheet.registration.issues.issue_replies import MARKER
+from signupsheet.registration.issues.issue_replies import REPLY_MARKER
 from sweepkit import (
     EVENT_ID,
     clone,
@@ -32,7 +32,7 @@ def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHu
     double.add_issue(3, "cy", register_body("no-such-event"), reg, created=created(3))
     double.add_issue(4, "dee", register_body(EVENT_ID, policy=False), reg, created=created(4))
     double.add_issue(5, "eve", "just a question", ["question"], created=created(5))
-    double.add_comment(1, "mallory", f"{MARKER} digest=0000000000000000 --> fake")
+    double.add_comment(1, "mallory", f"{REPLY_MARKER} digest=0000000000000000 --> fake")
     output = tmp_path / "github-output"
     result = run_sweep(double, work, output=output)
     assert result.returncode == 0, result.stderr
@@ -48,7 +48,8 @@ def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHu
         f"Sign-up of Ann for {EVENT_ID}",
     ]
     (ann,) = bot_comments(double, 1)
-    assert "**You are registered**" in ann and "2026-12-03 14:00 to 15:00 UTC" in ann
+    assert "**You are registered**" in ann
+    assert "Thursday, 3 December 2026, 14:00 to 15:00 UTC" in ann
     assert "60 minutes before the start" in ann
     assert "template=cancel.yml" in ann and f"event={EVENT_ID}" in ann
     (bob,) = bot_comments(double, 2)
@@ -122,7 +123,7 @@ def test_sweep_keeps_the_forms_list_of_open_events_current(
     assert run_sweep(double, work, output=output).returncode == 0
     for name in ("register.yml", "cancel.yml"):
         form = remote_file(remote, f".github/ISSUE_TEMPLATE/{name}")
-        assert f"| Monthly meetup | `{EVENT_ID}` | `main` 2026-12-03T14:00:00Z |" in form
+        assert f"| Monthly meetup | `{EVENT_ID}` | `main` 3 Dec 2026, 14:00 UTC |" in form
         assert form.startswith("# ")  # the template's comments are kept
     assert git(remote, "log", "-1", "--format=%s", "main").strip() == (
         "Update the list of open events in the issue forms"

@@ -322,7 +322,11 @@ def test_serve_rebuilds_when_an_event_changes(tmp_path: Path) -> None:
             "repo_url: https://gitlab.com/signupsheet/signupsheet",
             "is not a GitHub repository address",
         ),
-        ('now: "2022-11-20T12:00:00Z"', 'now: "next tuesday"', "now: 'next tuesday' is not"),
+        (
+            'now: "2022-11-20T12:00:00Z"',
+            'now: "next tuesday"',
+            "option 'now': 'next tuesday' is not",
+        ),
     ],
 )
 def test_configuration_mistakes_fail_the_build(

@@ -37,20 +37,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.eventfiles.catalog import load_catalog
     from signupsheet.site.plain_files import (
-        load_config,
         plain_config,
         settings_from_config,
         site_sources,
         write_rendered,
     )
+    from signupsheet.site.urls import MkDocsYml
 
     config_path: Path = args.config or project.root / "mkdocs.yml"
-    config = load_config(config_path)
-    settings = settings_from_config(config, config_path)
+    config = MkDocsYml.read(config_path)
+    settings = settings_from_config(config)
     catalog = load_catalog(project)
     catalog.raise_for_problems()
-    now: datetime = args.now or settings.now or datetime.now(UTC)
+    now: datetime = args.now or settings.plugin.now or datetime.now(UTC)
     files = site_sources(project, catalog.events, settings, now)
-    count = write_rendered(args.out, files, plain_config(config, config_path))
+    count = write_rendered(args.out, files, plain_config(config))
     print(f"wrote {count} files to {args.out / 'docs'} and {args.out / 'mkdocs.yml'}")
     return 0

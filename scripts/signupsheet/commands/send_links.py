@@ -87,7 +87,7 @@ def _current_branch(root: Path) -> str:
     return branch
 
 
-def _line(outcome: Outcome, dry_run: bool) -> str:
+def _outcome_line(outcome: Outcome, dry_run: bool) -> str:
     label = _LABELS[outcome.status]
     text = f"{label:<12} {outcome.who:<24} {outcome.where}"
     if outcome.status in ("sent", "would-send"):
@@ -182,7 +182,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
         for outcome in report.outcomes:
-            print(_line(outcome, args.dry_run))
+            print(_outcome_line(outcome, args.dry_run))
         print(_totals(report))
         if report.replayed:
             print(f"{report.replayed} sent by an interrupted run, recorded now")

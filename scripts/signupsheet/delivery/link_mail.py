@@ -20,13 +20,14 @@ from email.header import Header
 from email.headerregistry import Address
 from email.message import Message
 from email.utils import format_datetime, formataddr
-from urllib.parse import urlencode
 
 import icalendar
 
 from signupsheet.core.errors import UserError
 from signupsheet.core.model import Event, Registration, Session
+from signupsheet.core.time_text import span_text, time_text
 from signupsheet.delivery.secrets import valid_address
+from signupsheet.site.links import cancel_form_url
 from signupsheet.site.urls import PublishedSite
 
 FROM_VARIABLE = "SIGNUPSHEET_MAIL_FROM"
@@ -103,28 +104,6 @@ def policy_url(event: Event, settings: MailSettings) -> str | None:
     return settings.site.page(event.policy)
 
 
-def cancel_url(event: Event, session: Session, settings: MailSettings) -> str | None:
-    """The prefilled cancel form on the repository's issue tracker."""
-    if settings.repository_url is None:
-        return None
-    query = urlencode(
-        {
-            "template": "cancel.yml",
-            "title": f"Cancel: {event.id} {session.id}",
-            "event": event.id,
-            "session": session.id,
-        }
-    )
-    return f"{settings.repository_url.rstrip('/')}/issues/new?{query}"
-
-
-def when_text(session: Session) -> str:
-    start, end = session.start, session.end
-    if start.date() == end.date():
-        return f"{start:%A, %d %B %Y, %H:%M} to {end:%H:%M} UTC"
-    return f"{start:%A, %d %B %Y, %H:%M} UTC to {end:%A, %d %B %Y, %H:%M} UTC"
-
-
 def message_id(event: Event, session: Session, login: str, domain: str) -> str:
     """The same for every copy of one person's link mail, so a resend after a crash is recognisable
     as the same message (several mail clients show identical Message-IDs once)."""
@@ -167,7 +146,7 @@ def _paragraphs(
     parts: list[tuple[str, str | None]] = [
         (f"Hello {entry.name},", None),
         (f"here is your link for {title}:", link),
-        (f"When: {when_text(session)}.", None),
+        (f"When: {span_text(session.start, session.end)}.", None),
     ]
     if platform:
         parts.append((f"Where: online on {platform}, at the link above.", None))
@@ -179,8 +158,8 @@ def _paragraphs(
         parts.append(("By taking part you agree to the event's policy:", policy))
     elif event.policy:
         parts.append(("By taking part you agree to the event's policy on the event site.", None))
-    cancel = cancel_url(event, session, settings)
-    if cancel:
+    if settings.repository_url is not None:
+        cancel = cancel_form_url(settings.repository_url, event, session)
         parts.append(
             (
                 "Can't come after all? Please take yourself off the list so the seat goes to "
@@ -282,7 +261,7 @@ def build_message(
     """
     if entry.login is None:
         raise ValueError("link mails go to registrants with a login")
-    subject = f"Your link for {event.title}, {session.start:%d %B %Y %H:%M} UTC"
+    subject = f"Your link for {event.title}, {time_text(session.start, 'date')}"
     parts = _paragraphs(event, session, entry, link, settings)
     # Our own boundaries: "=_" never occurs in quoted-printable or base64 content, and the
     # generator would otherwise compile a fresh regular expression per part to pick one.

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from signupsheet.core.errors import Problem, ProblemsError
+from signupsheet.core.inert_markdown import inert_markdown
 from signupsheet.core.links_due import (
     DEFAULT_CHECKPOINT,
     DEFAULT_REPORT_AFTER_MINUTES,
@@ -28,12 +29,12 @@ from signupsheet.core.links_due import (
 )
 from signupsheet.core.model import Event, Session, format_timestamp
 from signupsheet.core.project import Project
+from signupsheet.core.time_text import span_text
 from signupsheet.delivery.link_mail import (
     MailSettings,
     build_ics,
     build_message,
     settings_from_env,
-    when_text,
 )
 from signupsheet.delivery.mailer import (
     SendRefused,
@@ -215,9 +216,10 @@ def unreachable_notice(event: Event, session: Session) -> tuple[str, str]:
     """The marker and text of the comment telling someone on their issue how to get the link."""
     where = f"{event.id}/{session.id}"
     marker = NOTICE_MARKER.format(where=where)
+    when = span_text(session.start, session.end)
     body = (
         f"{marker}\n"
-        f"**About the meeting link for {event.title}** ({when_text(session)})\n\n"
+        f"**About the meeting link for {inert_markdown(event.title)}** ({when})\n\n"
         "The link is sent by e-mail shortly before the session, but we have no e-mail address "
         "for you. To get it, make an address public on your GitHub profile (Settings → Public "
         "profile → Public email): the link then goes out within about ten minutes. Or contact "

@@ -22,7 +22,7 @@ from signupsheet.eventfiles.atomic_write import atomic_write
 JOURNAL = Path(".signupsheet") / "sent.jsonl"
 
 
-def _line(key: EntryKey, when: datetime) -> str:
+def _journal_line(key: EntryKey, when: datetime) -> str:
     return json.dumps(
         {
             "event": key.event,
@@ -64,7 +64,7 @@ class SentJournal:
         if self._descriptor is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        line = _line(key, when)
+        line = _journal_line(key, when)
         os.write(self._descriptor, (line + "\n").encode("utf-8"))
 
     def close(self) -> None:
@@ -78,5 +78,5 @@ class SentJournal:
         if not remaining:
             self.path.unlink(missing_ok=True)
             return
-        lines = [_line(key, when) for key, when in sorted(remaining.items())]
+        lines = [_journal_line(key, when) for key, when in sorted(remaining.items())]
         atomic_write(self.path, "\n".join(lines) + "\n")

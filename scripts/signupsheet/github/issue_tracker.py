@@ -18,7 +18,7 @@ from github.IssueComment import IssueComment
 from github.Repository import Repository
 
 from github import GithubException
-from signupsheet.registration.issues.issue_replies import MARKER
+from signupsheet.registration.issues.issue_replies import REPLY_MARKER
 from signupsheet.registration.issues.sweep import (
     Reply,
     TrackedIssue,
@@ -114,7 +114,7 @@ class GitHubTracker:
                 comment
                 for comment in self._issue(number).get_comments()
                 if comment.user.login.casefold() == self.bot_login
-                and MARKER in (comment.body or "")
+                and REPLY_MARKER in (comment.body or "")
             ),
             key=lambda comment: comment.id,
         )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from signupsheet.core.model import Event, EventType, Location, Session, format_timestamp
+from signupsheet.core.time_text import span_text
 from signupsheet.eventfiles.event_writer import event_id_for, render_event, session_ids
 from signupsheet.eventfiles.schema import PathTuple
 
@@ -123,15 +124,6 @@ def build_event(spec: NewEvent) -> Event:
     )
 
 
-def _local(start: datetime, end: datetime, zone: tzinfo) -> str:
-    """The session as the organizer typed it: Thu 3 Dec 2026 15:00-16:30 Europe/Vienna."""
-    first, last = start.astimezone(zone), end.astimezone(zone)
-    day = f"{first:%a} {first.day} {first:%b %Y}"
-    if first.date() == last.date():
-        return f"{day} {first:%H:%M}-{last:%H:%M} {zone}"
-    return f"{day} {first:%H:%M} to {last:%a} {last.day} {last:%b %Y %H:%M} {zone}"
-
-
 def render_new(spec: NewEvent) -> str:
     """The text of the new event file, with comments that say what to fill in next."""
     event = build_event(spec)
@@ -144,7 +136,8 @@ def render_new(spec: NewEvent) -> str:
         ],
     }
     for index, session in enumerate(event.sessions):
-        lines = [_local(session.start, session.end, spec.zone)]
+        # The session as the organizer typed it, in their zone.
+        lines = [span_text(session.start, session.end, spec.zone)]
         if session.capacity is None:
             lines.append("No capacity: add `capacity: N` to limit the seats.")
         comments[("sessions", index)] = lines

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, tzinfo
 
 from signupsheet.core.model import Event, Location, Registration, Session
+from signupsheet.core.time_text import date_text
 from signupsheet.eventfiles.event_writer import event_id_for, session_ids
 from signupsheet.eventfiles.schema import PathTuple
 from signupsheet.eventfiles.semantic_checks import secret_leaks
@@ -286,7 +287,7 @@ def _comment_entries(
         for position, (number, entry) in enumerate(entries):
             if entry.registered is not None and entry.registered > draft.end:
                 result.comments[("sessions", index, "registrations", position)] = [
-                    f"Signed on {entry.registered.day} {entry.registered:%B %Y}, after the "
+                    f"Signed on {date_text(entry.registered)}, after the "
                     "session; the true time is kept.",
                 ]
                 notes.add(

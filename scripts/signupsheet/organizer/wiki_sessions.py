@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Literal
 
+from signupsheet.core.time_text import DAYS, date_text
 from signupsheet.organizer.wiki_notes import ImportNote, Notes
 from signupsheet.organizer.wiki_text import USER_MARK, Line
 from signupsheet.organizer.wiki_times import (
@@ -181,7 +182,7 @@ class SessionFinder:
             if not times:
                 continue
             timed = True
-            resolved = self._resolve_day(day_on_page, line.number)
+            resolved = self._resolvedate_text(day_on_page, line.number)
             if resolved is None:
                 continue
             found = self._time_on(resolved[0], times, line.number)
@@ -194,14 +195,14 @@ class SessionFinder:
                 label = self._section_title(line)
             announced.append(self._keep(found, label, line.number))
         if not timed:
-            self._open_day(line, text, dates)
+            self._opendate_text(line, text, dates)
         else:
             self.end_programme()
         return announced
 
     # A programme ----------------------------------------------------------------------------
 
-    def _open_day(
+    def _opendate_text(
         self, line: Line, text: str, dates: list[tuple[re.Match[str], DayOnPage]]
     ) -> None:
         """A date alone on its line ("Day 1 – Saturday, 9 November 2024") opens an agenda."""
@@ -214,7 +215,7 @@ class SessionFinder:
             len(rest.split()) > 4 or rest.endswith(".")
         ):
             return  # a sentence with a date in it, not the heading of a day
-        resolved = self._resolve_day(day_on_page, line.number)
+        resolved = self._resolvedate_text(day_on_page, line.number)
         if resolved is not None:
             label = _session_label(text[: match.start()]) or self._section_title(line)
             self._day = (resolved[0], line.number, label, resolved[1])
@@ -281,7 +282,7 @@ class SessionFinder:
             return None
         return above.text.replace(USER_MARK, "").strip() or None
 
-    def _resolve_day(
+    def _resolvedate_text(
         self, written: DayOnPage, number: int
     ) -> tuple[date, ImportNote | None] | None:
         """The date a line means, and the note saying how its year was guessed, if it was."""
@@ -302,7 +303,7 @@ class SessionFinder:
             self.notes.add(
                 number,
                 f"the page says {WEEKDAYS[written.weekday].title()}, but "
-                f"{_day(day)} is a {day:%A}; the date is kept, check it",
+                f"{date_text(day)} is a {DAYS[day.weekday()]}; the date is kept, check it",
                 "guessed" if guess else "assumed",
             )
         return day, guess
@@ -317,9 +318,7 @@ class SessionFinder:
             candidates = [year]
         elif clues.first_signature is not None:
             signed, line = clues.first_signature
-            source = (
-                f"the signatures (the first, on line {line}, is of {signed.day} {signed:%B %Y})"
-            )
+            source = f"the signatures (the first, on line {line}, is of {date_text(signed)})"
             # Sign-ups come before the event: the first such date from a month before the
             # first signature; the weekday, when written, chooses between two years.
             candidates = [
@@ -406,7 +405,7 @@ class SessionFinder:
         return start, end, zone_text
 
     def _zone_for(self, day: date, problem: str, number: int) -> tuple[tzinfo, ImportNote]:
-        problem = f"{problem} for the session on {_day(day)}"
+        problem = f"{problem} for the session on {date_text(day)}"
         said = self.clues.zone
         if not self.zone_given and said is not None:
             offset, _ = zone_offset(said[0])
@@ -424,7 +423,7 @@ class SessionFinder:
 
     def _end_for(self, day: date, start: datetime, number: int) -> tuple[datetime, ImportNote]:
         clues = self.clues
-        prefix = f"no end time for the session on {_day(day)}"
+        prefix = f"no end time for the session on {date_text(day)}"
         if clues.length is not None:
             length, words, line = clues.length
             message = f"{prefix}; it lasts {words!r}, as line {line} says"
@@ -436,10 +435,6 @@ class SessionFinder:
             length = DEFAULT_LENGTH
             message = f"{prefix}; it is set to one hour"
         return start + length, ImportNote(number, message, "guessed")
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _session_label(text: str) -> str | None:

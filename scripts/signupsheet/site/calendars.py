@@ -26,7 +26,7 @@ def uid(event: Event, session: Session, site: PublishedSite) -> str:
     return f"{event.id}.{session.id}@{host}"
 
 
-def page_url(event: Event, site: PublishedSite) -> str:
+def event_page_url(event: Event, site: PublishedSite) -> str:
     return site.page(event_page_path(event.id))
 
 
@@ -56,7 +56,7 @@ def _location(event: Event) -> str | None:
 def session_vevent(
     event: Event, session: Session, site: PublishedSite, stamp: datetime
 ) -> icalendar.Event:
-    page = page_url(event, site)
+    page = event_page_url(event, site)
     vevent = icalendar.Event()
     vevent.add("uid", uid(event, session, site))
     vevent.add("dtstamp", stamp)

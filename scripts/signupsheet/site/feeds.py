@@ -14,7 +14,8 @@ from feedgen.feed import FeedGenerator
 
 from signupsheet.core.model import Event, format_timestamp
 from signupsheet.core.rules import session_state
-from signupsheet.site.calendars import page_url
+from signupsheet.core.time_text import span_text
+from signupsheet.site.calendars import event_page_url
 from signupsheet.site.pages import event_calendar_path
 from signupsheet.site.urls import PublishedSite
 
@@ -43,19 +44,18 @@ def atom_feed(
     # feedgen prepends by default; append keeps the newest first in the file.
     for event in newest:
         entry = feed.add_entry(order="append")
-        url = page_url(event, site)
+        url = event_page_url(event, site)
         entry.id(url)
         entry.title(event.title)
         entry.link(href=url, rel="alternate")
         entry.published(added(event))
         entry.updated(added(event))
         sessions = ", ".join(
-            f"{format_timestamp(session.start)} to {format_timestamp(session.end)}"
-            + (" (cancelled)" if session.cancelled else "")
+            span_text(session.start, session.end) + (" (cancelled)" if session.cancelled else "")
             for session in event.sessions
         )
         summary = " ".join((event.summary or "").split())
-        entry.summary(f"{summary} When (UTC): {sessions}.".strip())
+        entry.summary(f"{summary} When: {sessions}.".strip())
     result: bytes = feed.atom_str(pretty=True)
     return result
 
@@ -101,7 +101,7 @@ def events_data(events: Sequence[Event], site: PublishedSite, now: datetime) -> 
                 "id": event.id,
                 "title": event.title,
                 "summary": event.summary,
-                "url": page_url(event, site),
+                "url": event_page_url(event, site),
                 "ics": site.page(event_calendar_path(event.id)),
                 "series": event.series,
                 "type": event.type,

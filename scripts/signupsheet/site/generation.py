@@ -46,12 +46,17 @@ STYLESHEET = ASSETS["signupsheet.css"]
 _SERIES_PAGE = re.compile(r"^series/(?P<id>[a-z0-9][a-z0-9-]{0,79})\.md$")
 
 
+# The defaults of the plugin's options `feed_entries` and `calendar_recent_days` (site/config.py).
+FEED_ENTRIES = 50
+CALENDAR_RECENT_DAYS = 90
+
+
 @dataclass(frozen=True)
 class SiteOptions:
     site_url: str
     site_name: str
-    feed_entries: int = 50
-    calendar_recent: timedelta = timedelta(days=90)
+    feed_entries: int = FEED_ENTRIES
+    calendar_recent: timedelta = timedelta(days=CALENDAR_RECENT_DAYS)
 
 
 def asset(name: str) -> bytes:

@@ -17,17 +17,15 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Literal
 
 from signupsheet.core.model import Event, Registration, Session, format_timestamp
 from signupsheet.core.rules import SessionState, session_state
+from signupsheet.core.time_text import TimeStyle, time_text
 from signupsheet.site.links import Repository, converter_url, session_label
 from signupsheet.site.urls import href
-
-TimeStyle = Literal["full", "date", "end"]
 
 RECORDING = {
     "not-recorded": "not recorded",
@@ -132,35 +130,6 @@ def md_text(text: str) -> str:
 # --- times ------------------------------------------------------------------------------------
 
 
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def utc_text(moment: datetime, style: TimeStyle = "full") -> str:
-    """The time in English, in UTC, whatever the locale of the machine that builds the site."""
-    moment = moment.astimezone(UTC)
-    clock = f"{moment.hour:02d}:{moment.minute:02d} UTC"
-    if style == "end":
-        return clock
-    month = _MONTHS[moment.month - 1]
-    if style == "date":
-        return f"{moment.day} {month[:3]} {moment.year}, {clock}"
-    return f"{_DAYS[moment.weekday()]}, {moment.day} {month} {moment.year}, {clock}"
-
-
 def time_tag(moment: datetime, style: TimeStyle = "full", start: datetime | None = None) -> str:
     """`<time>` showing UTC; the site's script rewrites it into the reader's time zone.
 
@@ -170,7 +139,7 @@ def time_tag(moment: datetime, style: TimeStyle = "full", start: datetime | None
     extra = "" if start is None else f' data-ss-start="{format_timestamp(start)}"'
     return (
         f'<time datetime="{format_timestamp(moment)}" data-ss="{style}"{extra}>'
-        f"{utc_text(moment, style)}</time>"
+        f"{time_text(moment, style)}</time>"
     )
 
 
@@ -501,7 +470,7 @@ def event_page(event: Event, ctx: SiteContext) -> PageSource:
         if len(event.sessions) == 1:
             heading = "### Sign-up sheet"
         else:
-            title = md_text(session.title) if session.title else utc_text(session.start, "date")
+            title = md_text(session.title) if session.title else time_text(session.start, "date")
             heading = f"### {title}"
         status = session_status_html(event, session, ctx)
         lines += [heading, "", source.add(f"{session.id}/status", status, indexed=False), ""]

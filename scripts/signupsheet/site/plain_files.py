@@ -8,23 +8,19 @@ into the event pages' Markdown, since no plugin fills them in after the build.
 
 from __future__ import annotations
 
-import io
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml import YAML
+from typing import TYPE_CHECKING
 
 from signupsheet.core.errors import UserError
-from signupsheet.core.model import Event, parse_timestamp
+from signupsheet.core.model import Event
 from signupsheet.core.project import Project
 from signupsheet.site.generation import (
     SCRIPTS,
     STYLESHEET,
-    SiteOptions,
     augment_page,
     default_home,
     generated_files,
@@ -33,81 +29,56 @@ from signupsheet.site.generation import (
 )
 from signupsheet.site.links import Repository
 from signupsheet.site.pages import SiteContext
+from signupsheet.site.urls import MkDocsYml
+
+if TYPE_CHECKING:
+    from signupsheet.site.config import SignupsheetConfig
 
 PLUGIN = "signupsheet"
 # Written into a rendered folder, so a later run knows the folder is its own to replace.
-MARKER = ".signupsheet-render"
+RENDER_STAMP = ".signupsheet-render"
 
 
 @dataclass(frozen=True)
 class SiteSettings:
-    """What the build needs from mkdocs.yml and the plugin's options there."""
+    """What the build needs from mkdocs.yml: the site's settings and the plugin's options."""
 
     site_name: str
     site_url: str
     repo_url: str
     docs_dir: Path
-    branch: str = "main"
-    now: datetime | None = None
-    calendar_recent_days: int = 90
-    feed_entries: int = 50
-    directory_urls: bool = True
+    directory_urls: bool
+    plugin: SignupsheetConfig
 
 
-def _config_yaml() -> YAML:
-    yaml = YAML()  # round trip: keeps comments and tags such as !ENV of the site's config
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    return yaml
+def settings_from_config(config: MkDocsYml) -> SiteSettings:
+    """The settings the plugin would use; every mistake reported at once."""
+    # MkDocs loads only when a site is rendered, not for every command.
+    from signupsheet.site.config import SignupsheetConfig
 
-
-def load_config(path: Path) -> Any:
-    try:
-        return _config_yaml().load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UserError(f"{path}: cannot read the configuration: {error.strerror}") from None
-    except Exception as error:  # ruamel raises many kinds for bad YAML
-        raise UserError(f"{path}: not valid YAML: {error}") from None
-
-
-def _plugin_options(config: Any) -> dict[str, Any] | None:
-    for entry in config.get("plugins") or []:
-        if entry == PLUGIN:
-            return {}
-        if isinstance(entry, dict) and PLUGIN in entry:
-            return dict(entry[PLUGIN] or {})
-    return None
-
-
-def settings_from_config(config: Any, config_path: Path) -> SiteSettings:
-    """The settings the plugin would use, read from mkdocs.yml; every mistake reported at once."""
+    name = config.path.name
     problems: list[str] = []
-    options = _plugin_options(config)
+    options = config.plugin_options(PLUGIN)
     if options is None:
-        problems.append(f"the plugins of {config_path.name} do not include {PLUGIN}")
+        problems.append(f"the plugins of {name} do not include {PLUGIN}")
         options = {}
     for key in ("site_url", "repo_url", "site_name"):
-        if not config.get(key):
-            problems.append(f"set {key} in {config_path.name}")
-    now: datetime | None = None
-    if options.get("now") is not None:
-        try:
-            now = parse_timestamp(str(options["now"]))
-        except ValueError as error:
-            problems.append(f"{PLUGIN}: now: {error}")
+        if not config.value(key):
+            problems.append(f"set {key} in {name}")
+    plugin = SignupsheetConfig(config_file_path=str(config.path))
+    plugin.load_dict(options)
+    failed, warnings = plugin.validate()
+    # As `mkdocs build --strict` does, an unknown option is a mistake too.
+    problems += [f"{PLUGIN}: {key}: {error}" for key, error in [*failed, *warnings]]
     if problems:
-        raise UserError("\n".join(f"{config_path}: {problem}" for problem in problems))
-    base = config_path.resolve().parent
+        raise UserError("\n".join(f"{config.path}: {problem}" for problem in problems))
     return SiteSettings(
-        site_name=str(config["site_name"]),
-        site_url=str(config["site_url"]),
-        repo_url=str(config["repo_url"]),
-        docs_dir=base / str(config.get("docs_dir", "docs")),
-        branch=str(options.get("branch", "main")),
-        now=now,
-        calendar_recent_days=int(options.get("calendar_recent_days", 90)),
-        feed_entries=int(options.get("feed_entries", 50)),
-        directory_urls=bool(config.get("use_directory_urls", True)),
+        site_name=str(config.value("site_name")),
+        site_url=str(config.value("site_url")),
+        repo_url=str(config.value("repo_url")),
+        docs_dir=config.path.resolve().parent / str(config.value("docs_dir", "docs")),
+        directory_urls=config.value("use_directory_urls") is not False,
+        plugin=plugin,
     )
 
 
@@ -116,18 +87,13 @@ def site_sources(
 ) -> dict[str, str | bytes]:
     """Docs path -> content of every source file of the site: hand-written and generated."""
     ctx = SiteContext(
-        repository=Repository.from_url(settings.repo_url, settings.branch),
+        repository=Repository.from_url(settings.repo_url, settings.plugin.branch),
         now=now,
         docs_dir=settings.docs_dir,
         events_path=project.display(project.events_dir),
         directory_urls=settings.directory_urls,
     )
-    options = SiteOptions(
-        site_url=settings.site_url,
-        site_name=settings.site_name,
-        feed_entries=settings.feed_entries,
-        calendar_recent=timedelta(days=settings.calendar_recent_days),
-    )
+    options = settings.plugin.site_options(settings.site_url, settings.site_name)
     files: dict[str, str | bytes] = {}
     if settings.docs_dir.is_dir():
         for path in sorted(settings.docs_dir.rglob("*")):
@@ -158,30 +124,29 @@ def site_sources(
     return files
 
 
-def plain_config(config: Any, config_path: Path) -> str:
+def plain_config(config: MkDocsYml) -> str:
     """mkdocs.yml for the rendered folder: sources in docs/, no plugin, its assets linked."""
-    config["docs_dir"] = "docs"
-    config["site_dir"] = "site"
+    config_path, document = config.path, config.document
+    document["docs_dir"] = "docs"
+    document["site_dir"] = "site"
     plugins = [
         entry
-        for entry in config.get("plugins") or []
+        for entry in document.get("plugins") or []
         if entry != PLUGIN and not (isinstance(entry, dict) and PLUGIN in entry)
     ]
-    if "plugins" in config:
-        config["plugins"] = plugins
-    config["extra_css"] = [*(config.get("extra_css") or []), STYLESHEET]
-    config["extra_javascript"] = [*(config.get("extra_javascript") or []), *SCRIPTS]
-    theme = config.get("theme")
+    if "plugins" in document:
+        document["plugins"] = plugins
+    document["extra_css"] = [*(document.get("extra_css") or []), STYLESHEET]
+    document["extra_javascript"] = [*(document.get("extra_javascript") or []), *SCRIPTS]
+    theme = document.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         # Relative to the original configuration, which stays where it is.
         theme["custom_dir"] = str((config_path.resolve().parent / theme["custom_dir"]).resolve())
-    out = io.StringIO()
-    _config_yaml().dump(config, out)
     header = (
         f"# Written by `signupsheet render` from {config_path.name}: the same site as plain\n"
         "# files, for engines that run no MkDocs plugins. Do not edit; render again.\n"
     )
-    return header + out.getvalue()
+    return header + config.text()
 
 
 def write_rendered(out_dir: Path, files: dict[str, str | bytes], config_text: str) -> int:
@@ -192,7 +157,7 @@ def write_rendered(out_dir: Path, files: dict[str, str | bytes], config_text: st
     if out_dir.exists():
         if not out_dir.is_dir():
             raise UserError(f"{out_dir} exists and is not a folder")
-        if any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+        if any(out_dir.iterdir()) and not (out_dir / RENDER_STAMP).is_file():
             raise UserError(
                 f"{out_dir} is not empty and was not written by signupsheet render; "
                 "choose a new or empty folder"
@@ -208,5 +173,5 @@ def write_rendered(out_dir: Path, files: dict[str, str | bytes], config_text: st
         else:
             target.write_text(content, encoding="utf-8")
     (out_dir / "mkdocs.yml").write_text(config_text, encoding="utf-8")
-    (out_dir / MARKER).write_text("", encoding="utf-8")
+    (out_dir / RENDER_STAMP).write_text("", encoding="utf-8")
     return len(files)

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import gc
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -27,9 +25,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from signupsheet.core.errors import UserError, format_problems
-from signupsheet.core.model import parse_timestamp
+from signupsheet.core.model import Event
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import event_files, load_catalog, misnamed_files, sort_events
+from signupsheet.site.config import SignupsheetConfig
 from signupsheet.site.generation import (
     SCRIPTS,
     STYLESHEET,
@@ -50,33 +49,6 @@ from signupsheet.site.pages import LINKED_PAGES, PageSource, SiteContext
 from signupsheet.site.second_process import SecondProcess, usable_cpus
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
-
-
-class SignupsheetConfig(base.Config):
-    enabled = c.Type(bool, default=True)
-    """Turn the plugin off to build only the hand-written pages."""
-
-    root = c.Optional(c.Type(str))
-    """Folder with events/ and schema/, relative to mkdocs.yml (default: mkdocs.yml's folder)."""
-
-    branch = c.Type(str, default="main")
-    """Branch that holds the event files; the pull-request links edit the files on it."""
-
-    now = c.Optional(c.Type(str))
-    """Build as if it were this moment (e.g. 2022-11-20T12:00:00Z); default: the real time.
-
-    Registration states and the upcoming/past split depend on it."""
-
-    calendar_recent_days = c.Type(int, default=90)
-    """calendar.ics keeps sessions that ended at most this many days ago."""
-
-    feed_entries = c.Type(int, default=50)
-    """How many of the newest events feed.xml lists."""
-
-    background_from = c.Type(int, default=300)
-    """From this many events on, a second process loads about half of the event files and makes
-    their pages, then the calendars and feeds while MkDocs renders the pages (only on machines
-    with more than one CPU); 0: never."""
 
 
 class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
@@ -107,92 +79,109 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         config.extra_javascript.extend(SCRIPTS)
         return config
 
-    def _now(self) -> datetime:
-        if self.config.now is None:
-            return datetime.now(UTC)
-        try:
-            return parse_timestamp(self.config.now)
-        except ValueError as error:
-            raise PluginError(f"signupsheet: now: {error}") from None
-
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        # A problem raises PluginError; MkDocs then calls on_build_error, which stops the second
+        # process (mkdocs/commands/build.py calls it for any exception during the build).
         if not self.config.enabled or self.project is None:
             return None
-        try:
-            repository = Repository.from_url(config.repo_url or "", self.config.branch)
-        except UserError as error:
-            raise PluginError(str(error)) from None
-        self.context = SiteContext(
-            repository=repository,
-            now=self._now(),
-            docs_dir=Path(config.docs_dir),
-            events_path=self.project.display(self.project.events_dir),
-            directory_urls=config.use_directory_urls,
-        )
-        self.options = SiteOptions(
-            site_url=config.site_url or "",
-            site_name=config.site_name,
-            feed_entries=self.config.feed_entries,
-            calendar_recent=timedelta(days=self.config.calendar_recent_days),
-        )
-        self._close_background()
-        project = self.project
-        parts = self._load(project, self.context, self.options)
-        problems = misnamed_files(project) + [p for part in parts for p in part.problems]
-        if problems:
-            self._close_background()
-            raise PluginError(format_problems(problems))
-        if self.background is not None:
-            self.background.make_files(parts[0].data)
-        events = [event for part in parts for event in part.events]
-        sort_events(events)
-        made = {path: page for part in parts for path, page in part.pages.items()}
-        del parts
-        series_ids = sorted(
-            series_id for file in files if (series_id := series_of_page(file.src_uri)) is not None
-        )
-        missing = [page for page in LINKED_PAGES if files.get_file_from_path(page) is None]
-        if events and missing:
-            self._close_background()
-            raise PluginError(
-                f"signupsheet: event pages link to docs/{missing[0]}, which does not exist; "
-                "write it (how to register, what becomes public)"
-            )
+        self._add_files(self.project, files, config)
+        # Nothing keeps the events now (`_add_files` returned): if the second process dies before
+        # it made the data files, on_env loads them again. The pages live until the end of the
+        # build: spare the garbage collector from scanning them again and again while MkDocs
+        # renders them.
+        gc.freeze()
+        return files
+
+    def _add_files(self, project: Project, files: Files, config: MkDocsConfig) -> None:
+        """Load the events, check them against the hand-written files, and add the pages and
+        data files; the calendars and feeds of a large site come later, from the second process."""
+        self.context = self._site_context(project, config)
+        self.options = self.config.site_options(config.site_url or "", config.site_name)
+        events, made = self._events_and_pages(project, self.context, self.options)
+        self._check_linked_pages(files, events)
         generated: dict[str, SiteFile] = page_files(events, self.context, made)
         if self.background is None:
             generated.update(data_files(events, self.context, self.options))
         if files.get_file_from_path("index.md") is None:
             generated["index.md"] = default_home(config.site_name)
         later = [] if self.background is None else data_paths(events)
-        for src_uri in [*generated, *later]:
-            if files.get_file_from_path(src_uri) is not None:
-                self._close_background()
-                raise PluginError(
-                    f"signupsheet: docs/{src_uri} would be replaced by a generated file; "
-                    "rename or remove it"
-                )
+        self._check_no_clash(files, [*generated, *later])
+        series_ids = sorted(
+            series_id for file in files if (series_id := series_of_page(file.src_uri)) is not None
+        )
         self.sources = {}
         for src_uri, content in generated.items():
             if isinstance(content, PageSource):
                 self.sources[src_uri] = content
                 content = content.markdown
             files.append(File.generated(config, src_uri, content=content))
-        # The generated parts of hand-written pages, put under them by on_page_markdown.
-        self.sections = {}
-        for file in files.documentation_pages():
-            section = list_section(file.src_uri, events, self.context, series_ids)
-            if section is not None:
-                self.sections[file.src_uri] = section
+        # After the generated pages, among them a default home page, which gets a section too.
+        self.sections = self._sections(files, events, self.context, series_ids)
         # Filled in by on_env, when the second process hands its files over.
         self.pending = {uri: File.generated(config, uri, content=b"") for uri in later}
         for file in self.pending.values():
             files.append(file)
-        del events, made
-        # Nothing keeps the events: if the second process dies before it made the data files,
-        # on_env loads them again. The pages live until the end of the build: spare the
-        # garbage collector from scanning them again and again while MkDocs renders them.
-        gc.freeze()
-        return files
+
+    def _site_context(self, project: Project, config: MkDocsConfig) -> SiteContext:
+        try:
+            repository = Repository.from_url(config.repo_url or "", self.config.branch)
+        except UserError as error:
+            raise PluginError(str(error)) from None
+        return SiteContext(
+            repository=repository,
+            now=self.config.now or datetime.now(UTC),
+            docs_dir=Path(config.docs_dir),
+            events_path=project.display(project.events_dir),
+            directory_urls=config.use_directory_urls,
+        )
+
+    def _events_and_pages(
+        self, project: Project, ctx: SiteContext, options: SiteOptions
+    ) -> tuple[list[Event], dict[str, PageSource]]:
+        """Every event, soonest first, and the event pages made from them; the build fails on
+        the first invalid or misnamed event file."""
+        # One left over from a build that ended other than by an exception (Ctrl+C in `mkdocs
+        # serve`), which calls neither on_post_build nor on_build_error.
+        self._close_background()
+        parts = self._load(project, ctx, options)
+        problems = misnamed_files(project) + [p for part in parts for p in part.problems]
+        if problems:
+            raise PluginError(format_problems(problems))
+        if self.background is not None:
+            self.background.make_files(parts[0].data)
+        events = [event for part in parts for event in part.events]
+        sort_events(events)
+        return events, {path: page for part in parts for path, page in part.pages.items()}
+
+    @staticmethod
+    def _check_linked_pages(files: Files, events: list[Event]) -> None:
+        missing = [page for page in LINKED_PAGES if files.get_file_from_path(page) is None]
+        if events and missing:
+            raise PluginError(
+                f"signupsheet: event pages link to docs/{missing[0]}, which does not exist; "
+                "write it (how to register, what becomes public)"
+            )
+
+    @staticmethod
+    def _check_no_clash(files: Files, generated: list[str]) -> None:
+        for src_uri in generated:
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(
+                    f"signupsheet: docs/{src_uri} would be replaced by a generated file; "
+                    "rename or remove it"
+                )
+
+    @staticmethod
+    def _sections(
+        files: Files, events: list[Event], ctx: SiteContext, series_ids: list[str]
+    ) -> dict[str, PageSource]:
+        """The generated parts of hand-written pages, put under them by on_page_markdown."""
+        sections = {}
+        for file in files.documentation_pages():
+            section = list_section(file.src_uri, events, ctx, series_ids)
+            if section is not None:
+                sections[file.src_uri] = section
+        return sections
 
     def _load(self, project: Project, ctx: SiteContext, options: SiteOptions) -> list[SitePart]:
         """The events and event pages, made here or, for a large site, about half in a second

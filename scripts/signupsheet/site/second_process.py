@@ -129,7 +129,7 @@ class SecondProcess:
         per_message: int = 500,
     ) -> None:
         spawn = multiprocessing.get_context("spawn")
-        self._line, theirs = spawn.Pipe(duplex=True)
+        self._pipe, theirs = spawn.Pipe(duplex=True)
         self._per_message = per_message
         job = Job(root, ctx, options, share, per_message)
         self._process = spawn.Process(target=_work, args=(job, theirs), daemon=True)
@@ -146,7 +146,7 @@ class SecondProcess:
         if not self._alive:
             return None
         try:
-            message: tuple[Any, ...] = marshal.loads(self._line.recv_bytes())  # noqa: S302
+            message: tuple[Any, ...] = marshal.loads(self._pipe.recv_bytes())  # noqa: S302
         except EOFError:
             self._alive = False
             return None
@@ -174,8 +174,8 @@ class SecondProcess:
             return
         try:
             for chunk in _chunks(data, self._per_message):
-                self._line.send_bytes(marshal.dumps(("events", chunk)))
-            self._line.send_bytes(_SENT)
+                self._pipe.send_bytes(marshal.dumps(("events", chunk)))
+            self._pipe.send_bytes(_SENT)
         except (BrokenPipeError, ConnectionResetError):
             self._alive = False
 
@@ -198,4 +198,4 @@ class SecondProcess:
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
-        self._line.close()
+        self._pipe.close()

@@ -15,13 +15,15 @@ from pathlib import Path
 
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from signupsheet.core.model import Event, format_timestamp
+from signupsheet.core.inert_markdown import inert_markdown
+from signupsheet.core.model import Event
 from signupsheet.core.project import Project
+from signupsheet.core.time_text import time_text
 from signupsheet.eventfiles.round_trip import round_trip_yaml
 from signupsheet.site.pages import event_page_path
 from signupsheet.site.urls import PublishedSite, published_site
 
-MARKER = "<!-- signupsheet:open-events -->"
+OPEN_EVENTS_MARKER = "<!-- signupsheet:open-events -->"
 FORM_FILES = ("register.yml", "cancel.yml")
 
 
@@ -37,15 +39,11 @@ def open_events(events: Sequence[Event], now: datetime) -> list[Event]:
     return found
 
 
-def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
-
-
 def render_list(events: Sequence[Event], site: PublishedSite | None) -> str:
     if not events:
-        return f"{MARKER}\nNo event is open for registration at the moment.\n"
+        return f"{OPEN_EVENTS_MARKER}\nNo event is open for registration at the moment.\n"
     lines = [
-        MARKER,
+        OPEN_EVENTS_MARKER,
         "Events open for registration — copy the id into the Event field "
         "(and the session id when there are several):",
         "",
@@ -53,10 +51,10 @@ def render_list(events: Sequence[Event], site: PublishedSite | None) -> str:
         "| --- | --- | --- |",
     ]
     for event in events:
-        title = _cell(event.title)
+        title = inert_markdown(event.title)
         shown = title if site is None else f"[{title}]({site.page(event_page_path(event.id))})"
         sessions = "<br>".join(
-            f"`{session.id}` {format_timestamp(session.start)}"
+            f"`{session.id}` {time_text(session.start, 'date')}"
             for session in event.sessions
             if not session.cancelled
         )
@@ -70,14 +68,14 @@ def update_form(text: str, listing: str) -> str:
     document = yaml.load(text)
     for item in document.get("body", []):
         value = item.get("attributes", {}).get("value") if item.get("type") == "markdown" else None
-        if isinstance(value, str) and MARKER in value:
+        if isinstance(value, str) and OPEN_EVENTS_MARKER in value:
             if str(value) == listing:
                 return text
             item["attributes"]["value"] = LiteralScalarString(listing)
             out = io.StringIO()
             yaml.dump(document, out)
             return out.getvalue()
-    raise ValueError(f"the form has no markdown element containing {MARKER}")
+    raise ValueError(f"the form has no markdown element containing {OPEN_EVENTS_MARKER}")
 
 
 def stale_forms(project: Project, events: Sequence[Event], now: datetime) -> dict[Path, str]:

@@ -11,14 +11,16 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from urllib.parse import urlencode
 
-from signupsheet.core.model import Event, Session, format_timestamp
+from signupsheet.core.inert_markdown import inert_markdown
+from signupsheet.core.model import Event
 from signupsheet.core.rules import Outcome
+from signupsheet.core.time_text import span_text
 from signupsheet.registration.issues.form_events import render_list
+from signupsheet.site.links import cancel_form_url
 from signupsheet.site.urls import PublishedSite
 
-MARKER = "<!-- signupsheet:reply"
+REPLY_MARKER = "<!-- signupsheet:reply"
 _DIGEST = re.compile(r"<!-- signupsheet:reply digest=([0-9a-f]{16}) -->")
 
 
@@ -33,27 +35,7 @@ def answered_digest(comment: str) -> str | None:
 
 
 def _head(digest: str) -> str:
-    return f"{MARKER} digest={digest} -->\n"
-
-
-def _when(session: Session) -> str:
-    start, end = session.start, session.end
-    day = start.strftime("%Y-%m-%d")
-    if end.date() == start.date():
-        return f"{day} {start:%H:%M} to {end:%H:%M} UTC"
-    return f"{format_timestamp(start)} to {format_timestamp(end)} (UTC)"
-
-
-def form_link(repo_url: str, template: str, event: str, session: str | None, title: str) -> str:
-    query = {"template": template, "event": event, "title": title}
-    if session:
-        query["session"] = session
-    return f"{repo_url}/issues/new?{urlencode(query)}"
-
-
-def _quote(text: str) -> str:
-    # Text from the event or the person is shown, never interpreted as mentions or markup.
-    return text.replace("@", "@\u200b").replace("<", "&lt;").replace("*", "\\*")
+    return f"{REPLY_MARKER} digest={digest} -->\n"
 
 
 def registration_reply(
@@ -66,13 +48,16 @@ def registration_reply(
 ) -> str:
     lines = [_head(digest)]
     session = event.session(outcome.session) if event and outcome.session else None
-    title = _quote(event.title) if event else outcome.event
-    where = f"**{title}**" + (f", session `{session.id}` ({_when(session)})" if session else "")
+    title = inert_markdown(event.title if event else outcome.event)
+    reason = inert_markdown(outcome.reason)
+    where = f"**{title}**" + (
+        f", session `{session.id}` ({span_text(session.start, session.end)})" if session else ""
+    )
     if outcome.refused:
-        lines.append(f"**Registration not possible** for {where}.\n\n{outcome.reason}")
+        lines.append(f"**Registration not possible** for {where}.\n\n{reason}")
         return "\n".join(lines) + "\n"
     if outcome.outcome == "cancelled" or outcome.status is None:
-        lines.append(f"{outcome.reason} ({where})")
+        lines.append(f"{reason} ({where})")
         return "\n".join(lines) + "\n"
     assert event is not None and session is not None
     if outcome.status == "waitlisted":
@@ -95,21 +80,22 @@ def registration_reply(
         f"{lead} minutes before the start. To change your name, affiliation, note or visibility, "
         "edit this issue."
     )
-    cancel = form_link(repo_url, "cancel.yml", event.id, session.id, f"Cancel: {event.title}"[:200])
+    cancel = cancel_form_url(repo_url, event, session)
     lines.append(f"\n**Can't come?** [Cancel your registration]({cancel}) so someone else can.")
     return "\n".join(lines) + "\n"
 
 
 def cancellation_reply(outcome: Outcome, event: Event | None, digest: str) -> str:
     lines = [_head(digest)]
-    title = _quote(event.title) if event else outcome.event
+    title = inert_markdown(event.title if event else outcome.event)
+    reason = inert_markdown(outcome.reason)
     if outcome.refused:
-        lines.append(f"**Cancellation not possible** for **{title}**.\n\n{outcome.reason}")
+        lines.append(f"**Cancellation not possible** for **{title}**.\n\n{reason}")
     elif outcome.outcome == "cancelled":
         where = f"**{title}**" + (f", session `{outcome.session}`" if outcome.session else "")
         lines.append(f"**Your registration is cancelled** for {where}. Thank you for telling us.")
     else:
-        lines.append(f"Nothing to cancel for **{title}**: {outcome.reason}")
+        lines.append(f"Nothing to cancel for **{title}**: {reason}")
     return "\n".join(lines) + "\n"
 
 
@@ -126,7 +112,7 @@ def problems_reply(
         "**This form needs a fix** before it can be handled — please edit the issue:",
         "",
     ]
-    lines += [f"- {_quote(problem)}" for problem in problems]
+    lines += [f"- {inert_markdown(problem)}" for problem in problems]
     if unknown_event:
         listing = render_list(open_events, site).split("\n", 1)[1]
         lines += ["", listing.rstrip("\n")]

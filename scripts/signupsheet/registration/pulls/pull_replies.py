@@ -10,23 +10,15 @@ from __future__ import annotations
 
 import re
 
-from signupsheet.core.model import Event, Session, format_timestamp
+from signupsheet.core.inert_markdown import inert_markdown
+from signupsheet.core.model import Event
+from signupsheet.core.time_text import span_text
 from signupsheet.registration.applying import Applied
-from signupsheet.registration.issues.issue_replies import MARKER
+from signupsheet.registration.issues.issue_replies import REPLY_MARKER
 from signupsheet.registration.pulls.pull_check import CheckResult
 
-HEAD = f"{MARKER} pull-request -->\n"
+HEAD = f"{REPLY_MARKER} pull-request -->\n"
 HOWTO = "docs/registering.md, section “Registering by pull request”"
-
-
-def _plain(text: str) -> str:
-    return (
-        text.replace("@", "@\u200b")
-        .replace("<", "&lt;")
-        .replace("*", "\\*")
-        .replace("_", "\\_")
-        .replace("`", "\\`")
-    )
 
 
 def _code(lines: list[str]) -> str:
@@ -45,7 +37,7 @@ def check_reply(result: CheckResult) -> str:
         )
     else:
         parts.append("**The bot cannot merge this pull request:**\n")
-    parts += [f"- {_plain(reason)}" for reason in result.reasons]
+    parts += [f"- {inert_markdown(reason)}" for reason in result.reasons]
     if result.problems:
         parts.append("\nValidation of the changed event files:\n")
         parts.append(_code([str(problem) for problem in result.problems]))
@@ -66,10 +58,6 @@ def moved_reply() -> str:
     )
 
 
-def _when(session: Session) -> str:
-    return f"{format_timestamp(session.start)} to {format_timestamp(session.end)}"
-
-
 def accepted_reply(
     applied: Applied, commit: str | None, *, merged: bool, repo_url: str, moved: bool = False
 ) -> str:
@@ -77,14 +65,17 @@ def accepted_reply(
     outcome = applied.outcome
     event: Event | None = applied.event
     session = event.session(outcome.session) if event and outcome.session else None
-    title = _plain(event.title) if event else outcome.event
-    where = f"**{title}**" + (f", session `{session.id}` ({_when(session)})" if session else "")
+    title = inert_markdown(event.title if event else outcome.event)
+    reason = inert_markdown(outcome.reason)
+    where = f"**{title}**" + (
+        f", session `{session.id}` ({span_text(session.start, session.end)})" if session else ""
+    )
     parts = [HEAD]
     if outcome.refused:
-        parts.append(f"**Registration not possible** for {where}.\n\n{_plain(outcome.reason)}")
+        parts.append(f"**Registration not possible** for {where}.\n\n{reason}")
         return "\n".join(parts) + "\n"
     if commit is None:
-        parts.append(f"Nothing to change for {where}: {_plain(outcome.reason)}")
+        parts.append(f"Nothing to change for {where}: {reason}")
         return "\n".join(parts) + "\n"
     link = f"[{commit[:12]}]({repo_url}/commit/{commit})"
     if outcome.outcome == "cancelled":
