@@ -8,6 +8,7 @@ from signupsheet.commands.options import add_now, now_from
 from signupsheet.commands.signup_options import add_json, add_target, line, report
 from signupsheet.core.project import Project
 from signupsheet.core.rules import Actor, SignupRequest
+from signupsheet.core.schema_values import MAX_LINE, MAX_NOTE
 from signupsheet.registration.applying import apply_register
 
 NAME = "register"
@@ -22,9 +23,9 @@ DESCRIPTION = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target(parser)
-    parser.add_argument("--name", type=line(200), help="display name (default: the login)")
-    parser.add_argument("--affiliation", type=line(200), help="organisation, e.g. WMDE")
-    parser.add_argument("--note", type=line(500), help="a short public note")
+    parser.add_argument("--name", type=line(MAX_LINE), help="display name (default: the login)")
+    parser.add_argument("--affiliation", type=line(MAX_LINE), help="organisation, e.g. WMDE")
+    parser.add_argument("--note", type=line(MAX_NOTE), help="a short public note")
     parser.add_argument(
         "--private", action="store_true", help="count the person but do not show their entry"
     )

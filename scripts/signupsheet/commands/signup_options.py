@@ -8,9 +8,10 @@ import re
 from collections.abc import Callable
 
 from signupsheet.core.rules import Outcome
+from signupsheet.core.schema_values import LOGIN_PATTERN
 from signupsheet.eventfiles.semantic_checks import EVENT_ID, secret_leaks
 
-LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+LOGIN = re.compile(LOGIN_PATTERN)
 
 
 def login(text: str) -> str:

@@ -21,6 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from signupsheet.core.model import Event, event_to_data
+from signupsheet.core.schema_values import MAX_SLUG
 from signupsheet.eventfiles.round_trip import round_trip_yaml
 from signupsheet.eventfiles.schema import PathTuple
 from signupsheet.eventfiles.untrusted_yaml import resolve_plain
@@ -82,15 +83,13 @@ def dump_event(event: Event) -> str:
 
 # -- with comments, for new and imported events ----------------------------------------------
 
-MAX_ID = 80
-
 SCHEMA_LINE = "yaml-language-server: $schema=../schema/event.schema.json"
 
 # Long Markdown reads better as a block: one paragraph per line, blank lines between.
 _BLOCK_KEYS = frozenset({"description", "summary"})
 
 
-def slugify(text: str, limit: int = MAX_ID) -> str:
+def slugify(text: str, limit: int = MAX_SLUG) -> str:
     """Lower-case letters, digits and dashes: "Let's Connect!" -> "lets-connect"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     ascii_text = re.sub(r"['\u2019`]", "", ascii_text).lower()
@@ -102,7 +101,7 @@ def slugify(text: str, limit: int = MAX_ID) -> str:
 
 def event_id_for(start: datetime, title: str) -> str:
     prefix = start.astimezone(UTC).date().isoformat()
-    slug = slugify(title, MAX_ID - len(prefix) - 1)
+    slug = slugify(title, MAX_SLUG - len(prefix) - 1)
     return f"{prefix}-{slug}" if slug else prefix
 
 

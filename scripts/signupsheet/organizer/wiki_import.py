@@ -19,14 +19,14 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Literal
 
 from signupsheet.core.model import Event, Location, Registration, Session, Speaker
+from signupsheet.core.schema_values import MAX_LINE, MAX_NOTE
 from signupsheet.eventfiles.event_writer import event_id_for, session_ids
 from signupsheet.eventfiles.schema import PathTuple
 from signupsheet.eventfiles.semantic_checks import secret_leaks
 
 Kind = Literal["skipped", "assumed"]
 
-MAX_NAME = 200
-MAX_NOTE = 500
+MAX_NAME = MAX_LINE
 MAX_SESSIONS = 50
 
 MONTHS = {
@@ -860,7 +860,7 @@ def read_page(
     platform = reader.platform()
     event = Event(
         id=event_id or event_id_for(drafts[0].start, title),
-        title=title[:200],
+        title=title[:MAX_LINE],
         description=description,
         speakers=reader.speakers(),
         location=Location(mode="online", platform=platform) if platform else None,
