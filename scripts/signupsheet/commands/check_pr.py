@@ -11,8 +11,8 @@ from signupsheet.commands.options import add_now, now_from
 from signupsheet.core.errors import UserError
 from signupsheet.core.project import Project
 from signupsheet.registration.applying import ban_check
+from signupsheet.registration.issues.issue_form import MAX_BODY
 from signupsheet.registration.pulls.pull_check import (
-    MAX_BODY,
     CheckResult,
     Context,
     check_revisions,

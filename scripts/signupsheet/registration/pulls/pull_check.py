@@ -37,6 +37,7 @@ from signupsheet.core.rules import Actor, BanCheck, Decision, SignupRequest, can
 from signupsheet.eventfiles import untrusted_yaml
 from signupsheet.eventfiles.catalog import check_parsed
 from signupsheet.eventfiles.schema import EventSchema, load_schema
+from signupsheet.registration.issues.issue_form import MAX_BODY
 from signupsheet.registration.pulls import pull_changes
 from signupsheet.registration.pulls.pull_changes import Changes, FileChange
 
@@ -55,7 +56,6 @@ POLICY_SENTENCE = "I agree to the policy of the event I sign up for"
 _POLICY_TICKED = re.compile(
     r"^[ \t]{0,3}[-*+][ \t]+\[[xX]\][ \t]+" + re.escape(POLICY_SENTENCE), re.MULTILINE
 )
-MAX_BODY = 65_536
 
 
 def policy_agreed(body: str | None) -> bool:
