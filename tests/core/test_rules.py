@@ -14,8 +14,10 @@ from signupsheet.core.rules import (
     Actor,
     SignupRequest,
     cancel,
+    open_for_registration,
     promote,
     register,
+    session_state,
 )
 
 NOW = parse_timestamp("2026-12-01T10:00:00Z")
@@ -184,3 +186,26 @@ def test_json_shape() -> None:
         "reason": "You are registered.",
         "promoted": [],
     }
+
+
+def test_registration_is_ahead_until_closed_or_cancelled() -> None:
+    """What the issue forms list: events with a session not closed and not cancelled."""
+    ev = event(capacity=1, waitlist=False, sessions=2)
+    full, _, _ = reg(ev, "ann", session="s0")
+    full, _, _ = reg(full, "bob", session="s1")
+    moments = {
+        "not-open": parse_timestamp("2026-10-01T00:00:00Z"),
+        "open": NOW,
+        "closed": parse_timestamp("2026-12-03T16:00:00Z"),
+    }
+    for name, moment in moments.items():
+        states = {session_state(ev, session, moment).state for session in ev.sessions}
+        assert states == {name}
+        assert open_for_registration(ev, moment) == (name != "closed")
+    assert {session_state(full, session, NOW).state for session in full.sessions} == {"full"}
+    assert open_for_registration(full, NOW)  # no seat, but a cancellation may still come
+    # One session closed, the other still open: still listed.
+    assert open_for_registration(ev, parse_timestamp("2026-12-03T14:30:00Z"))
+    for session in ev.sessions:
+        session.cancelled = True
+    assert not open_for_registration(ev, NOW)

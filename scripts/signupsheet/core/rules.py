@@ -42,6 +42,12 @@ class SessionState:
         """Whether a sign-up now is taken (confirmed or onto the waiting list)."""
         return self.state == "open" or (self.state == "full" and self.waitlist)
 
+    @property
+    def ahead(self) -> bool:
+        """Whether registration is not over: open, full, or not open yet (neither closed nor
+        cancelled), so a sign-up or a cancellation may still come."""
+        return self.state in ("not-open", "open", "full")
+
     def describe(self) -> str:
         match self.state:
             case "cancelled":
@@ -84,6 +90,18 @@ def session_state(event: Event, session: Session, now: datetime) -> SessionState
         waitlist=settings.waitlist and session.capacity is not None,
         over=now >= session.end,
     )
+
+
+def open_for_registration(event: Event, now: datetime) -> bool:
+    """Whether registration for some session of the event is not over (see `SessionState.ahead`):
+    the events the issue forms list."""
+    return any(session_state(event, session, now).ahead for session in event.sessions)
+
+
+def takes_pull_requests(event: Event) -> bool:
+    """Whether people may sign up, change or cancel their entry by a pull request that edits it
+    (`registration: pull_requests`, default true); the issue forms work either way."""
+    return event.registration.pull_requests
 
 
 # --- Registering, cancelling and the waiting list -------------------------------------------

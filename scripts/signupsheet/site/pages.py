@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from signupsheet.core.model import Event, Registration, Session, format_timestamp
-from signupsheet.core.rules import SessionState, session_state
+from signupsheet.core.rules import SessionState, session_state, takes_pull_requests
 from signupsheet.site.links import Repository, converter_url, session_label
 from signupsheet.site.urls import href
 
@@ -340,7 +340,7 @@ def actions_html(event: Event, session: Session, state: SessionState, ctx: SiteC
     if not buttons:
         return ""
     html_lines = [f'<p class="ss-actions">{" ".join(buttons)}</p>']
-    if state.accepting and event.registration.pull_requests:
+    if state.accepting and takes_pull_requests(event):
         path = f"{ctx.events_path}/{event.id}.yaml"
         html_lines.append(
             '<details class="ss-pr"><summary>Or register with a pull request</summary>'

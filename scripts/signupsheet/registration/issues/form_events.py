@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from signupsheet.core.model import Event, format_timestamp
+from signupsheet.core.rules import open_for_registration
 from signupsheet.site.pages import event_page_path
 from signupsheet.site.urls import PublishedSite
 
@@ -25,14 +26,7 @@ FORM_FILES = ("register.yml", "cancel.yml")
 
 def open_events(events: Sequence[Event], now: datetime) -> list[Event]:
     """Events with a session that still takes sign-ups now or will later."""
-    found = []
-    for event in events:
-        closes = event.registration.closes
-        for session in event.sessions:
-            if not session.cancelled and now < (closes or session.start) and now < session.end:
-                found.append(event)
-                break
-    return found
+    return [event for event in events if open_for_registration(event, now)]
 
 
 def _cell(text: str) -> str:

@@ -33,7 +33,15 @@ from typing import Any, Literal
 from signupsheet.core.errors import Problem
 from signupsheet.core.model import Event, Visibility, format_timestamp, same_login
 from signupsheet.core.project import Project
-from signupsheet.core.rules import Actor, BanCheck, Decision, SignupRequest, cancel, register
+from signupsheet.core.rules import (
+    Actor,
+    BanCheck,
+    Decision,
+    SignupRequest,
+    cancel,
+    register,
+    takes_pull_requests,
+)
 from signupsheet.eventfiles import untrusted_yaml
 from signupsheet.eventfiles.catalog import check_parsed
 from signupsheet.eventfiles.schema import EventSchema, load_schema
@@ -392,7 +400,7 @@ def check_event_change(
             "changes the event (its details, dates or capacity) together with a registration: "
             "a registration changes only your own entry; send other changes separately"
         )
-    if not base_event.registration.pull_requests:
+    if not takes_pull_requests(base_event):
         reasons.append(
             "this event takes no registrations by pull request "
             "(registration: pull_requests: false); use the Register button on the event page"
