@@ -12,8 +12,10 @@ from signupsheet.core.model import (
 from signupsheet.core.rules import (
     NOT_POSSIBLE,
     Actor,
+    CancelRequest,
     SignupRequest,
     cancel,
+    decide,
     open_for_registration,
     promote,
     register,
@@ -186,6 +188,24 @@ def test_json_shape() -> None:
         "reason": "You are registered.",
         "promoted": [],
     }
+
+
+def test_decide_registers_or_cancels_as_asked() -> None:
+    ev = event(capacity=1)
+    signed = decide(ev, SignupRequest(user="ann"), actor=Actor("ann"), now=NOW)
+    assert signed.outcome.outcome == "registered"
+    waiting = decide(signed.event, SignupRequest(user="bob"), actor=Actor("bob"), now=NOW)
+    assert waiting.outcome.outcome == "waitlisted"
+    gone = decide(waiting.event, CancelRequest("ANN"), actor=Actor("ann"), now=NOW)
+    assert (gone.outcome.outcome, gone.outcome.session, gone.outcome.promoted) == (
+        "cancelled",
+        "s0",
+        ("bob",),
+    )
+    refused = decide(
+        ev, SignupRequest(user="ann"), actor=Actor("ann"), now=NOW, banned=lambda login: True
+    )
+    assert (refused.outcome.outcome, refused.outcome.reason) == ("refused", NOT_POSSIBLE)
 
 
 def test_registration_is_ahead_until_closed_or_cancelled() -> None:

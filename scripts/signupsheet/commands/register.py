@@ -9,7 +9,7 @@ from signupsheet.commands.signup_options import add_json, add_target, line, repo
 from signupsheet.core.project import Project
 from signupsheet.core.rules import Actor, SignupRequest
 from signupsheet.core.schema_values import MAX_LINE, MAX_NOTE
-from signupsheet.registration.applying import apply_register
+from signupsheet.registration.applying import apply_request
 
 NAME = "register"
 HELP = "register a person for a session, or update their entry"
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         source="organizer",
     )
     # Whoever runs this command can push to the repository: a maintainer.
-    applied = apply_register(
+    applied = apply_request(
         project, args.event, request, actor=Actor("maintainer", maintainer=True), now=now
     )
     return report(applied.outcome, args.json)

@@ -141,6 +141,18 @@ class SignupRequest:
 
 
 @dataclass(frozen=True)
+class CancelRequest:
+    """A person's cancellation of their entry on one session (None: the one they are on)."""
+
+    user: str
+    session: str | None = None
+
+
+# What a person can ask of the rules.
+Request = SignupRequest | CancelRequest
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What a decision did, in the shape `--json` prints (plus the person's resulting status)."""
 
@@ -409,6 +421,21 @@ def cancel(
         ),
         _with_session(event, session),
     )
+
+
+def decide(
+    event: Event,
+    request: Request,
+    *,
+    actor: Actor,
+    now: datetime,
+    banned: BanCheck = _never_banned,
+) -> Decision:
+    """Register or cancel, as the request asks; every way in (issue, pull request, command)
+    decides through here."""
+    if isinstance(request, CancelRequest):
+        return cancel(event, request.user, actor=actor, now=now, session_id=request.session)
+    return register(event, request, actor=actor, now=now, banned=banned)
 
 
 def _fill_seats(session: Session, now: datetime) -> list[Registration]:

@@ -25,11 +25,11 @@ from typing import Literal, Protocol, TextIO
 from signupsheet.core.errors import ProblemsError
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
-from signupsheet.core.rules import Actor, Outcome
+from signupsheet.core.rules import Actor, CancelRequest, Outcome, Request
 from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.eventfiles.catalog import load_catalog, load_event
 from signupsheet.registration import git_sync
-from signupsheet.registration.applying import Applied, apply_cancel, apply_register, known_event
+from signupsheet.registration.applying import Applied, apply_request, known_event
 from signupsheet.registration.issues.form_events import (
     FORM_FILES,
     open_events,
@@ -351,23 +351,16 @@ class Sweeper:
         self, issue: TrackedIssue, kind: Kind, parsed: IssueRequest, event_id: str
     ) -> tuple[Applied, str | None]:
         actor = Actor(issue.author)
+        request: Request
+        if kind == "register":
+            assert parsed.request is not None
+            request = parsed.request
+        else:
+            # A cancellation form asks for nothing but the event and the session.
+            request = CancelRequest(issue.author, parsed.session)
 
         def change() -> tuple[Applied, Sequence[Path]]:
-            now = self.clock()
-            if kind == "register":
-                assert parsed.request is not None
-                applied = apply_register(
-                    self.project, event_id, parsed.request, actor=actor, now=now
-                )
-            else:
-                applied = apply_cancel(
-                    self.project,
-                    event_id,
-                    issue.author,
-                    actor=actor,
-                    now=now,
-                    session_id=parsed.session,
-                )
+            applied = apply_request(self.project, event_id, request, actor=actor, now=self.clock())
             return applied, applied.written
 
         # The message names the event and the login, nothing the person wrote.

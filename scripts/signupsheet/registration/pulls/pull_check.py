@@ -36,10 +36,11 @@ from signupsheet.core.project import Project
 from signupsheet.core.rules import (
     Actor,
     BanCheck,
+    CancelRequest,
     Decision,
+    Request,
     SignupRequest,
-    cancel,
-    register,
+    decide,
     takes_pull_requests,
 )
 from signupsheet.eventfiles import untrusted_yaml
@@ -84,25 +85,10 @@ class RegistrationChange:
     note: str | None = None
     visibility: Visibility = "public"
 
-    def decide(
-        self,
-        event: Event,
-        *,
-        now: datetime,
-        agreed: bool,
-        banned: BanCheck,
-        source: str | None,
-    ) -> Decision:
-        """Apply the change to `event` with the registration rules (never modifies `event`)."""
-        actor = Actor(self.login)
+    def request(self, *, agreed: bool, source: str | None) -> Request:
+        """What the rules decide on: the sign-up (for `register` and `update`) or cancellation."""
         if self.kind == "cancel":
-            return cancel(event, self.login, actor=actor, now=now, session_id=self.session)
-        return register(
-            event, self.request(agreed=agreed, source=source), actor=actor, now=now, banned=banned
-        )
-
-    def request(self, *, agreed: bool, source: str | None) -> SignupRequest:
-        """The sign-up the rules decide on (for `register` and `update`)."""
+            return CancelRequest(self.login, self.session)
         return SignupRequest(
             user=self.login,
             session=self.session,
@@ -415,12 +401,12 @@ def check_event_change(
         result.verdict = "refuse"
         reasons.append(f"{path} would not be valid; fix the problems listed")
         return result
-    decision = change.decide(
+    decision = decide(
         base_event,
+        change.request(agreed=context.agreed, source=context.source),
+        actor=Actor(context.author),
         now=context.now,
-        agreed=context.agreed,
         banned=context.banned,
-        source=context.source,
     )
     result.decision = decision
     if decision.outcome.refused:

@@ -34,7 +34,7 @@ from signupsheet.core.project import Project
 from signupsheet.core.rules import Actor, BanCheck, Outcome, takes_pull_requests
 from signupsheet.eventfiles.catalog import load_event
 from signupsheet.registration import git_sync
-from signupsheet.registration.applying import Applied, apply_cancel, apply_register, known_event
+from signupsheet.registration.applying import Applied, apply_request, known_event
 from signupsheet.registration.pulls.pull_check import (
     CheckResult,
     Context,
@@ -207,17 +207,8 @@ class PullRequestBot:
                 reason = "This event takes no registrations by pull request any more."
                 outcome = Outcome("refused", change.event, change.session, pull.author, reason)
                 return Applied(outcome, event)
-        if change.kind == "cancel":
-            return apply_cancel(
-                self.project,
-                change.event,
-                pull.author,
-                actor=actor,
-                now=now,
-                session_id=change.session,
-            )
         request = change.request(agreed=policy_agreed(pull.body), source=f"pr:{pull.number}")
-        return apply_register(
+        return apply_request(
             self.project, change.event, request, actor=actor, now=now, banned=self.banned
         )
 
