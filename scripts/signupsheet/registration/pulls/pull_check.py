@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from signupsheet.core.errors import Problem
-from signupsheet.core.model import Event, Visibility, format_timestamp, same_login
+from signupsheet.core.model import Visibility, registration_to_data, same_login
 from signupsheet.core.project import Project
 from signupsheet.core.rules import (
     Actor,
@@ -396,11 +396,6 @@ def check_event_change(
     if reasons or change is None:
         result.verdict = "refuse"
         return result
-    result.problems = _validate(path, _filled(head, change, base_event, context), project, schema)
-    if result.problems:
-        result.verdict = "refuse"
-        reasons.append(f"{path} would not be valid; fix the problems listed")
-        return result
     decision = decide(
         base_event,
         change.request(agreed=context.agreed, source=context.source),
@@ -408,11 +403,18 @@ def check_event_change(
         now=context.now,
         banned=context.banned,
     )
-    result.decision = decision
     if decision.outcome.refused:
+        # The rules come first: a refused entry is never written, so no file is left to check.
+        result.decision = decision
         result.verdict = "refuse"
         reasons.append(decision.outcome.reason)
         return result
+    result.problems = _validate(path, _filled(head, change, decision), project, schema)
+    if result.problems:
+        result.verdict = "refuse"
+        reasons.append(f"{path} would not be valid; fix the problems listed")
+        return result
+    result.decision = decision
     if decision.outcome.outcome == "unchanged":
         result.verdict = "review"
         reasons.append(f"{decision.outcome.reason} The sign-up sheet would not change.")
@@ -486,19 +488,19 @@ def _own_change(
 
 
 def _filled(
-    head: untrusted_yaml.Parsed, change: RegistrationChange, event: Event, context: Context
+    head: untrusted_yaml.Parsed, change: RegistrationChange, decision: Decision
 ) -> untrusted_yaml.Parsed:
-    """The head version with the values the bot will set on a new entry, for validation."""
-    if change.kind != "register":
+    """The head version with the values the bot will set on a new entry (time, source, status),
+    as the rules' decision has them, for validation."""
+    session = decision.event.session(change.session)
+    written = None if session is None else session.find(change.login)
+    if change.kind != "register" or written is None:
         return head
+    values = registration_to_data(written)
     data = copy.deepcopy(head.data)
-    session = next(item for item in data["sessions"] if item.get("id") == change.session)
-    entry = next(item for item in session["registrations"] if _is_mine(item, context.author))
-    entry["registered"] = format_timestamp(context.now)
-    entry["source"] = context.source
-    model = event.session(change.session)
-    if model is not None and model.capacity is not None and len(model.confirmed) >= model.capacity:
-        entry["status"] = "waitlisted"
+    sheet = next(item for item in data["sessions"] if item.get("id") == change.session)
+    entry = next(item for item in sheet["registrations"] if _is_mine(item, change.login))
+    entry.update((key, values[key]) for key in BOT_FIELDS if key in values)
     return untrusted_yaml.Parsed(head.path, head.text, data, [])
 
 
