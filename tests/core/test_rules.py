@@ -17,7 +17,6 @@ from signupsheet.core.rules import (
     cancel,
     decide,
     open_for_registration,
-    promote,
     register,
     session_state,
 )
@@ -160,12 +159,14 @@ def test_cancel_when_not_registered_is_unchanged() -> None:
 
 
 def test_promote_after_capacity_raise() -> None:
-    ev = event(capacity=1)
-    for user in ["a", "b", "c"]:
+    """An organizer raised the capacity by hand: the next cancellation fills every free seat."""
+    ev = event(capacity=2)
+    for user in ["a", "x", "b", "c"]:
         ev, _, _ = reg(ev, user)
     ev.sessions[0].capacity = 3
-    new, promoted = promote(ev, "s0", now=NOW)
-    assert [entry.login for entry in promoted] == ["b", "c"]
+    decision = cancel(ev, "x", actor=Actor("x"), now=NOW)
+    new, promoted = decision.event, decision.outcome.promoted
+    assert list(promoted) == ["b", "c"]
     assert len(new.sessions[0].confirmed) == 3
 
 

@@ -452,16 +452,3 @@ def _fill_seats(session: Session, now: datetime) -> list[Registration]:
             promoted.append(session.registrations[index])
             free -= 1
     return promoted
-
-
-def promote(event: Event, session_id: str, *, now: datetime) -> tuple[Event, list[Registration]]:
-    """Fill free seats of a session from its waiting list (after a cancellation or a larger
-    capacity); returns the new event and the promoted entries."""
-    picked = event.session(session_id)
-    if picked is None:
-        raise KeyError(session_id)
-    session = _copy_session(picked)
-    promoted = _fill_seats(session, now)
-    if not promoted:
-        return event, []
-    return _with_session(event, session), promoted

@@ -74,9 +74,6 @@ class Repository:
         """GitHub's editor for a file; people without write access get a fork and a pull request."""
         return f"{self.url}/edit/{quote(self.branch)}/{quote(path)}"
 
-    def file_url(self, path: str) -> str:
-        return f"{self.url}/blob/{quote(self.branch)}/{quote(path)}"
-
 
 def session_label(event: Event, session: Session) -> str:
     """A session's name in titles: the event title, plus the session when there are several."""

@@ -47,7 +47,6 @@ class SiteContext:
     now: datetime
     docs_dir: Path
     events_path: str = "events"  # where event files live in the repository, for edit links
-    recent: timedelta = field(default=timedelta(days=90))
     directory_urls: bool = True  # the site's `use_directory_urls`: how pages link to each other
 
     def link(self, page: str, target: str) -> str:

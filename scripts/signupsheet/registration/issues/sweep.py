@@ -49,13 +49,6 @@ from signupsheet.site.urls import published_site
 
 LABELS: dict[Kind, str] = {"register": "registration", "cancel": "cancellation"}
 StateLabel = Literal["registered", "waitlisted", "cancelled", "refused", "needs-changes"]
-STATE_LABELS: tuple[StateLabel, ...] = (
-    "registered",
-    "waitlisted",
-    "cancelled",
-    "refused",
-    "needs-changes",
-)
 
 # How far back closed issues are looked at for edits made after they were answered.
 EDIT_WINDOW = timedelta(days=7)
