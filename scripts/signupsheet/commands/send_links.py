@@ -19,7 +19,12 @@ from signupsheet.registration import git_sync
 from signupsheet.site.urls import PublishedSite, published_site
 
 if TYPE_CHECKING:
-    from signupsheet.delivery.sending import DeliveryConfig, DeliveryReport, Outcome, Status
+    from signupsheet.delivery.sending import (
+        DeliveryConfig,
+        DeliveryOutcome,
+        DeliveryReport,
+        DeliveryStatus,
+    )
 
 # The delivery (icalendar, smtplib, PyGithub) is imported when this command runs, so that the
 # other commands start fast.
@@ -34,7 +39,7 @@ DESCRIPTION = (
     "server is unavailable, a link is missing, or a recipient is refused repeatedly."
 )
 
-_LABELS: dict[Status, str] = {
+_LABELS: dict[DeliveryStatus, str] = {
     "sent": "sent",
     "would-send": "would send",
     "unreachable": "unreachable",
@@ -114,7 +119,7 @@ def _current_branch(root: Path) -> str:
     return branch
 
 
-def _line(outcome: Outcome, dry_run: bool) -> str:
+def _line(outcome: DeliveryOutcome, dry_run: bool) -> str:
     label = _LABELS[outcome.status]
     text = f"{label:<12} {outcome.who:<24} {outcome.where}"
     if outcome.status in ("sent", "would-send"):
@@ -167,7 +172,7 @@ def summary_markdown(report: DeliveryReport) -> str:
                 f"due for {minutes} min{flag}"
             )
         lines.append("")
-    sections: tuple[tuple[str, Status], ...] = (
+    sections: tuple[tuple[str, DeliveryStatus], ...] = (
         ("Missing links", "no-link"),
         ("Deferred", "deferred"),
     )

@@ -17,7 +17,7 @@ from signupsheet.core.schema_values import MAX_LINE, MAX_NOTE, SLUG_PATTERN, inn
 from signupsheet.eventfiles.semantic_checks import EVENT_ID, secret_leaks
 from signupsheet.registration.issues.issue_form import Answers, Form, parse_body
 
-Kind = Literal["register", "cancel"]
+RequestKind = Literal["register", "cancel"]
 
 # A pasted event page address ends in /events/<id>/ (or .html): take the id from it.
 _EVENT_URL = re.compile(rf"/events/({inner(SLUG_PATTERN)})(?:/|\.html)?(?:[?#].*)?$")
@@ -26,7 +26,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-
 
 @dataclass
 class IssueRequest:
-    kind: Kind
+    kind: RequestKind
     event: str | None = None
     session: str | None = None
     request: SignupRequest | None = None
@@ -69,7 +69,7 @@ def _line(
 
 def read_issue(
     form: Form,
-    kind: Kind,
+    kind: RequestKind,
     body: str | None,
     *,
     author: str,

@@ -44,10 +44,10 @@ from signupsheet.registration.issues.issue_replies import (
     problems_reply,
     registration_reply,
 )
-from signupsheet.registration.issues.issue_request import IssueRequest, Kind, read_issue
+from signupsheet.registration.issues.issue_request import IssueRequest, RequestKind, read_issue
 from signupsheet.site.urls import published_site
 
-LABELS: dict[Kind, str] = {"register": "registration", "cancel": "cancellation"}
+LABELS: dict[RequestKind, str] = {"register": "registration", "cancel": "cancellation"}
 StateLabel = Literal["registered", "waitlisted", "cancelled", "refused", "needs-changes"]
 
 # How far back closed issues are looked at for edits made after they were answered.
@@ -116,7 +116,7 @@ class Sweeper:
     push_attempts: int = 30
     on_confirmed: ConfirmedHook | None = None
     log: TextIO = sys.stderr
-    forms: dict[Kind, Form] = field(default_factory=dict)
+    forms: dict[RequestKind, Form] = field(default_factory=dict)
     # How long a run that changed nothing waits for a concurrent run's answer (seconds).
     answer_grace: tuple[float, float] = (1.0, 3.0)
     sleep: Callable[[float], None] = time.sleep
@@ -321,7 +321,13 @@ class Sweeper:
         return reply is not None and answered_digest(reply.body) == digest
 
     def _needs_changes(
-        self, issue: TrackedIssue, kind: Kind, parsed: IssueRequest, digest: str, *, unknown: bool
+        self,
+        issue: TrackedIssue,
+        kind: RequestKind,
+        parsed: IssueRequest,
+        digest: str,
+        *,
+        unknown: bool,
     ) -> str:
         events: list[Event] = []
         if unknown:
@@ -341,7 +347,7 @@ class Sweeper:
         return "needs-changes"
 
     def _decide_and_push(
-        self, issue: TrackedIssue, kind: Kind, parsed: IssueRequest, event_id: str
+        self, issue: TrackedIssue, kind: RequestKind, parsed: IssueRequest, event_id: str
     ) -> tuple[Applied, str | None]:
         actor = Actor(issue.author)
         request: Request
@@ -408,7 +414,7 @@ class Sweeper:
         self.tracker.finish(number, [LABELS["register"], "registered"], close=True, completed=True)
 
 
-def _kind(issue: TrackedIssue) -> Kind | None:
+def _kind(issue: TrackedIssue) -> RequestKind | None:
     for kind, label in LABELS.items():
         if label in issue.labels:
             return kind
