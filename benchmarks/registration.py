@@ -52,7 +52,7 @@ from signupsheet.registration.issues.issue_form import load_form
 from signupsheet.registration.issues.issue_request import read_issue
 from signupsheet.core.project import Project
 from signupsheet.core.rules import Actor
-from signupsheet.registration.applying import apply_register
+from signupsheet.registration.applying import apply_request
 root, login = Path(sys.argv[1]), sys.argv[2]
 project = Project(root)
 body = (root / "body.md").read_text()
@@ -60,7 +60,7 @@ now = datetime(2026, 12, 1, 10, tzinfo=UTC)
 form = load_form(project.forms_dir / "register.yml")
 parsed = read_issue(form, "register", body, author=login, created=now, number=7)
 assert parsed.ok and parsed.request is not None, parsed.problems
-applied = apply_register(project, parsed.event, parsed.request, actor=Actor(login), now=now)
+applied = apply_request(project, parsed.event, parsed.request, actor=Actor(login), now=now)
 assert applied.outcome.outcome == "registered", applied.outcome
 assert commit_paths(root, applied.written, f"Sign-up of {login} for {parsed.event}")
 """

@@ -11,7 +11,7 @@ import pytest
 from paths import REPO
 from signupsheet.core.model import Event, Registration, RegistrationSettings, Session, Status
 from signupsheet.core.project import Project
-from signupsheet.eventfiles.event_writer import dump_event
+from signupsheet.eventfiles.event_writer import render_event
 from signupsheet.main import COMMANDS, build_parser, main
 
 START = datetime(2026, 12, 3, 14, tzinfo=UTC)
@@ -28,7 +28,7 @@ def entry(number: int, status: Status = "confirmed", session: datetime = START) 
 
 
 def write(project: Project, event: Event) -> None:
-    project.event_path(event.id).write_text(dump_event(event), encoding="utf-8")
+    project.event_path(event.id).write_text(render_event(event), encoding="utf-8")
 
 
 @pytest.fixture

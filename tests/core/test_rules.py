@@ -12,10 +12,13 @@ from signupsheet.core.model import (
 from signupsheet.core.rules import (
     NOT_POSSIBLE,
     Actor,
+    CancelRequest,
     SignupRequest,
     cancel,
-    promote,
+    decide,
+    open_for_registration,
     register,
+    session_state,
 )
 
 NOW = parse_timestamp("2026-12-01T10:00:00Z")
@@ -156,12 +159,14 @@ def test_cancel_when_not_registered_is_unchanged() -> None:
 
 
 def test_promote_after_capacity_raise() -> None:
-    ev = event(capacity=1)
-    for user in ["a", "b", "c"]:
+    """An organizer raised the capacity by hand: the next cancellation fills every free seat."""
+    ev = event(capacity=2)
+    for user in ["a", "x", "b", "c"]:
         ev, _, _ = reg(ev, user)
     ev.sessions[0].capacity = 3
-    new, promoted = promote(ev, "s0", now=NOW)
-    assert [entry.login for entry in promoted] == ["b", "c"]
+    decision = cancel(ev, "x", actor=Actor("x"), now=NOW)
+    new, promoted = decision.event, decision.outcome.promoted
+    assert list(promoted) == ["b", "c"]
     assert len(new.sessions[0].confirmed) == 3
 
 
@@ -184,3 +189,44 @@ def test_json_shape() -> None:
         "reason": "You are registered.",
         "promoted": [],
     }
+
+
+def test_decide_registers_or_cancels_as_asked() -> None:
+    ev = event(capacity=1)
+    signed = decide(ev, SignupRequest(user="ann"), actor=Actor("ann"), now=NOW)
+    assert signed.outcome.outcome == "registered"
+    waiting = decide(signed.event, SignupRequest(user="bob"), actor=Actor("bob"), now=NOW)
+    assert waiting.outcome.outcome == "waitlisted"
+    gone = decide(waiting.event, CancelRequest("ANN"), actor=Actor("ann"), now=NOW)
+    assert (gone.outcome.outcome, gone.outcome.session, gone.outcome.promoted) == (
+        "cancelled",
+        "s0",
+        ("bob",),
+    )
+    refused = decide(
+        ev, SignupRequest(user="ann"), actor=Actor("ann"), now=NOW, banned=lambda login: True
+    )
+    assert (refused.outcome.outcome, refused.outcome.reason) == ("refused", NOT_POSSIBLE)
+
+
+def test_registration_is_ahead_until_closed_or_cancelled() -> None:
+    """What the issue forms list: events with a session not closed and not cancelled."""
+    ev = event(capacity=1, waitlist=False, sessions=2)
+    full, _, _ = reg(ev, "ann", session="s0")
+    full, _, _ = reg(full, "bob", session="s1")
+    moments = {
+        "not-open": parse_timestamp("2026-10-01T00:00:00Z"),
+        "open": NOW,
+        "closed": parse_timestamp("2026-12-03T16:00:00Z"),
+    }
+    for name, moment in moments.items():
+        states = {session_state(ev, session, moment).state for session in ev.sessions}
+        assert states == {name}
+        assert open_for_registration(ev, moment) == (name != "closed")
+    assert {session_state(full, session, NOW).state for session in full.sessions} == {"full"}
+    assert open_for_registration(full, NOW)  # no seat, but a cancellation may still come
+    # One session closed, the other still open: still listed.
+    assert open_for_registration(ev, parse_timestamp("2026-12-03T14:30:00Z"))
+    for session in ev.sessions:
+        session.cancelled = True
+    assert not open_for_registration(ev, NOW)

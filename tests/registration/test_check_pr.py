@@ -27,9 +27,17 @@ from prcorpus import (
     make_site,
     meetup,
 )
+from signupsheet.core.model import parse_timestamp
+from signupsheet.core.project import Project
+from signupsheet.eventfiles import untrusted_yaml
 from signupsheet.main import main
 from signupsheet.registration import banlist
-from signupsheet.registration.pulls.pull_check import POLICY_SENTENCE, policy_agreed
+from signupsheet.registration.pulls.pull_check import (
+    POLICY_SENTENCE,
+    Context,
+    check_event_change,
+    policy_agreed,
+)
 
 DAVE = entry("dave", "Dave", note="First time here")
 REGISTERED = "2026-11-20T12:00:00Z"
@@ -652,3 +660,46 @@ def test_the_command_and_its_exit_codes_are_documented(capsys: pytest.CaptureFix
     guide = (REPO / "docs" / "registering.md").read_text()
     assert "\n## Registering by pull request\n" in guide
     assert f"- [ ] {POLICY_SENTENCE}" in guide
+
+
+def _no_waiting_list(sheet: str) -> str:
+    return full_event(sheet).replace(
+        "policy: policies/safe-space.md\n",
+        "policy: policies/safe-space.md\nregistration:\n  waitlist: false\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "dave",
+    [DAVE, entry("dave", "Dave", phone="'123'")],
+    ids=["valid-entry", "entry-with-a-problem"],
+)
+def test_a_full_session_without_waiting_list_refuses_as_the_rules_do(
+    tmp_path: Path, dave: str
+) -> None:
+    """The status of a new entry is the rules' to decide. The check used to guess it (waitlisted
+    when the session is full, whatever `waitlist` said) and validate the guess before asking the
+    rules, so a sign-up for a full session without a waiting list was told to fix its entry, to
+    be refused as full once it had."""
+    make_site(tmp_path, {})
+    path = "events/2026-12-05-no-waiting-list.yaml"
+    base = untrusted_yaml.parse(_no_waiting_list(CAROL).encode(), path)
+    head = untrusted_yaml.parse(_no_waiting_list(CAROL + dave).encode(), path)
+    context = Context(author="dave", now=parse_timestamp(NOW), agreed=True, number=8)
+    result = check_event_change(path, base, head, context, Project(tmp_path))
+    assert (result.verdict, result.reasons) == (
+        "refuse",
+        ["This session is full and has no waiting list."],
+    )
+    assert result.decision is not None and result.decision.outcome.refused
+    # With a waiting list, the same sign-up is taken onto it, and its problem is reported.
+    base = untrusted_yaml.parse(full_event(CAROL).encode(), path)
+    head = untrusted_yaml.parse(full_event(CAROL + dave).encode(), path)
+    result = check_event_change(path, base, head, context, Project(tmp_path))
+    assert result.verdict == ("accept" if dave == DAVE else "refuse"), result.reasons
+    if dave == DAVE:
+        assert result.decision is not None and result.decision.outcome.status == "waitlisted"
+    else:
+        assert [problem.message.split(";")[0] for problem in result.problems] == [
+            "unknown key 'phone'"
+        ]

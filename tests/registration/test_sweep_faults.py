@@ -109,7 +109,7 @@ def test_push_rejected_mid_run_is_reapplied_on_the_new_main(
     monkeypatch.setattr(git_sync, "git", recording_git)
     repo = connect("token", double.repo, api_url=double.base_url, backoff=0.05, polite=False)
     tracker = GitHubTracker(repo)
-    real_apply = sweep_module.apply_register
+    real_apply = sweep_module.apply_request
     raced: list[str] = []
 
     def someone_pushes_meanwhile(project: Project, event_id: str, request: Any, **kw: Any) -> Any:
@@ -123,7 +123,7 @@ def test_push_rejected_mid_run_is_reapplied_on_the_new_main(
             git(other, "push", "-q", "origin", "HEAD:main")
         return real_apply(project, event_id, request, **kw)
 
-    monkeypatch.setattr(sweep_module, "apply_register", someone_pushes_meanwhile)
+    monkeypatch.setattr(sweep_module, "apply_request", someone_pushes_meanwhile)
     sweeper = Sweeper(
         project=Project(work),
         tracker=tracker,

@@ -115,6 +115,15 @@ def test_registration_states_follow_the_clock(tricky: Event) -> None:
     assert "This session is cancelled." in cancelled.split(morning)[1]
 
 
+def test_the_pull_request_way_is_shown_where_the_event_takes_it(tricky: Event) -> None:
+    way = "Or register with a pull request"
+    assert way in event_page(tricky, context()).inline()
+    tricky.registration.pull_requests = False
+    page = event_page(tricky, context()).inline()
+    assert way not in page
+    assert ">Register</a>" in page  # the issue form stays
+
+
 def test_seats_left_are_shown(tricky: Event) -> None:
     tricky.sessions[1].capacity = 10
     tricky.sessions[1].registrations = [Registration(name="Someone", source="organizer")]

@@ -7,7 +7,7 @@ import argparse
 from signupsheet.commands.options import add_now, now_from
 from signupsheet.commands.signup_options import add_json, add_target, report
 from signupsheet.core.project import Project
-from signupsheet.core.rules import Actor
+from signupsheet.core.rules import Actor, CancelRequest
 
 NAME = "cancel"
 HELP = "cancel a person's registration, promoting the first waitlisted person"
@@ -25,14 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from signupsheet.registration.applying import apply_cancel
+    from signupsheet.registration.applying import apply_request
 
-    applied = apply_cancel(
+    applied = apply_request(
         project,
         args.event,
-        args.user,
+        CancelRequest(args.user, args.session),
         actor=Actor("maintainer", maintainer=True),
         now=now_from(args),
-        session_id=args.session,
     )
     return report(applied.outcome, args.json)

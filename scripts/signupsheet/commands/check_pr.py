@@ -53,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _body(path: Path | None) -> str | None:
-    from signupsheet.registration.pulls.pull_check import MAX_BODY
+    from signupsheet.registration.issues.issue_form import MAX_BODY
 
     if path is None:
         return None

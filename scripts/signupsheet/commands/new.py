@@ -13,6 +13,7 @@ from signupsheet.commands.options import zone
 from signupsheet.core.errors import ProblemsError, UserError
 from signupsheet.core.model import EVENT_TYPES, EventType
 from signupsheet.core.project import Project
+from signupsheet.core.schema_values import MAX_CAPACITY
 
 NAME = "new"
 HELP = "create a new event file from flags, or by answering questions in a terminal"
@@ -58,8 +59,10 @@ def _capacity(text: str) -> int:
         value = int(text)
     except ValueError:
         value = 0
-    if not 1 <= value <= 100_000:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seats from 1 to 100000")
+    if not 1 <= value <= MAX_CAPACITY:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of seats from 1 to {MAX_CAPACITY}"
+        )
     return value
 
 

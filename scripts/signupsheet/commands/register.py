@@ -8,6 +8,7 @@ from signupsheet.commands.options import add_now, now_from
 from signupsheet.commands.signup_options import add_json, add_target, line, report
 from signupsheet.core.project import Project
 from signupsheet.core.rules import Actor, SignupRequest
+from signupsheet.core.schema_values import MAX_LINE, MAX_NOTE
 
 NAME = "register"
 HELP = "register a person for a session, or update their entry"
@@ -21,9 +22,9 @@ DESCRIPTION = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target(parser)
-    parser.add_argument("--name", type=line(200), help="display name (default: the login)")
-    parser.add_argument("--affiliation", type=line(200), help="organisation, e.g. WMDE")
-    parser.add_argument("--note", type=line(500), help="a short public note")
+    parser.add_argument("--name", type=line(MAX_LINE), help="display name (default: the login)")
+    parser.add_argument("--affiliation", type=line(MAX_LINE), help="organisation, e.g. WMDE")
+    parser.add_argument("--note", type=line(MAX_NOTE), help="a short public note")
     parser.add_argument(
         "--private", action="store_true", help="count the person but do not show their entry"
     )
@@ -32,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from signupsheet.registration.applying import apply_register
+    from signupsheet.registration.applying import apply_request
 
     now = now_from(args)
     request = SignupRequest(
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         source="organizer",
     )
     # Whoever runs this command can push to the repository: a maintainer.
-    applied = apply_register(
+    applied = apply_request(
         project, args.event, request, actor=Actor("maintainer", maintainer=True), now=now
     )
     return report(applied.outcome, args.json)

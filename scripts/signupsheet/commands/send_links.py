@@ -17,7 +17,7 @@ from signupsheet.core.project import Project
 from signupsheet.github.actions import append_summary, print_masks, write_outputs
 
 if TYPE_CHECKING:
-    from signupsheet.delivery.sending import DeliveryReport, Outcome, Status
+    from signupsheet.delivery.sending import DeliveryOutcome, DeliveryReport, DeliveryStatus
 
 # The delivery (icalendar, smtplib, PyGithub) is imported when this command runs, so that the
 # other commands start fast.
@@ -32,7 +32,7 @@ DESCRIPTION = (
     "server is unavailable, a link is missing, or a recipient is refused repeatedly."
 )
 
-_LABELS: dict[Status, str] = {
+_LABELS: dict[DeliveryStatus, str] = {
     "sent": "sent",
     "would-send": "would send",
     "unreachable": "unreachable",
@@ -87,7 +87,7 @@ def _current_branch(root: Path) -> str:
     return branch
 
 
-def _outcome_line(outcome: Outcome, dry_run: bool) -> str:
+def _outcome_line(outcome: DeliveryOutcome, dry_run: bool) -> str:
     label = _LABELS[outcome.status]
     text = f"{label:<12} {outcome.who:<24} {outcome.where}"
     if outcome.status in ("sent", "would-send"):
@@ -140,7 +140,7 @@ def summary_markdown(report: DeliveryReport) -> str:
                 f"due for {minutes} min{flag}"
             )
         lines.append("")
-    sections: tuple[tuple[str, Status], ...] = (
+    sections: tuple[tuple[str, DeliveryStatus], ...] = (
         ("Missing links", "no-link"),
         ("Deferred", "deferred"),
     )

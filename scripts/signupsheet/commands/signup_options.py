@@ -8,8 +8,9 @@ import re
 from collections.abc import Callable
 
 from signupsheet.core.rules import Outcome
+from signupsheet.core.schema_values import LOGIN_PATTERN
 
-LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+LOGIN = re.compile(LOGIN_PATTERN)
 
 
 def login(text: str) -> str:

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, get_args
 
+from signupsheet.core.schema_values import TIMESTAMP_PATTERN
+
 Mode = Literal["online", "in-person", "hybrid"]
 Recording = Literal["not-recorded", "recorded", "talks-only"]
 EventType = Literal["meeting", "training", "workshop", "talk", "conference", "social", "other"]
@@ -20,9 +22,7 @@ Status = Literal["confirmed", "waitlisted"]
 
 DEFAULT_LINK_LEAD_MINUTES = 60
 
-_TIMESTAMP = re.compile(
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
-)
+_TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
 
 
 def parse_timestamp(text: str) -> datetime:

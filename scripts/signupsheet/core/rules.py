@@ -42,6 +42,12 @@ class SessionState:
         """Whether a sign-up now is taken (confirmed or onto the waiting list)."""
         return self.state == "open" or (self.state == "full" and self.waitlist)
 
+    @property
+    def ahead(self) -> bool:
+        """Whether registration is not over: open, full, or not open yet (neither closed nor
+        cancelled), so a sign-up or a cancellation may still come."""
+        return self.state in ("not-open", "open", "full")
+
     def describe(self) -> str:
         match self.state:
             case "cancelled":
@@ -86,6 +92,18 @@ def session_state(event: Event, session: Session, now: datetime) -> SessionState
     )
 
 
+def open_for_registration(event: Event, now: datetime) -> bool:
+    """Whether registration for some session of the event is not over (see `SessionState.ahead`):
+    the events the issue forms list."""
+    return any(session_state(event, session, now).ahead for session in event.sessions)
+
+
+def takes_pull_requests(event: Event) -> bool:
+    """Whether people may sign up, change or cancel their entry by a pull request that edits it
+    (`registration: pull_requests`, default true); the issue forms work either way."""
+    return event.registration.pull_requests
+
+
 # --- Registering, cancelling and the waiting list -------------------------------------------
 
 OutcomeKind = Literal["registered", "waitlisted", "updated", "cancelled", "unchanged", "refused"]
@@ -120,6 +138,18 @@ class SignupRequest:
     source: str | None = None
     # When the person asked (the issue's creation time); defaults to the decision's clock.
     at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CancelRequest:
+    """A person's cancellation of their entry on one session (None: the one they are on)."""
+
+    user: str
+    session: str | None = None
+
+
+# What a person can ask of the rules.
+Request = SignupRequest | CancelRequest
 
 
 @dataclass(frozen=True)
@@ -393,6 +423,21 @@ def cancel(
     )
 
 
+def decide(
+    event: Event,
+    request: Request,
+    *,
+    actor: Actor,
+    now: datetime,
+    banned: BanCheck = _never_banned,
+) -> Decision:
+    """Register or cancel, as the request asks; every way in (issue, pull request, command)
+    decides through here."""
+    if isinstance(request, CancelRequest):
+        return cancel(event, request.user, actor=actor, now=now, session_id=request.session)
+    return register(event, request, actor=actor, now=now, banned=banned)
+
+
 def _fill_seats(session: Session, now: datetime) -> list[Registration]:
     """Confirm waitlisted entries, in sign-up order, while seats are free and it is not too late."""
     if session.capacity is None or session.cancelled or now >= session.start:
@@ -407,16 +452,3 @@ def _fill_seats(session: Session, now: datetime) -> list[Registration]:
             promoted.append(session.registrations[index])
             free -= 1
     return promoted
-
-
-def promote(event: Event, session_id: str, *, now: datetime) -> tuple[Event, list[Registration]]:
-    """Fill free seats of a session from its waiting list (after a cancellation or a larger
-    capacity); returns the new event and the promoted entries."""
-    picked = event.session(session_id)
-    if picked is None:
-        raise KeyError(session_id)
-    session = _copy_session(picked)
-    promoted = _fill_seats(session, now)
-    if not promoted:
-        return event, []
-    return _with_session(event, session), promoted

@@ -16,14 +16,15 @@ from email.headerregistry import Address
 
 from signupsheet.core.errors import Problem, ProblemsError
 from signupsheet.core.model import Event
+from signupsheet.core.schema_values import LOGIN_PATTERN, SLUG_PATTERN, inner
 from signupsheet.eventfiles import untrusted_yaml
 
 LINKS_VARIABLE = "SIGNUPSHEET_MEETING_LINKS"
 CONTACTS_VARIABLE = "SIGNUPSHEET_CONTACTS"
 
-_SLUG = r"[a-z0-9][a-z0-9-]{0,79}"
+_SLUG = inner(SLUG_PATTERN)
 _LINK_KEY = re.compile(rf"^{_SLUG}(?:/{_SLUG})?$")
-_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+_LOGIN = re.compile(LOGIN_PATTERN)
 _URL = re.compile(r"^https://[^\s<>\"']+$")
 MAX_URL = 2000
 

@@ -68,9 +68,11 @@ from signupsheet.github.contact_lookup import (
 from signupsheet.registration import git_sync
 from signupsheet.site.urls import PublishedSite, published_site
 
-Status = Literal["sent", "would-send", "unreachable", "refused", "no-link", "deferred", "not-sent"]
+DeliveryStatus = Literal[
+    "sent", "would-send", "unreachable", "refused", "no-link", "deferred", "not-sent"
+]
 Source = Literal["contacts", "profile"]
-STATUSES: tuple[Status, ...] = (
+STATUSES: tuple[DeliveryStatus, ...] = (
     "sent",
     "would-send",
     "unreachable",
@@ -115,14 +117,14 @@ def config_from_env(
 
 
 @dataclass
-class Outcome:
+class DeliveryOutcome:
     """What happened to one due registrant. Never holds an address or a link."""
 
     event: str
     session: str
     login: str | None
     position: int
-    status: Status
+    status: DeliveryStatus
     source: Source | None = None
     reason: str | None = None
     code: int | None = None
@@ -167,7 +169,7 @@ class DeliveryReport:
     now: datetime
     dry_run: bool
     transport: str
-    outcomes: list[Outcome] = field(default_factory=list)
+    outcomes: list[DeliveryOutcome] = field(default_factory=list)
     down: str | None = None
     problems: list[Problem] = field(default_factory=list)
     unknown_link_keys: list[str] = field(default_factory=list)
@@ -177,7 +179,7 @@ class DeliveryReport:
     push_error: str | None = None
     notice_errors: int = 0
 
-    def with_status(self, *statuses: Status) -> list[Outcome]:
+    def with_status(self, *statuses: DeliveryStatus) -> list[DeliveryOutcome]:
         return [outcome for outcome in self.outcomes if outcome.status in statuses]
 
     @property
@@ -260,9 +262,9 @@ class _Pass:
             return address, "profile"
         return None, None
 
-    def handle(self, due: Due) -> Outcome:
+    def handle(self, due: Due) -> DeliveryOutcome:
         entry = due.registration
-        outcome = Outcome(
+        outcome = DeliveryOutcome(
             due.event.id,
             due.session.id,
             entry.login,

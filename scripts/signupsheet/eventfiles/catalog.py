@@ -33,12 +33,6 @@ class Catalog:
     # Event id -> the parsed data its event was made of (with `load_catalog(keep_data=True)`).
     data: dict[str, Any] = field(default_factory=dict)
 
-    def get(self, event_id: str) -> Event | None:
-        for event in self.events:
-            if event.id == event_id:
-                return event
-        return None
-
     def raise_for_problems(self) -> None:
         if self.problems:
             raise ProblemsError(self.problems)

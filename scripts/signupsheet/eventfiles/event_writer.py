@@ -1,10 +1,11 @@
 """Writing a whole event file from the model.
 
 Used when an event file is created (an organizer's form, `new`, `import-wiki`); edits of existing
-files go through `sheet_editing`, which keeps their comments. `dump_event` writes the plain data in
-the style people write by hand; `render_event` adds comments attached to data paths, so they land
-right above the value they explain. Both read back through the same loader as every other file
-(`catalog.check_text`) to the same event.
+files go through `sheet_editing`, which keeps their comments. `render_event` writes the data in
+the style people write by hand, with comments attached to data paths, so they land right above
+the value they explain. The file reads back through the same loader as every other file
+(`catalog.check_text`) to the same event: tests/eventfiles/test_roundtrip.py checks that on any
+event the model can hold.
 """
 
 from __future__ import annotations
@@ -18,71 +19,16 @@ from typing import Any
 
 import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
 
 from signupsheet.core.model import Event, event_to_data
+from signupsheet.core.schema_values import MAX_SLUG
 from signupsheet.eventfiles.round_trip import round_trip_yaml
 from signupsheet.eventfiles.schema import PathTuple
-from signupsheet.eventfiles.untrusted_yaml import resolve_plain
-
-SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/event.schema.json"
-
-_STR = "tag:yaml.org,2002:str"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-
-
-class _Dumper(yaml.SafeDumper):
-    """Quotes every text that a YAML 1.1 or a YAML 1.2 reader would take for something else.
-
-    Timestamps are the exception: our loader keeps them as text, so they are written unquoted,
-    like `start: 2022-11-23T14:00:00Z` in hand-written files.
-    """
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-        if kind is yaml.ScalarNode and implicit[0]:
-            if tag == _TIMESTAMP:
-                return _STR
-            if tag == _STR:
-                return resolve_plain(value)
-        return tag
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        # Lists under a key are indented, as in the hand-written files.
-        super().increase_indent(flow, False)
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # Multi-line text (descriptions) as a literal block; the emitter falls back to quotes
-    # when a block cannot hold the text exactly.
-    style = "|" if "\n" in value else None
-    if "\x85" in value:
-        # PyYAML writes NEL raw in plain, quoted and block text, where readers fold it as a
-        # line break; only double quotes escape it (\N).
-        style = '"'
-    return dumper.represent_scalar(_STR, value, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
-def dump_event(event: Event) -> str:
-    """The event as the text of `events/<id>.yaml`, starting with the schema comment."""
-    body = yaml.dump(
-        event_to_data(event),
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=100,
-        indent=2,
-    )
-    return f"{SCHEMA_COMMENT}\n\n{body}"
-
-
-# -- with comments, for new and imported events ----------------------------------------------
-
-MAX_ID = 80
 
 SCHEMA_LINE = "yaml-language-server: $schema=../schema/event.schema.json"
 
@@ -90,7 +36,7 @@ SCHEMA_LINE = "yaml-language-server: $schema=../schema/event.schema.json"
 _BLOCK_KEYS = frozenset({"description", "summary"})
 
 
-def slugify(text: str, limit: int = MAX_ID) -> str:
+def slugify(text: str, limit: int = MAX_SLUG) -> str:
     """Lower-case letters, digits and dashes: "Let's Connect!" -> "lets-connect"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     ascii_text = re.sub(r"['\u2019`]", "", ascii_text).lower()
@@ -102,7 +48,7 @@ def slugify(text: str, limit: int = MAX_ID) -> str:
 
 def event_id_for(start: datetime, title: str) -> str:
     prefix = start.astimezone(UTC).date().isoformat()
-    slug = slugify(title, MAX_ID - len(prefix) - 1)
+    slug = slugify(title, MAX_SLUG - len(prefix) - 1)
     return f"{prefix}-{slug}" if slug else prefix
 
 
@@ -122,7 +68,8 @@ def _commented(value: Any) -> Any:
         node = CommentedMap()
         for key, item in value.items():
             if key in _BLOCK_KEYS and isinstance(item, str) and _block_safe(item):
-                node[key] = LiteralScalarString(item.rstrip("\n") + "\n")
+                # Exactly the text: the block's chomping indicator keeps its final line breaks.
+                node[key] = LiteralScalarString(item)
             else:
                 node[key] = _commented(item)
         return node
@@ -130,14 +77,43 @@ def _commented(value: Any) -> Any:
         seq = CommentedSeq()
         seq.extend(_commented(item) for item in value)
         return seq
+    if isinstance(value, str) and _YAML_1_1_BREAK.search(value):
+        # ruamel.yaml writes these raw in plain and single-quoted text; only double quotes
+        # escape them (\N, \L, \P).
+        return DoubleQuotedScalarString(value)
+    if isinstance(value, str) and _other_in_yaml_1_1(value):
+        return SingleQuotedScalarString(value)
     return value
 
 
+# Line breaks to a YAML 1.1 reader such as libyaml (our loader), though not to YAML 1.2.
+_YAML_1_1_BREAK = re.compile(r"[\x85\u2028\u2029]")
+# What a literal block cannot hold as it is: characters YAML must escape, and those breaks.
+_NOT_IN_BLOCK = re.compile(
+    r"[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]"
+)
+
+
 def _block_safe(text: str) -> bool:
-    """Whether a literal block keeps the text exactly: no tabs or trailing spaces to lose."""
-    return (len(text) > 80 or "\n" in text) and not any(
-        line != line.rstrip() or "\t" in line for line in text.split("\n")
+    """Whether a literal block keeps the text exactly: no tabs or trailing spaces to lose, and
+    nothing that needs an escape."""
+    return (
+        (len(text) > 80 or "\n" in text)
+        and not _NOT_IN_BLOCK.search(text)
+        and not any(line != line.rstrip() or "\t" in line for line in text.split("\n"))
     )
+
+
+_YAML_1_1 = yaml.resolver.Resolver()
+_KEPT_AS_TEXT = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"})
+
+
+def _other_in_yaml_1_1(text: str) -> bool:
+    """Whether a YAML 1.1 reader would take the text, written plain, for something else (no,
+    on, 12:30); ruamel.yaml quotes what YAML 1.2 would. Timestamps stay plain: our loader keeps
+    them as text, and hand-written files write them so."""
+    tag = _YAML_1_1.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return tag not in _KEPT_AS_TEXT
 
 
 def _indent_of(path: PathTuple) -> int:

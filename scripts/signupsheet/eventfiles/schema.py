@@ -20,6 +20,7 @@ import jsonschema_rs
 
 from signupsheet.core.errors import UserError
 from signupsheet.core.model import parse_timestamp
+from signupsheet.core.schema_values import ONE_LINE_PATTERN
 
 if TYPE_CHECKING:
     import jsonschema
@@ -45,8 +46,6 @@ def _check_date_time(value: object) -> bool:
         return False
     return True
 
-
-ONE_LINE = "^[^\\n\\r]*$"
 
 # JSON Schema patterns are ECMA-262 regular expressions, and jsonschema-rs treats them so;
 # Python's `re` differs in two ways that matter here: `$` also matches before a final newline,
@@ -141,7 +140,7 @@ class EventSchema:
                     parse_timestamp(value)
                 except ValueError as reason:
                     yield SchemaProblem(where, str(reason))
-            case "pattern" if allowed == ONE_LINE:
+            case "pattern" if allowed == ONE_LINE_PATTERN:
                 yield SchemaProblem(
                     where,
                     f"{_subject(where)} must be one line of text; remove the line breaks "

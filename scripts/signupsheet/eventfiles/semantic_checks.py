@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from signupsheet.core.model import Event, Registration
+from signupsheet.core.schema_values import SLUG_PATTERN
 from signupsheet.eventfiles.schema import PathTuple
 
-EVENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+# Event ids (file names) and session ids.
+EVENT_ID = re.compile(SLUG_PATTERN)
 
 # Anything that looks like an address, anywhere in the file, comments included. The lookbehind
 # lets a match start only where a run of address characters starts, which keeps the scan linear

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, tzinfo
 
 from signupsheet.core.model import Event, Location, Registration, Session
+from signupsheet.core.schema_values import MAX_LINE
 from signupsheet.core.time_text import date_text
 from signupsheet.eventfiles.event_writer import event_id_for, session_ids
 from signupsheet.eventfiles.schema import PathTuple
@@ -264,7 +265,7 @@ def _event(
     platform = facts.platform()
     return Event(
         id=event_id or event_id_for(drafts[0].start, title),
-        title=title[:200],
+        title=title[:MAX_LINE],
         description=facts.description(title_line),
         speakers=facts.speakers(),
         languages=facts.languages(),

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from signupsheet.core.model import Registration
+from signupsheet.core.schema_values import MAX_LINE, MAX_NOTE
 from signupsheet.eventfiles.semantic_checks import secret_leaks
 from signupsheet.organizer.wiki_notes import Notes
 from signupsheet.organizer.wiki_text import USER_MARK
 from signupsheet.organizer.wiki_times import SIGNATURE_TIME, signature_time
 
-MAX_NAME = 200
-MAX_NOTE = 500
+MAX_NAME = MAX_LINE
 
 # What signatures add after the name: (talk), (talk · contribs), ]]Talk, T★C, ✉ ...
 _DECOR_WORD = (

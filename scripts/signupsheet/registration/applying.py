@@ -1,8 +1,9 @@
 """Applying a sign-up or a cancellation to an event file: load one event, decide, write.
 
-Shared by `signupsheet register`/`cancel` and the issue sweep, so both take the same path. Only
-the event concerned is read, so a site with thousands of events answers as fast as one with one.
-The new file is checked before it replaces the old: a bug can never leave a broken sheet behind.
+Shared by `signupsheet register`/`cancel`, the issue sweep and the pull request bot, so all take
+the same path. Only the event concerned is read, so a site with thousands of events answers as
+fast as one with one. The new file is checked before it replaces the old: a bug can never leave
+a broken sheet behind.
 """
 
 from __future__ import annotations
@@ -13,15 +14,7 @@ from pathlib import Path
 
 from signupsheet.core.model import Event
 from signupsheet.core.project import Project
-from signupsheet.core.rules import (
-    Actor,
-    BanCheck,
-    Decision,
-    Outcome,
-    SignupRequest,
-    cancel,
-    register,
-)
+from signupsheet.core.rules import Actor, BanCheck, Decision, Outcome, Request, decide
 from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.eventfiles.catalog import check_text, load_event
 from signupsheet.eventfiles.semantic_checks import EVENT_ID
@@ -44,6 +37,11 @@ def known_event(project: Project, event_id: str) -> bool:
 
 def ban_check(project: Project) -> BanCheck:
     return banlist.load(project.banlist_path, project.display(project.banlist_path)).is_banned
+
+
+def _ban_check_when_asked(project: Project) -> BanCheck:
+    # Read when the rules ask (a sign-up), not for a cancellation, which never consults it.
+    return lambda login: ban_check(project)(login)
 
 
 def _unknown(event_id: str, session: str | None, user: str) -> Applied:
@@ -76,34 +74,21 @@ def _write(project: Project, decision: Decision) -> Applied:
     return applied
 
 
-def apply_register(
+def apply_request(
     project: Project,
     event_id: str,
-    request: SignupRequest,
+    request: Request,
     *,
     actor: Actor,
     now: datetime,
     banned: BanCheck | None = None,
 ) -> Applied:
-    """Decide on a sign-up and write the file when the sheet changes."""
+    """Decide on a sign-up or a cancellation (which promotes from the waiting list) and write
+    the file when the sheet changes. `banned` defaults to the project's ban list."""
     if not known_event(project, event_id):
         return _unknown(event_id, request.session, request.user)
     event = load_event(project, event_id)
-    decision = register(event, request, actor=actor, now=now, banned=banned or ban_check(project))
+    decision = decide(
+        event, request, actor=actor, now=now, banned=banned or _ban_check_when_asked(project)
+    )
     return _write(project, decision)
-
-
-def apply_cancel(
-    project: Project,
-    event_id: str,
-    user: str,
-    *,
-    actor: Actor,
-    now: datetime,
-    session_id: str | None = None,
-) -> Applied:
-    """Decide on a cancellation (promoting from the waiting list) and write the file."""
-    if not known_event(project, event_id):
-        return _unknown(event_id, session_id, user)
-    event = load_event(project, event_id)
-    return _write(project, cancel(event, user, actor=actor, now=now, session_id=session_id))

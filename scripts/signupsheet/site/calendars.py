@@ -59,6 +59,8 @@ def session_vevent(
     page = event_page_url(event, site)
     vevent = icalendar.Event()
     vevent.add("uid", uid(event, session, site))
+    # The build time: files carry no edit time, and RFC 5545 asks for the time the object was
+    # made when it is made on the fly.
     vevent.add("dtstamp", stamp)
     vevent.add("dtstart", session.start)
     vevent.add("dtend", session.end)
@@ -85,18 +87,11 @@ def _calendar(name: str) -> icalendar.Calendar:
     return calendar
 
 
-def _stamp(event: Event, now: datetime) -> datetime:
-    # A stamp that only moves when the event is edited would be nicer, but files carry no edit
-    # time; the build time is what RFC 5545 asks for when the object is created on the fly.
-    return now
-
-
 def event_calendar(event: Event, site: PublishedSite, now: datetime) -> bytes:
     """`events/<id>.ics`: one VEVENT per session."""
     calendar = _calendar(event.title)
-    stamp = _stamp(event, now)
     for session in event.sessions:
-        calendar.add_component(session_vevent(event, session, site, stamp))
+        calendar.add_component(session_vevent(event, session, site, now))
     ical: bytes = calendar.to_ical()
     return ical
 
@@ -114,6 +109,6 @@ def site_calendar(
     for event in events:
         for session in event.sessions:
             if session.end >= since:
-                calendar.add_component(session_vevent(event, session, site, _stamp(event, now)))
+                calendar.add_component(session_vevent(event, session, site, now))
     ical: bytes = calendar.to_ical()
     return ical

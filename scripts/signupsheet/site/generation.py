@@ -17,6 +17,7 @@ from typing import Any
 from signupsheet.core.errors import Problem
 from signupsheet.core.model import Event
 from signupsheet.core.project import Project
+from signupsheet.core.schema_values import SLUG_PATTERN, inner
 from signupsheet.eventfiles.catalog import load_catalog
 from signupsheet.site.calendars import event_calendar, site_calendar
 from signupsheet.site.feeds import atom_feed, events_json
@@ -43,7 +44,7 @@ ASSETS = {
 SCRIPTS = (ASSETS["localtime.js"], ASSETS["accessibility.js"])
 STYLESHEET = ASSETS["signupsheet.css"]
 
-_SERIES_PAGE = re.compile(r"^series/(?P<id>[a-z0-9][a-z0-9-]{0,79})\.md$")
+_SERIES_PAGE = re.compile(rf"^series/(?P<id>{inner(SLUG_PATTERN)})\.md$")
 
 
 # The defaults of the plugin's options `feed_entries` and `calendar_recent_days` (site/config.py).

@@ -66,9 +66,6 @@ class Repository:
         """GitHub's editor for a file; people without write access get a fork and a pull request."""
         return f"{self.url}/edit/{quote(self.branch)}/{quote(path)}"
 
-    def file_url(self, path: str) -> str:
-        return f"{self.url}/blob/{quote(self.branch)}/{quote(path)}"
-
 
 def _issue_form_url(
     repository_url: str, template: str, title: str, event: Event, session: Session

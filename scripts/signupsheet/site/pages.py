@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from signupsheet.core.model import Event, Registration, Session, format_timestamp
-from signupsheet.core.rules import SessionState, session_state
+from signupsheet.core.rules import SessionState, session_state, takes_pull_requests
 from signupsheet.core.time_text import TimeStyle, time_text
 from signupsheet.site.links import Repository, converter_url, session_label
 from signupsheet.site.urls import href
@@ -45,7 +45,6 @@ class SiteContext:
     now: datetime
     docs_dir: Path
     events_path: str = "events"  # where event files live in the repository, for edit links
-    recent: timedelta = field(default=timedelta(days=90))
     directory_urls: bool = True  # the site's `use_directory_urls`: how pages link to each other
 
     def link(self, page: str, target: str) -> str:
@@ -309,7 +308,7 @@ def actions_html(event: Event, session: Session, state: SessionState, ctx: SiteC
     if not buttons:
         return ""
     html_lines = [f'<p class="ss-actions">{" ".join(buttons)}</p>']
-    if state.accepting and event.registration.pull_requests:
+    if state.accepting and takes_pull_requests(event):
         path = f"{ctx.events_path}/{event.id}.yaml"
         html_lines.append(
             '<details class="ss-pr"><summary>Or register with a pull request</summary>'

@@ -18,6 +18,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from signupsheet.core.inert_markdown import inert_markdown
 from signupsheet.core.model import Event
 from signupsheet.core.project import Project
+from signupsheet.core.rules import open_for_registration
 from signupsheet.core.time_text import time_text
 from signupsheet.eventfiles.round_trip import round_trip_yaml
 from signupsheet.site.pages import event_page_path
@@ -29,14 +30,7 @@ FORM_FILES = ("register.yml", "cancel.yml")
 
 def open_events(events: Sequence[Event], now: datetime) -> list[Event]:
     """Events with a session that still takes sign-ups now or will later."""
-    found = []
-    for event in events:
-        closes = event.registration.closes
-        for session in event.sessions:
-            if not session.cancelled and now < (closes or session.start) and now < session.end:
-                found.append(event)
-                break
-    return found
+    return [event for event in events if open_for_registration(event, now)]
 
 
 def render_list(events: Sequence[Event], site: PublishedSite | None) -> str:

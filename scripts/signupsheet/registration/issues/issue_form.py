@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 import yaml
 
-# GitHub refuses issue bodies longer than this; anything longer did not come from GitHub.
+# GitHub refuses issue and pull request bodies longer than this; anything longer did not come
+# from GitHub. Both ways in read at most this much.
 MAX_BODY = 65_536
 NO_RESPONSE = "_No response_"
 

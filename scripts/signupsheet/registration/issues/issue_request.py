@@ -13,19 +13,20 @@ from typing import Literal
 
 from signupsheet.core.model import Visibility
 from signupsheet.core.rules import SignupRequest
+from signupsheet.core.schema_values import MAX_LINE, MAX_NOTE, SLUG_PATTERN, inner
 from signupsheet.eventfiles.semantic_checks import EVENT_ID, secret_leaks
 from signupsheet.registration.issues.issue_form import Answers, Form, parse_body
 
-Kind = Literal["register", "cancel"]
+RequestKind = Literal["register", "cancel"]
 
 # A pasted event page address ends in /events/<id>/ (or .html): take the id from it.
-_EVENT_URL = re.compile(r"/events/([a-z0-9][a-z0-9-]{0,79})(?:/|\.html)?(?:[?#].*)?$")
+_EVENT_URL = re.compile(rf"/events/({inner(SLUG_PATTERN)})(?:/|\.html)?(?:[?#].*)?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
 class IssueRequest:
-    kind: Kind
+    kind: RequestKind
     event: str | None = None
     session: str | None = None
     request: SignupRequest | None = None
@@ -68,7 +69,7 @@ def _line(
 
 def read_issue(
     form: Form,
-    kind: Kind,
+    kind: RequestKind,
     body: str | None,
     *,
     author: str,
@@ -100,9 +101,9 @@ def read_issue(
     result.session = session
     if kind == "cancel":
         return result
-    name = _line(answers, form, "name", 200, problems)
-    affiliation = _line(answers, form, "affiliation", 200, problems)
-    note = _line(answers, form, "note", 500, problems)
+    name = _line(answers, form, "name", MAX_LINE, problems)
+    affiliation = _line(answers, form, "affiliation", MAX_LINE, problems)
+    note = _line(answers, form, "note", MAX_NOTE, problems)
     visibility: Visibility = "public"
     chosen = (answers.text("visibility") or "public").strip().casefold()
     if chosen.startswith("private"):

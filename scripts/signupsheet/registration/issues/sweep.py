@@ -25,11 +25,11 @@ from typing import Literal, Protocol, TextIO
 from signupsheet.core.errors import ProblemsError
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
-from signupsheet.core.rules import Actor, Outcome
+from signupsheet.core.rules import Actor, CancelRequest, Outcome, Request
 from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.eventfiles.catalog import load_catalog, load_event
 from signupsheet.registration import git_sync
-from signupsheet.registration.applying import Applied, apply_cancel, apply_register, known_event
+from signupsheet.registration.applying import Applied, apply_request, known_event
 from signupsheet.registration.issues.form_events import open_events, stale_forms
 from signupsheet.registration.issues.issue_form import Form, load_form
 from signupsheet.registration.issues.issue_replies import (
@@ -39,18 +39,11 @@ from signupsheet.registration.issues.issue_replies import (
     problems_reply,
     registration_reply,
 )
-from signupsheet.registration.issues.issue_request import IssueRequest, Kind, read_issue
+from signupsheet.registration.issues.issue_request import IssueRequest, RequestKind, read_issue
 from signupsheet.site.urls import published_site
 
-LABELS: dict[Kind, str] = {"register": "registration", "cancel": "cancellation"}
+LABELS: dict[RequestKind, str] = {"register": "registration", "cancel": "cancellation"}
 StateLabel = Literal["registered", "waitlisted", "cancelled", "refused", "needs-changes"]
-STATE_LABELS: tuple[StateLabel, ...] = (
-    "registered",
-    "waitlisted",
-    "cancelled",
-    "refused",
-    "needs-changes",
-)
 
 # How far back closed issues are looked at for edits made after they were answered.
 EDIT_WINDOW = timedelta(days=7)
@@ -118,7 +111,7 @@ class Sweeper:
     push_attempts: int = 30
     on_confirmed: ConfirmedHook | None = None
     log: TextIO = sys.stderr
-    forms: dict[Kind, Form] = field(default_factory=dict)
+    forms: dict[RequestKind, Form] = field(default_factory=dict)
     # How long a run that changed nothing waits for a concurrent run's answer (seconds).
     answer_grace: tuple[float, float] = (1.0, 3.0)
     sleep: Callable[[float], None] = time.sleep
@@ -315,7 +308,13 @@ class Sweeper:
         return reply is not None and answered_digest(reply.body) == digest
 
     def _needs_changes(
-        self, issue: TrackedIssue, kind: Kind, parsed: IssueRequest, digest: str, *, unknown: bool
+        self,
+        issue: TrackedIssue,
+        kind: RequestKind,
+        parsed: IssueRequest,
+        digest: str,
+        *,
+        unknown: bool,
     ) -> str:
         events: list[Event] = []
         if unknown:
@@ -335,26 +334,19 @@ class Sweeper:
         return "needs-changes"
 
     def _decide_and_push(
-        self, issue: TrackedIssue, kind: Kind, parsed: IssueRequest, event_id: str
+        self, issue: TrackedIssue, kind: RequestKind, parsed: IssueRequest, event_id: str
     ) -> tuple[Applied, str | None]:
         actor = Actor(issue.author)
+        request: Request
+        if kind == "register":
+            assert parsed.request is not None
+            request = parsed.request
+        else:
+            # A cancellation form asks for nothing but the event and the session.
+            request = CancelRequest(issue.author, parsed.session)
 
         def change() -> tuple[Applied, Sequence[Path]]:
-            now = self.clock()
-            if kind == "register":
-                assert parsed.request is not None
-                applied = apply_register(
-                    self.project, event_id, parsed.request, actor=actor, now=now
-                )
-            else:
-                applied = apply_cancel(
-                    self.project,
-                    event_id,
-                    issue.author,
-                    actor=actor,
-                    now=now,
-                    session_id=parsed.session,
-                )
+            applied = apply_request(self.project, event_id, request, actor=actor, now=self.clock())
             return applied, applied.written
 
         # The message names the event and the login, nothing the person wrote.
@@ -409,7 +401,7 @@ class Sweeper:
         self.tracker.finish(number, [LABELS["register"], "registered"], close=True, completed=True)
 
 
-def _kind(issue: TrackedIssue) -> Kind | None:
+def _kind(issue: TrackedIssue) -> RequestKind | None:
     for kind, label in LABELS.items():
         if label in issue.labels:
             return kind

@@ -31,12 +31,22 @@ from pathlib import Path
 from typing import Any, Literal
 
 from signupsheet.core.errors import Problem
-from signupsheet.core.model import Event, Visibility, format_timestamp, same_login
+from signupsheet.core.model import Visibility, registration_to_data, same_login
 from signupsheet.core.project import Project
-from signupsheet.core.rules import Actor, BanCheck, Decision, SignupRequest, cancel, register
+from signupsheet.core.rules import (
+    Actor,
+    BanCheck,
+    CancelRequest,
+    Decision,
+    Request,
+    SignupRequest,
+    decide,
+    takes_pull_requests,
+)
 from signupsheet.eventfiles import untrusted_yaml
 from signupsheet.eventfiles.catalog import check_parsed
 from signupsheet.eventfiles.schema import EventSchema, load_schema
+from signupsheet.registration.issues.issue_form import MAX_BODY
 from signupsheet.registration.pulls import pull_changes
 from signupsheet.registration.pulls.pull_changes import Changes, FileChange
 
@@ -55,7 +65,6 @@ POLICY_SENTENCE = "I agree to the policy of the event I sign up for"
 _POLICY_TICKED = re.compile(
     r"^[ \t]{0,3}[-*+][ \t]+\[[xX]\][ \t]+" + re.escape(POLICY_SENTENCE), re.MULTILINE
 )
-MAX_BODY = 65_536
 
 
 def policy_agreed(body: str | None) -> bool:
@@ -76,25 +85,10 @@ class RegistrationChange:
     note: str | None = None
     visibility: Visibility = "public"
 
-    def decide(
-        self,
-        event: Event,
-        *,
-        now: datetime,
-        agreed: bool,
-        banned: BanCheck,
-        source: str | None,
-    ) -> Decision:
-        """Apply the change to `event` with the registration rules (never modifies `event`)."""
-        actor = Actor(self.login)
+    def request(self, *, agreed: bool, source: str | None) -> Request:
+        """What the rules decide on: the sign-up (for `register` and `update`) or cancellation."""
         if self.kind == "cancel":
-            return cancel(event, self.login, actor=actor, now=now, session_id=self.session)
-        return register(
-            event, self.request(agreed=agreed, source=source), actor=actor, now=now, banned=banned
-        )
-
-    def request(self, *, agreed: bool, source: str | None) -> SignupRequest:
-        """The sign-up the rules decide on (for `register` and `update`)."""
+            return CancelRequest(self.login, self.session)
         return SignupRequest(
             user=self.login,
             session=self.session,
@@ -392,7 +386,7 @@ def check_event_change(
             "changes the event (its details, dates or capacity) together with a registration: "
             "a registration changes only your own entry; send other changes separately"
         )
-    if not base_event.registration.pull_requests:
+    if not takes_pull_requests(base_event):
         reasons.append(
             "this event takes no registrations by pull request "
             "(registration: pull_requests: false); use the Register button on the event page"
@@ -402,23 +396,25 @@ def check_event_change(
     if reasons or change is None:
         result.verdict = "refuse"
         return result
-    result.problems = _validate(path, _filled(head, change, base_event, context), project, schema)
+    decision = decide(
+        base_event,
+        change.request(agreed=context.agreed, source=context.source),
+        actor=Actor(context.author),
+        now=context.now,
+        banned=context.banned,
+    )
+    if decision.outcome.refused:
+        # The rules come first: a refused entry is never written, so no file is left to check.
+        result.decision = decision
+        result.verdict = "refuse"
+        reasons.append(decision.outcome.reason)
+        return result
+    result.problems = _validate(path, _filled(head, change, decision), project, schema)
     if result.problems:
         result.verdict = "refuse"
         reasons.append(f"{path} would not be valid; fix the problems listed")
         return result
-    decision = change.decide(
-        base_event,
-        now=context.now,
-        agreed=context.agreed,
-        banned=context.banned,
-        source=context.source,
-    )
     result.decision = decision
-    if decision.outcome.refused:
-        result.verdict = "refuse"
-        reasons.append(decision.outcome.reason)
-        return result
     if decision.outcome.outcome == "unchanged":
         result.verdict = "review"
         reasons.append(f"{decision.outcome.reason} The sign-up sheet would not change.")
@@ -492,19 +488,19 @@ def _own_change(
 
 
 def _filled(
-    head: untrusted_yaml.Parsed, change: RegistrationChange, event: Event, context: Context
+    head: untrusted_yaml.Parsed, change: RegistrationChange, decision: Decision
 ) -> untrusted_yaml.Parsed:
-    """The head version with the values the bot will set on a new entry, for validation."""
-    if change.kind != "register":
+    """The head version with the values the bot will set on a new entry (time, source, status),
+    as the rules' decision has them, for validation."""
+    session = decision.event.session(change.session)
+    written = None if session is None else session.find(change.login)
+    if change.kind != "register" or written is None:
         return head
+    values = registration_to_data(written)
     data = copy.deepcopy(head.data)
-    session = next(item for item in data["sessions"] if item.get("id") == change.session)
-    entry = next(item for item in session["registrations"] if _is_mine(item, context.author))
-    entry["registered"] = format_timestamp(context.now)
-    entry["source"] = context.source
-    model = event.session(change.session)
-    if model is not None and model.capacity is not None and len(model.confirmed) >= model.capacity:
-        entry["status"] = "waitlisted"
+    sheet = next(item for item in data["sessions"] if item.get("id") == change.session)
+    entry = next(item for item in sheet["registrations"] if _is_mine(item, change.login))
+    entry.update((key, values[key]) for key in BOT_FIELDS if key in values)
     return untrusted_yaml.Parsed(head.path, head.text, data, [])
 
 

@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from signupsheet.core.project import Project
-from signupsheet.core.rules import Actor, BanCheck, Outcome
+from signupsheet.core.rules import Actor, BanCheck, Outcome, takes_pull_requests
 from signupsheet.eventfiles.catalog import load_event
 from signupsheet.registration import git_sync
-from signupsheet.registration.applying import Applied, apply_cancel, apply_register, known_event
+from signupsheet.registration.applying import Applied, apply_request, known_event
 from signupsheet.registration.pulls.pull_check import (
     CheckResult,
     Context,
@@ -202,22 +202,13 @@ class PullRequestBot:
         actor = Actor(pull.author)
         if known_event(self.project, change.event):
             event = load_event(self.project, change.event)
-            if not event.registration.pull_requests:
+            if not takes_pull_requests(event):
                 # Switched off on main after the pull request was opened.
                 reason = "This event takes no registrations by pull request any more."
                 outcome = Outcome("refused", change.event, change.session, pull.author, reason)
                 return Applied(outcome, event)
-        if change.kind == "cancel":
-            return apply_cancel(
-                self.project,
-                change.event,
-                pull.author,
-                actor=actor,
-                now=now,
-                session_id=change.session,
-            )
         request = change.request(agreed=policy_agreed(pull.body), source=f"pr:{pull.number}")
-        return apply_register(
+        return apply_request(
             self.project, change.event, request, actor=actor, now=now, banned=self.banned
         )
 
