@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from prcorpus import Edit, commit_pull_request, entry, init_repo, make_site
+from gitkit import init_repo
+from prcorpus import Edit, commit_pull_request, entry, make_site
 from signupsheet.core.project import Project
 from signupsheet.registration.pulls.pull_check import Context, check_revisions
 

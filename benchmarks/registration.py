@@ -68,6 +68,7 @@ assert commit_paths(root, applied.written, f"Sign-up of {login} for {parsed.even
 
 def make_repo(where: Path, events: int) -> Path:
     from formbodies import FORMS, register_body
+    from gitkit import init_repo
 
     (where / "schema").mkdir(parents=True)
     shutil.copy(REPO / "schema" / "event.schema.json", where / "schema")
@@ -81,10 +82,7 @@ def make_repo(where: Path, events: int) -> Path:
         name = f"2026-12-{index % 28 + 1:02d}-event-{index:05d}.yaml"
         (where / "events" / name).write_text(EVENT.format(index=index, entries=entries))
     (where / "body.md").write_text(register_body(TARGET, name="Bench Mark", note="hello"))
-    git = ["git", "-C", str(where), "-c", "user.name=b", "-c", "user.email=b@b.invalid"]
-    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "events"], check=True)
+    init_repo(where, "events")
     return where
 
 

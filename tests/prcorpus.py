@@ -3,36 +3,15 @@ end-to-end tests: a base commit with a small site, and a head commit a case buil
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gitkit import git, rev_parse
 from paths import REPO
 
 NOW = "2026-11-20T12:00:00Z"
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "tester",
-    "GIT_AUTHOR_EMAIL": "tester@example.invalid",
-    "GIT_COMMITTER_NAME": "tester",
-    "GIT_COMMITTER_EMAIL": "tester@example.invalid",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(repo), *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, **GIT_ENV},
-    )
-    return result.stdout.strip()
 
 
 def entry(login: str | None, name: str, **fields: str) -> str:
@@ -141,14 +120,6 @@ def make_site(root: Path, files: dict[str, str] | None = None) -> None:
         target.write_text(text, encoding="utf-8")
 
 
-def init_repo(root: Path) -> str:
-    """Make `root` a repository with everything in it committed on main; the commit's SHA."""
-    git(root, "init", "--quiet", "--initial-branch=main")
-    git(root, "add", "--all")
-    git(root, "commit", "--quiet", "--message", "A site")
-    return git(root, "rev-parse", "HEAD")
-
-
 @dataclass
 class Edit:
     """The files a pull request changes: new contents (None deletes), links, renames, modes."""
@@ -187,7 +158,7 @@ def commit_pull_request(root: Path, branch: str, edit: Edit, base: str = "main")
     for path, sha in edit.gitlinks.items():
         git(root, "update-index", "--add", "--cacheinfo", f"160000,{sha},{path}")
     git(root, "commit", "--quiet", "--allow-empty", "--message", f"Pull request {branch}")
-    head = git(root, "rev-parse", "HEAD")
+    head = rev_parse(root)
     git(root, "checkout", "--quiet", "main")
     return head
 

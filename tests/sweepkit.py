@@ -11,6 +11,7 @@ from pathlib import Path
 
 from formbodies import FORMS
 from githubdouble import GitHubDouble
+from gitkit import bare_remote, git, init_repo
 from paths import REPO
 from signupsheet.main import main
 
@@ -31,16 +32,6 @@ sessions:
 """
 
 
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-
-
 def make_remote(tmp: Path, capacity: int = 60, *, forms_current: bool = True) -> Path:
     seed = tmp / "seed"
     (seed / "schema").mkdir(parents=True)
@@ -52,17 +43,8 @@ def make_remote(tmp: Path, capacity: int = 60, *, forms_current: bool = True) ->
     shutil.copytree(FORMS, seed / ".github" / "ISSUE_TEMPLATE")
     if forms_current:
         assert main(["--root", str(seed), "forms", "--now", NOW]) == 0
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", "-A")
-    git(seed, "commit", "-qm", "site")
-    remote = tmp / "remote.git"
-    git(tmp, "clone", "-q", "--bare", str(seed), str(remote))
-    return remote
-
-
-def clone(remote: Path, where: Path) -> Path:
-    git(where.parent, "clone", "-q", str(remote), str(where))
-    return where
+    init_repo(seed, "site")
+    return bare_remote(seed, tmp / "remote.git")
 
 
 def remote_file(remote: Path, path: str = f"events/{EVENT_ID}.yaml") -> str:

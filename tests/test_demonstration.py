@@ -33,6 +33,7 @@ import yaml
 from conftest import Built, build
 from formbodies import FORMS, cancel_body, register_body
 from githubdouble import BOT
+from gitkit import bare_remote, git, init_repo, rev_parse
 from link_site import base_env
 from paths import REPO
 from pulldouble import PullRequestDouble
@@ -44,7 +45,7 @@ from signupsheet.eventfiles.sheet_editing import write_sheets
 from signupsheet.main import main
 from signupsheet.registration.pulls.pull_check import POLICY_SENTENCE
 from smtp_server import Recorder, smtp_server
-from sweepkit import git, sweep_command
+from sweepkit import sweep_command
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 from browserkit import CHROMIUM, chromium, open_page, served  # noqa: E402
@@ -183,12 +184,8 @@ def seed_site(tmp: Path) -> Path:
     (seed / "mkdocs.yml").write_text(
         config.replace(repo_url, f"https://github.com/{REPOSITORY}"), encoding="utf-8"
     )
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", "-A")
-    git(seed, "commit", "-qm", "A new events site")
-    remote = tmp / "remote.git"
-    git(tmp, "clone", "-q", "--bare", str(seed), str(remote))
-    return remote
+    init_repo(seed, "A new events site")
+    return bare_remote(seed, tmp / "remote.git")
 
 
 @pytest.fixture
@@ -372,7 +369,7 @@ def live_story(
     write_sheets(project.event_path(EVENT_ID), event)
     git(contributor, "checkout", "-q", "-b", "sign-up-dave")
     git(contributor, "commit", "-qam", "Sign me up")
-    head = git(contributor, "rev-parse", "HEAD").strip()
+    head = rev_parse(contributor)
     git(contributor, "push", "-q", "origin", "HEAD:refs/pull/5/head")
     ticked = f"Please add me.\n\n- [x] {POLICY_SENTENCE} (linked on the event's page)\n"
     world.double.add_pull(5, DAVE.login, head, ticked)

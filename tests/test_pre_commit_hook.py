@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pre_commit.clientlib import load_manifest
 
+from gitkit import init_repo
 from paths import REPO
 
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
@@ -33,24 +34,13 @@ def test_manifest_is_valid_and_runs_validate_on_event_files() -> None:
     assert not files.search("events/notes.md")
 
 
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_try_repo_passes_then_fails_on_a_broken_event(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
     for part in ("schema", "docs", "events"):
         shutil.copytree(REPO / part, site / part)
-    _git(site, "init", "-q")
-    _git(site, "add", "-A")
-    _git(site, "commit", "-qm", "site")
+    init_repo(site, "site")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
     command = [
         sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "signupsheet-validate",

@@ -18,6 +18,8 @@ import icalendar
 import pytest
 
 from github_users_double import GitHubState, github_double
+from gitkit import IDENTITY, bare_remote, git, init_repo
+from gitkit import clone as git_clone
 from link_site import (
     BEFORE_WINDOW,
     END,
@@ -546,32 +548,18 @@ def test_session_link_wins_over_the_event_link(
     assert special in plain
 
 
-def _git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(cwd), *args], capture_output=True, text=True, check=True
-    )
-    return result.stdout
-
-
 def test_push_records_link_sent_on_the_remote_despite_a_push_race(
     tmp_path: Path, recorder: Recorder, smtp_port: int
 ) -> None:
     seed = make_site(tmp_path / "seed")
     seed.write_event([entry("alice"), entry("bob")])
-    remote = tmp_path / "remote.git"
-    _git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
-    identity = ["-c", "user.name=test", "-c", "user.email=test@example.invalid"]
-    _git(seed.root, "init", "--quiet", "--initial-branch=main")
-    _git(seed.root, "add", "-A")
-    _git(seed.root, *identity, "commit", "--quiet", "-m", "Seed")
-    _git(seed.root, "push", "--quiet", str(remote), "main")
-    clone = tmp_path / "clone"
-    _git(tmp_path, "clone", "--quiet", str(remote), str(clone))
+    init_repo(seed.root, "Seed")
+    remote = bare_remote(seed.root, tmp_path / "remote.git")
+    clone = git_clone(remote, tmp_path / "clone")
     site = Site(clone, link=seed.link)
     # A registration lands on the remote right before the delivery's first push, which is then
     # rejected: the marks must be re-applied on top of the new sheet.
-    other = tmp_path / "other"
-    _git(tmp_path, "clone", "--quiet", str(remote), str(other))
+    other = git_clone(remote, tmp_path / "other")
     moved = tmp_path / "moved.yaml"
     moved.write_text(
         event_text(
@@ -588,7 +576,7 @@ def test_push_records_link_sent_on_the_remote_despite_a_push_race(
         "unset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE\n"
         f"cd {other} || exit 1\n"
         f"cp {moved} events/{EVENT}.yaml\n"
-        "git add -A && git -c user.name=o -c user.email=o@example.invalid commit -qm Register "
+        f"git add -A && git {' '.join(IDENTITY)} commit -qm Register "
         "&& git push -q origin main\n"
     )
     hook.chmod(0o755)
@@ -601,11 +589,10 @@ def test_push_records_link_sent_on_the_remote_despite_a_push_race(
     assert result.returncode == 0, result.stderr
     assert flag.exists()
     assert len(recorder.messages) == 2
-    check = tmp_path / "check"
-    _git(tmp_path, "clone", "--quiet", str(remote), str(check))
+    check = git_clone(remote, tmp_path / "check")
     recorded = Site(check)
     assert recorded.link_sent() == {"alice": IN_WINDOW, "bob": IN_WINDOW, "carol": None}
-    log = _git(check, "log", "--format=%s").splitlines()
+    log = git(check, "log", "--format=%s").splitlines()
     # A checkpoint after each message: every accepted message is pushed before the next is sent.
     record = f"Record meeting links sent for {EVENT}"
     assert log == [record, record, "Register", "Seed"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from gitkit import git, init_repo
 from paths import REPO
 from prcorpus import (
     ALICE,
@@ -22,7 +23,6 @@ from prcorpus import (
     commit_pull_request,
     entry,
     full_event,
-    init_repo,
     issue_only_event,
     make_site,
     meetup,
@@ -573,8 +573,6 @@ def test_a_base_that_moved_on_is_not_blamed_on_the_pull_request(
             OLD_TIMER + ALICE + BOB + entry("erin", "Erin", registered=REGISTERED, source="pr:7")
         ),
     )
-    from prcorpus import git
-
     git(tmp_path, "merge", "--quiet", "--ff-only", "erin")
     code, out = check(tmp_path, head, Case("moved", "dave", Edit(), "accept", ""), capsys)
     assert (code, out["verdict"]) == (0, "accept"), out

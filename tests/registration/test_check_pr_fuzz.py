@@ -12,8 +12,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gitkit import init_repo
 from paths import REPO
-from prcorpus import commit_pull_request, init_repo, make_site
+from prcorpus import commit_pull_request, make_site
 from signupsheet.core.project import Project
 from signupsheet.eventfiles import untrusted_yaml
 from signupsheet.eventfiles.schema import load_schema

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from githubdouble import PAYLOADS
+from gitkit import bare_remote, git, init_repo, rev_parse
 from prcorpus import (
     ALICE,
     BASE_FILES,
@@ -22,8 +23,6 @@ from prcorpus import (
     NOW,
     OLD_TIMER,
     entry,
-    git,
-    init_repo,
     make_site,
     meetup,
 )
@@ -56,7 +55,7 @@ class Site:
         for path, text in files.items():
             (self.contributor / path).write_text(text, encoding="utf-8")
         git(self.contributor, "commit", "--quiet", "--all", "--message", f"Sign up {author}")
-        sha = git(self.contributor, "rev-parse", "HEAD")
+        sha = rev_parse(self.contributor)
         git(self.contributor, "push", "--quiet", "origin", f"HEAD:refs/pull/{number}/head")
         self.double.add_pull(number, author, sha, body)
         return sha
@@ -90,7 +89,7 @@ def site(tmp_path: Path) -> Iterator[Site]:
     bans.add("Troll-42")
     banlist.save(seed / "banlist.txt", bans)
     init_repo(seed)
-    git(tmp_path, "clone", "--quiet", "--bare", str(seed), str(tmp_path / "remote.git"))
+    bare_remote(seed, tmp_path / "remote.git")
     double = PullRequestDouble(tmp_path / "remote.git")
     double.start()
     try:
@@ -116,7 +115,7 @@ def test_two_sign_ups_from_one_base_both_land_one_merged_one_reapplied(
     )
 
     assert site.run_bot(1, monkeypatch) == 0
-    merge = git(site.remote, "rev-parse", "main")
+    merge = rev_parse(site.remote, "main")
     parents = git(site.remote, "show", "--no-patch", "--format=%P", merge).split()
     assert parents[1] == dave, "the checked head SHA is merged"
     # Like GitHub, the double marks the pull request merged once its head is on main.
@@ -136,7 +135,7 @@ def test_two_sign_ups_from_one_base_both_land_one_merged_one_reapplied(
     assert f"Merged as [{merge[:12]}]({SERVER}/{site.double.repo}/commit/{merge})" in comment
 
     assert site.run_bot(2, monkeypatch) == 0
-    commit = git(site.remote, "rev-parse", "main")
+    commit = rev_parse(site.remote, "main")
     assert git(site.remote, "show", "--no-patch", "--format=%P", commit).split() == [merge]
     message = git(site.remote, "show", "--no-patch", "--format=%B", commit)
     assert message.startswith("Sign-up of Erin for 2026-12-03-meetup (pull request #2)")
@@ -160,7 +159,7 @@ def test_two_sign_ups_from_one_base_both_land_one_merged_one_reapplied(
 def test_banned_login_is_refused_neutrally_and_nothing_merges(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = git(site.remote, "rev-parse", "main")
+    before = rev_parse(site.remote, "main")
     site.open_pull(
         3, "TROLL-42", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("troll-42", "T"))}
     )
@@ -169,14 +168,14 @@ def test_banned_login_is_refused_neutrally_and_nothing_merges(
     (comment,) = site.comments(3)
     assert "Registration is not possible. Please contact the organizers." in comment
     assert "ban" not in comment.lower()
-    assert git(site.remote, "rev-parse", "main") == before
+    assert rev_parse(site.remote, "main") == before
     assert site.double.pulls[3]["state"] == "open"
 
 
 def test_a_pull_request_that_edits_a_workflow_is_never_merged(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = git(site.remote, "rev-parse", "main")
+    before = rev_parse(site.remote, "main")
     files = {
         MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("mallory", "Mallory")),
         ".github/workflows/checks.yml": "name: checks\non: push\n# run my code\n",
@@ -186,21 +185,21 @@ def test_a_pull_request_that_edits_a_workflow_is_never_merged(
     (comment,) = site.comments(4)
     assert "The bot cannot merge this pull request" in comment
     assert "changes .github/workflows/checks.yml, which is not an event file" in comment
-    assert git(site.remote, "rev-parse", "main") == before
+    assert rev_parse(site.remote, "main") == before
     assert head not in git(site.remote, "rev-list", "main")
-    assert site.main_file(".github/workflows/checks.yml") == BASE_FILES[
-        ".github/workflows/checks.yml"
-    ].rstrip("\n")
+    assert (
+        site.main_file(".github/workflows/checks.yml") == BASE_FILES[".github/workflows/checks.yml"]
+    )
     # Only the workflow: left for a maintainer, still never merged by the bot.
     site.open_pull(5, "mallory", {".github/workflows/checks.yml": "name: mine\n"})
     assert site.run_bot(5, monkeypatch) == 0
     (comment,) = site.comments(5)
     assert "Left for a maintainer to review" in comment
-    assert git(site.remote, "rev-parse", "main") == before
+    assert rev_parse(site.remote, "main") == before
 
 
 def test_a_push_after_the_check_is_not_merged(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
-    before = git(site.remote, "rev-parse", "main")
+    before = rev_parse(site.remote, "main")
     checked = site.open_pull(
         6, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "D"))}
     )
@@ -212,7 +211,7 @@ def test_a_push_after_the_check_is_not_merged(site: Site, monkeypatch: pytest.Mo
     assert site.run_bot(6, monkeypatch) == 0
     (comment,) = site.comments(6)
     assert "New commits arrived" in comment
-    assert git(site.remote, "rev-parse", "main") == before
+    assert rev_parse(site.remote, "main") == before
 
 
 def test_cancel_by_pull_request_without_ticking_the_box(
@@ -239,7 +238,7 @@ def test_commits_pushed_during_the_run_are_checked_on_their_own(
     text = meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave", note="Late"))
     (site.contributor / MEETUP).write_text(text, encoding="utf-8")
     git(site.contributor, "commit", "--quiet", "--all", "--message", "Add a note")
-    later = git(site.contributor, "rev-parse", "HEAD")
+    later = rev_parse(site.contributor)
     site.double.move_head_after(11, 1, later)  # the author pushes while the bot works
     assert site.double.pulls[11]["head"]["sha"] == checked
     assert site.run_bot(11, monkeypatch) == 0

@@ -5,12 +5,11 @@ from pathlib import Path
 
 from formbodies import cancel_body, register_body
 from githubdouble import BOT, GitHubDouble, payload
+from gitkit import clone, git
 from signupsheet.registration.issues.issue_replies import MARKER
 from sweepkit import (
     EVENT_ID,
-    clone,
     created,
-    git,
     make_remote,
     remote_file,
     run_sweep,

@@ -10,6 +10,7 @@ import pytest
 
 from formbodies import register_body
 from githubdouble import BOT, GitHubDouble
+from gitkit import clone, git
 from signupsheet.core.model import parse_timestamp
 from signupsheet.core.project import Project
 from signupsheet.github.issue_tracker import GitHubTracker, connect
@@ -20,9 +21,7 @@ from signupsheet.registration.issues.sweep import Sweeper
 from sweepkit import (
     EVENT_ID,
     NOW,
-    clone,
     created,
-    git,
     make_remote,
     remote_file,
     run_sweep,
