@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import socket
 import statistics
 import subprocess
@@ -27,7 +26,9 @@ from typing import Any
 import yaml
 from aiosmtpd.controller import Controller
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from sitekit import make_site
+
 EVENT = "2030-05-01-large-call"
 NOW = "2030-05-01T13:20:00Z"
 TARGET_SECONDS = 10.0
@@ -56,11 +57,7 @@ def free_port() -> int:
         return port
 
 
-def make_site(folder: Path, recipients: int) -> tuple[Path, dict[str, str]]:
-    root = folder / "site"
-    (root / "events").mkdir(parents=True)
-    shutil.copytree(ROOT / "schema", root / "schema")
-    shutil.copytree(ROOT / "docs" / "policies", root / "docs" / "policies")
+def large_call_site(folder: Path, recipients: int) -> tuple[Path, dict[str, str]]:
     logins = [f"person-{index:05d}" for index in range(recipients)]
     data = {
         "title": "Large community call",
@@ -82,16 +79,14 @@ def make_site(folder: Path, recipients: int) -> tuple[Path, dict[str, str]]:
             }
         ],
     }
-    (root / "events" / f"{EVENT}.yaml").write_text(
-        yaml.safe_dump(data, sort_keys=False), encoding="utf-8"
-    )
+    root = make_site(folder / "site", {EVENT: yaml.safe_dump(data, sort_keys=False)})
     contacts = {login: f"{login}@people.example.net" for login in logins}
     return root, contacts
 
 
 def one_run(recipients: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
-        root, contacts = make_site(Path(folder), recipients)
+        root, contacts = large_call_site(Path(folder), recipients)
         counter = Counter()
         port = free_port()
         controller = Controller(counter, hostname="127.0.0.1", port=port)

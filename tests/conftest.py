@@ -1,32 +1,27 @@
-"""Shared fixtures: the repository's files, test sites, and small real sites built with mkdocs."""
+"""Shared fixtures: the repository's files, throw-away site folders, the GitHub double."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from githubdouble import GitHubDouble
-from paths import REPO
+from paths import REPO, SEED_ID
 from signupsheet.core.model import Event, parse_timestamp
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import load_event
 from signupsheet.site.links import Repository
 from signupsheet.site.pages import SiteContext
+from sitekit import make_site
 
 # Every git the tests start, the product's included, sees no global or system configuration, as
 # on a GitHub-hosted runner: nothing may depend on a developer's own identity or settings.
 os.environ["GIT_CONFIG_GLOBAL"] = os.devnull
 os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
-
-SEED_ID = "2022-11-23-vsn-training-lets-connect"
 
 EVENT = """\
 # yaml-language-server: $schema=../schema/event.schema.json
@@ -48,18 +43,9 @@ sessions:
 """
 
 
-def make_site(root: Path) -> None:
-    (root / "schema").mkdir(parents=True)
-    shutil.copy(REPO / "schema" / "event.schema.json", root / "schema" / "event.schema.json")
-    (root / "docs" / "policies").mkdir(parents=True)
-    shutil.copy(REPO / "docs" / "policies" / "safe-space.md", root / "docs" / "policies")
-    (root / "events").mkdir()
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    make_site(tmp_path)
-    return tmp_path
+    return make_site(tmp_path)
 
 
 @pytest.fixture
@@ -115,47 +101,6 @@ def seed(project: Project) -> Event:
 
 def context(now: datetime = SEED_NOW, docs_dir: Path = REPO / "docs") -> SiteContext:
     return SiteContext(repository=Repository.from_url(REPO_URL), now=now, docs_dir=docs_dir)
-
-
-@dataclass
-class Built:
-    root: Path
-    site: Path
-    result: subprocess.CompletedProcess[str]
-
-    def page(self, path: str) -> str:
-        return (self.site / path).read_text(encoding="utf-8")
-
-
-def make_mkdocs_site(
-    root: Path,
-    events: dict[str, str],
-    now: str = "2022-11-20T12:00:00Z",
-    with_seed: bool = True,
-) -> Path:
-    """A site folder like the repository's: its docs, schema and mkdocs.yml, with these events."""
-    shutil.copytree(REPO / "docs", root / "docs")
-    shutil.copytree(REPO / "schema", root / "schema")
-    (root / "events").mkdir()
-    if with_seed:
-        shutil.copy(REPO / "events" / f"{SEED_ID}.yaml", root / "events")
-    for name, text in events.items():
-        (root / "events" / f"{name}.yaml").write_text(text, encoding="utf-8")
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("  - signupsheet\n", f'  - signupsheet:\n      now: "{now}"\n')
-    assert f'now: "{now}"' in config
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
-    return root
-
-
-def build(root: Path, strict: bool = True) -> Built:
-    """A real `mkdocs build` in a child process, as a person or CI runs it."""
-    site = root / "site"
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml")]
-    command += ["--site-dir", str(site)] + (["--strict"] if strict else [])
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
-    return Built(root, site, result)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -14,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from paths import REPO
+from sitekit import make_site
 
 EVENT = "2030-05-01-community-call"
 START = "2030-05-01T14:00:00Z"
@@ -112,14 +111,10 @@ class Site:
         return result
 
 
-def make_site(tmp_path: Path) -> Site:
-    root = tmp_path / "site"
-    (root / "events").mkdir(parents=True)
-    (root / "schema").mkdir()
-    shutil.copy(REPO / "schema" / "event.schema.json", root / "schema" / "event.schema.json")
-    shutil.copytree(REPO / "docs" / "policies", root / "docs" / "policies")
-    shutil.copy(REPO / ".gitignore", root / ".gitignore")
-    return Site(root)
+def make_link_site(folder: Path) -> Site:
+    """A site in `folder`/site, so that the job summary can be written beside it; with the
+    repository's .gitignore, which keeps the outbox and the delivery journal out of commits."""
+    return Site(make_site(folder / "site", gitignore=True))
 
 
 def base_env(**values: str) -> dict[str, str]:

@@ -3,13 +3,11 @@ end-to-end tests: a base commit with a small site, and a head commit a case buil
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gitkit import git, rev_parse
-from paths import REPO
 
 NOW = "2026-11-20T12:00:00Z"
 
@@ -99,6 +97,7 @@ MEETUP = "events/2026-12-03-meetup.yaml"
 FULL = "events/2026-12-05-workshop.yaml"
 ISSUE_ONLY = "events/2026-12-06-issues-only.yaml"
 
+# The base commit: a site folder (sitekit's make_site) with these files.
 BASE_FILES: dict[str, str] = {
     MEETUP: meetup(),
     FULL: full_event(),
@@ -106,18 +105,6 @@ BASE_FILES: dict[str, str] = {
     "README.md": "# a site\n",
     ".github/workflows/checks.yml": "name: checks\n",
 }
-
-
-def make_site(root: Path, files: dict[str, str] | None = None) -> None:
-    """A site folder with the real schema and policy page, and `files` (default: BASE_FILES)."""
-    (root / "schema").mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "schema" / "event.schema.json", root / "schema" / "event.schema.json")
-    (root / "docs" / "policies").mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "docs" / "policies" / "safe-space.md", root / "docs" / "policies")
-    for path, text in (BASE_FILES if files is None else files).items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
 
 
 @dataclass

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from formbodies import FORMS
 from githubdouble import GitHubDouble
 from gitkit import bare_remote, git, init_repo
-from paths import REPO
 from signupsheet.main import main
+from sitekit import make_site
 
 NOW = "2026-12-01T10:00:00Z"
 T0 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -33,14 +31,7 @@ sessions:
 
 
 def make_remote(tmp: Path, capacity: int = 60, *, forms_current: bool = True) -> Path:
-    seed = tmp / "seed"
-    (seed / "schema").mkdir(parents=True)
-    shutil.copy(REPO / "schema" / "event.schema.json", seed / "schema")
-    (seed / "docs" / "policies").mkdir(parents=True)
-    shutil.copy(REPO / "docs" / "policies" / "safe-space.md", seed / "docs" / "policies")
-    (seed / "events").mkdir()
-    (seed / "events" / f"{EVENT_ID}.yaml").write_text(EVENT.format(capacity=capacity))
-    shutil.copytree(FORMS, seed / ".github" / "ISSUE_TEMPLATE")
+    seed = make_site(tmp / "seed", {EVENT_ID: EVENT.format(capacity=capacity)}, forms=True)
     if forms_current:
         assert main(["--root", str(seed), "forms", "--now", NOW]) == 0
     init_repo(seed, "site")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,12 +29,10 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import Built, build
-from formbodies import FORMS, cancel_body, register_body
+from formbodies import cancel_body, register_body
 from githubdouble import BOT
 from gitkit import bare_remote, git, init_repo, rev_parse
 from link_site import base_env
-from paths import REPO
 from pulldouble import PullRequestDouble
 from signupsheet.core.model import Registration
 from signupsheet.core.project import Project
@@ -44,6 +41,7 @@ from signupsheet.eventfiles.semantic_checks import EMAIL, secret_leaks
 from signupsheet.eventfiles.sheet_editing import write_sheets
 from signupsheet.main import main
 from signupsheet.registration.pulls.pull_check import POLICY_SENTENCE
+from sitekit import Built, build, make_site, mkdocs_config, with_clock
 from smtp_server import Recorder, smtp_server
 from sweepkit import sweep_command
 
@@ -149,10 +147,7 @@ class World:
         """A real `mkdocs build --strict` of main, as if at `now`."""
         root = self.checkout()
         config = root / "mkdocs.yml"
-        text = config.read_text(encoding="utf-8")
-        dated = text.replace("  - signupsheet\n", f'  - signupsheet:\n      now: "{now}"\n')
-        assert dated != text
-        config.write_text(dated, encoding="utf-8")
+        config.write_text(with_clock(config.read_text(encoding="utf-8"), now), encoding="utf-8")
         built = build(root)
         self.outputs += [built.result.stdout, built.result.stderr]
         assert built.result.returncode == 0, built.result.stderr
@@ -172,18 +167,8 @@ class World:
 def seed_site(tmp: Path) -> Path:
     """A new events site from this repository: docs, schema, forms, no events; pushed to a bare
     remote."""
-    seed = tmp / "seed"
-    seed.mkdir()
-    for part in ("docs", "schema"):
-        shutil.copytree(REPO / part, seed / part)
-    shutil.copytree(FORMS, seed / ".github" / "ISSUE_TEMPLATE")
-    shutil.copy(REPO / ".gitignore", seed / ".gitignore")
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    repo_url = "https://github.com/signupsheet/signupsheet"
-    assert repo_url in config
-    (seed / "mkdocs.yml").write_text(
-        config.replace(repo_url, f"https://github.com/{REPOSITORY}"), encoding="utf-8"
-    )
+    config = mkdocs_config(now=None, repo_url=f"https://github.com/{REPOSITORY}")
+    seed = make_site(tmp / "seed", docs=True, forms=True, gitignore=True, config=config)
     init_repo(seed, "A new events site")
     return bare_remote(seed, tmp / "remote.git")
 

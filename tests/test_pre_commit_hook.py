@@ -15,6 +15,7 @@ from pre_commit.clientlib import load_manifest
 
 from gitkit import init_repo
 from paths import REPO
+from sitekit import make_site
 
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
 
@@ -36,10 +37,7 @@ def test_manifest_is_valid_and_runs_validate_on_event_files() -> None:
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_try_repo_passes_then_fails_on_a_broken_event(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    for part in ("schema", "docs", "events"):
-        shutil.copytree(REPO / part, site / part)
+    site = make_site(tmp_path / "site", docs=True, seed=True)
     init_repo(site, "site")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
     command = [

@@ -29,7 +29,7 @@ from link_site import (
     base_env,
     entry,
     event_text,
-    make_site,
+    make_link_site,
     scan,
 )
 from smtp_server import Received, Recorder, free_port, smtp_server
@@ -45,7 +45,7 @@ def address(login: str) -> str:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
-    return make_site(tmp_path)
+    return make_link_site(tmp_path)
 
 
 @pytest.fixture
@@ -551,7 +551,7 @@ def test_session_link_wins_over_the_event_link(
 def test_push_records_link_sent_on_the_remote_despite_a_push_race(
     tmp_path: Path, recorder: Recorder, smtp_port: int
 ) -> None:
-    seed = make_site(tmp_path / "seed")
+    seed = make_link_site(tmp_path / "seed")
     seed.write_event([entry("alice"), entry("bob")])
     init_repo(seed.root, "Seed")
     remote = bare_remote(seed.root, tmp_path / "remote.git")

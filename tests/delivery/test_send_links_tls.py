@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from link_site import EVENT, IN_WINDOW, Site, base_env, entry, make_site
+from link_site import EVENT, IN_WINDOW, Site, base_env, entry, make_link_site
 from smtp_server import Recorder, free_port
 
 USER = "mailer@example.org"
@@ -82,7 +82,7 @@ def _server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
-    site = make_site(tmp_path)
+    site = make_link_site(tmp_path)
     site.write_event([entry("alice")])
     return site
 

@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
 
-from conftest import SEED_ID
-from paths import REPO
+from paths import REPO, SEED_ID
 from signupsheet.core.model import Event, Session
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import check_text, load_event

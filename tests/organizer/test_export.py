@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 
-from paths import REPO
 from signupsheet.core.project import Project
 from signupsheet.main import main
+from sitekit import make_site
 
 EVENT = """\
 # yaml-language-server: $schema=../schema/event.schema.json
@@ -50,11 +49,7 @@ sessions:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    for part in ("schema", "docs"):
-        shutil.copytree(REPO / part, tmp_path / part)
-    (tmp_path / "events").mkdir()
-    (tmp_path / "events" / "clinic.yaml").write_text(EVENT, encoding="utf-8")
-    return Project(tmp_path)
+    return Project(make_site(tmp_path, {"clinic": EVENT}, docs=True))
 
 
 def export(

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from signupsheet.organizer.wiki_import import (
     read_page,
     signature_time,
 )
+from sitekit import make_site
 
 SEED_PAGE = REPO / "tests" / "wiki" / "seed-rendered.txt"
 SEED_EVENT = "2022-11-23-vsn-training-lets-connect"
@@ -42,10 +42,7 @@ def at(text: str) -> datetime:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    for part in ("schema", "docs"):
-        shutil.copytree(REPO / part, tmp_path / part)
-    (tmp_path / "events").mkdir()
-    return Project(tmp_path)
+    return Project(make_site(tmp_path, docs=True))
 
 
 def test_seed_page_gives_the_seed_sign_up_list() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -11,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from paths import REPO
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import check_file
 from signupsheet.main import main
 from signupsheet.organizer.new_event import local_moment, session_span
+from sitekit import make_site
 
 VIENNA = ZoneInfo("Europe/Vienna")
 
@@ -26,10 +25,7 @@ def at(text: str) -> datetime:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    for part in ("schema", "docs"):
-        shutil.copytree(REPO / part, tmp_path / part)
-    (tmp_path / "events").mkdir()
-    return Project(tmp_path)
+    return Project(make_site(tmp_path, docs=True))
 
 
 def new(project: Project, *args: str) -> int:

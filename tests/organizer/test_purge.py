@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from paths import REPO
 from signupsheet.core.project import Project
 from signupsheet.core.rules import session_state
 from signupsheet.eventfiles.catalog import check_file, load_event
 from signupsheet.main import main
 from signupsheet.organizer.purge import parse_age
+from sitekit import make_site
 
 NOW = "2027-03-01T00:00:00Z"
 
@@ -77,12 +76,7 @@ sessions:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    for part in ("schema", "docs"):
-        shutil.copytree(REPO / part, tmp_path / part)
-    (tmp_path / "events").mkdir()
-    (tmp_path / "events" / "clinic.yaml").write_text(OLD, encoding="utf-8")
-    (tmp_path / "events" / "recent.yaml").write_text(RECENT, encoding="utf-8")
-    return Project(tmp_path)
+    return Project(make_site(tmp_path, {"clinic": OLD, "recent": RECENT}, docs=True))
 
 
 def purge(project: Project, *args: str) -> int:

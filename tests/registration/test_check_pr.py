@@ -12,6 +12,7 @@ from gitkit import git, init_repo
 from paths import REPO
 from prcorpus import (
     ALICE,
+    BASE_FILES,
     BOB,
     CAROL,
     FULL,
@@ -24,12 +25,12 @@ from prcorpus import (
     entry,
     full_event,
     issue_only_event,
-    make_site,
     meetup,
 )
 from signupsheet.main import main
 from signupsheet.registration import banlist
 from signupsheet.registration.pulls.pull_check import POLICY_SENTENCE, policy_agreed
+from sitekit import make_site
 
 DAVE = entry("dave", "Dave", note="First time here")
 REGISTERED = "2026-11-20T12:00:00Z"
@@ -481,7 +482,7 @@ CASES = [
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     root = tmp_path_factory.mktemp("corpus")
-    make_site(root)
+    make_site(root, files=BASE_FILES)
     bans = banlist.BanList()
     bans.add("TROLL-42")
     banlist.save(root / "banlist.txt", bans)
@@ -563,7 +564,7 @@ def test_a_base_that_moved_on_is_not_blamed_on_the_pull_request(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Others registered on main after the fork: the diff is taken from the merge base."""
-    make_site(tmp_path)
+    make_site(tmp_path, files=BASE_FILES)
     init_repo(tmp_path)
     head = commit_pull_request(tmp_path, "dave", meetup_with(OLD_TIMER + ALICE + BOB + DAVE))
     commit_pull_request(

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -10,6 +9,7 @@ import pytest
 
 from formbodies import FORMS
 from signupsheet.main import main
+from sitekit import make_site
 
 
 def check_jsonschema(schema: str, *paths: Path) -> subprocess.CompletedProcess[str]:
@@ -39,8 +39,7 @@ def test_schema_check_can_fail(tmp_path: Path) -> None:
 def test_forms_list_open_events_and_check_detects_stale(
     site: Path, add_event: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shutil.copytree(FORMS, site / ".github" / "ISSUE_TEMPLATE")
-    (site / "mkdocs.yml").write_text("site_name: x\nsite_url: https://events.example.org/sub\n")
+    make_site(site, forms=True, config="site_name: x\nsite_url: https://events.example.org/sub\n")
     now = ["--now", "2026-11-20T00:00:00Z"]
     assert main(["--root", str(site), "forms", "--check", *now]) == 0
     add_event()
@@ -65,10 +64,9 @@ def test_forms_list_open_events_and_check_detects_stale(
 def test_forms_link_pages_as_the_site_serves_them(
     site: Path, add_event: Callable[..., Path]
 ) -> None:
-    shutil.copytree(FORMS, site / ".github" / "ISSUE_TEMPLATE")
-    add_event()
     config = "site_name: x\nsite_url: 'https://events.example.org/'\nuse_directory_urls: False\n"
-    (site / "mkdocs.yml").write_text(config)
+    make_site(site, forms=True, config=config)
+    add_event()
     assert main(["--root", str(site), "forms", "--now", "2026-11-20T00:00:00Z"]) == 0
     text = (site / ".github" / "ISSUE_TEMPLATE" / "register.yml").read_text()
     assert "(https://events.example.org/events/2026-12-03-meetup.html)" in text

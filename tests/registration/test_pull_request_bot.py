@@ -23,7 +23,6 @@ from prcorpus import (
     NOW,
     OLD_TIMER,
     entry,
-    make_site,
     meetup,
 )
 from pulldouble import PullRequestDouble
@@ -31,6 +30,7 @@ from signupsheet.eventfiles import untrusted_yaml
 from signupsheet.main import main
 from signupsheet.registration import banlist
 from signupsheet.registration.pulls.pull_check import POLICY_SENTENCE
+from sitekit import make_site
 from smtp_server import Recorder, smtp_server
 
 TICKED = f"Please add me.\n\n- [x] {POLICY_SENTENCE} (linked on the event's page)\n"
@@ -83,8 +83,7 @@ class Site:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
-    seed = tmp_path / "seed"
-    make_site(seed)
+    seed = make_site(tmp_path / "seed", files=BASE_FILES)
     bans = banlist.BanList()
     bans.add("Troll-42")
     banlist.save(seed / "banlist.txt", bans)

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from conftest import SEED_ID, build, make_mkdocs_site
-from paths import REPO
+from paths import REPO, SEED_ID
+from sitekit import build, make_mkdocs_site
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from conftest import SEED_ID, build, make_mkdocs_site
-from paths import REPO
+from paths import REPO, SEED_ID
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import load_event
 from signupsheet.main import main
+from sitekit import build, make_mkdocs_site
 
 NOW = "2022-11-20T12:00:00Z"
 

@@ -19,9 +19,9 @@ import icalendar
 import pytest
 import yaml
 
-from conftest import SEED_ID, Built, build, make_mkdocs_site
-from paths import REPO
+from paths import REPO, SEED_ID
 from signupsheet.main import main
+from sitekit import Built, build, make_mkdocs_site
 
 SITES = REPO / "tests" / "sites"
 
@@ -282,7 +282,7 @@ def _fetch(url: str) -> str:
 
 
 def test_serve_rebuilds_when_an_event_changes(tmp_path: Path) -> None:
-    root = make_mkdocs_site(tmp_path, {}, with_seed=True)
+    root = make_mkdocs_site(tmp_path, {}, seed=True)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
