@@ -43,15 +43,19 @@ sessions:
 """
 
 
+# Each kind of site has a name of its own: `site_root` here (as the commands' --root), a
+# `mkdocs_site` ready to build, a `link_site` for send-links, a `pr_site` for the pull request bot;
+# `site` alone is MkDocs's output, as in Built.site.
 @pytest.fixture
-def site(tmp_path: Path) -> Path:
+def site_root(tmp_path: Path) -> Path:
+    """A bare site folder: the event schema, the policy pages, an empty events/."""
     return make_site(tmp_path)
 
 
 @pytest.fixture
-def site_project(site: Path) -> Project:
-    """The `site` folder as a Project."""
-    return Project(site)
+def site_project(site_root: Path) -> Project:
+    """The `site_root` folder as a Project."""
+    return Project(site_root)
 
 
 @pytest.fixture
@@ -61,11 +65,11 @@ def repo_project() -> Project:
 
 
 @pytest.fixture
-def add_event(site: Path) -> Callable[..., Path]:
+def add_event(site_root: Path) -> Callable[..., Path]:
     def add(
         event_id: str = "2026-12-03-meetup", capacity: int = 3, text: str | None = None
     ) -> Path:
-        path = site / "events" / f"{event_id}.yaml"
+        path = site_root / "events" / f"{event_id}.yaml"
         path.write_text(text or EVENT.format(capacity=capacity), encoding="utf-8")
         return path
 

@@ -68,7 +68,7 @@ def event_text(
 
 
 @dataclass
-class Site:
+class LinkSite:
     root: Path
     link: str = field(
         default_factory=lambda: (
@@ -111,10 +111,10 @@ class Site:
         return result
 
 
-def make_link_site(folder: Path) -> Site:
+def make_link_site(folder: Path) -> LinkSite:
     """A site in `folder`/site, so that the job summary can be written beside it; with the
     repository's .gitignore, which keeps the outbox and the delivery journal out of commits."""
-    return Site(make_site(folder / "site", gitignore=True))
+    return LinkSite(make_site(folder / "site", gitignore=True))
 
 
 def base_env(**values: str) -> dict[str, str]:
@@ -128,7 +128,7 @@ def base_env(**values: str) -> dict[str, str]:
     return env
 
 
-def scan(site: Site, needles: Sequence[str], *, skip: Sequence[Path] = ()) -> list[str]:
+def scan(link_site: LinkSite, needles: Sequence[str], *, skip: Sequence[Path] = ()) -> list[str]:
     """Every place outside the delivered messages where one of `needles` occurs.
 
     Looks at every file under the site folder (git's object store is read through git, as text
@@ -136,20 +136,20 @@ def scan(site: Site, needles: Sequence[str], *, skip: Sequence[Path] = ()) -> li
     """
     found: list[str] = []
     texts: list[tuple[str, bytes]] = []
-    for path in sorted(site.root.rglob("*")):
+    for path in sorted(link_site.root.rglob("*")):
         if not path.is_file() or any(path.is_relative_to(folder) for folder in skip):
             continue
-        if ".git" in path.relative_to(site.root).parts and "objects" in path.parts:
+        if ".git" in path.relative_to(link_site.root).parts and "objects" in path.parts:
             continue  # compressed; read through git below
-        texts.append((str(path.relative_to(site.root)), path.read_bytes()))
-    if (site.root / ".git").exists():
+        texts.append((str(path.relative_to(link_site.root)), path.read_bytes()))
+    if (link_site.root / ".git").exists():
         log = subprocess.run(
-            ["git", "-C", str(site.root), "log", "--all", "-p", "--format=%H%n%an%n%B"],
+            ["git", "-C", str(link_site.root), "log", "--all", "-p", "--format=%H%n%an%n%B"],
             capture_output=True,
             check=True,
         )
         texts.append(("git log --all -p", log.stdout))
-    texts += [(f"output {index}", text.encode()) for index, text in enumerate(site.outputs)]
+    texts += [(f"output {index}", text.encode()) for index, text in enumerate(link_site.outputs)]
     for name, data in texts:
         for needle in needles:
             if needle.encode() in data:

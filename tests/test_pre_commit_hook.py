@@ -37,22 +37,22 @@ def test_manifest_is_valid_and_runs_validate_on_event_files() -> None:
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_try_repo_passes_then_fails_on_a_broken_event(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", docs=True, seed=True)
-    init_repo(site, "site")
+    site_root = make_site(tmp_path / "site", docs=True, seed=True)
+    init_repo(site_root, "site")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
     command = [
         sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "signupsheet-validate",
         "--all-files",
     ]  # fmt: skip
-    passed = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True)
+    passed = subprocess.run(command, cwd=site_root, env=env, capture_output=True, text=True)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert re.search(r"signupsheet validate\.+Passed", passed.stdout)
-    broken = site / "events" / "2022-11-23-vsn-training-lets-connect.yaml"
+    broken = site_root / "events" / "2022-11-23-vsn-training-lets-connect.yaml"
     broken.write_text(
         broken.read_text(encoding="utf-8").replace("end: 2022-11-23T15:00:00Z", "end: soon"),
         encoding="utf-8",
     )
-    failed = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True)
+    failed = subprocess.run(command, cwd=site_root, env=env, capture_output=True, text=True)
     assert failed.returncode == 1
     assert re.search(r"signupsheet validate\.+Failed", failed.stdout)
     assert "events/2022-11-23-vsn-training-lets-connect.yaml:" in failed.stdout

@@ -189,8 +189,8 @@ def test_burst_of_100_with_4_concurrent_sweepers_then_5_cancellations(
 
     def sheet() -> list[Any]:
         path = tmp_path / "sheet" / "events" / f"{EVENT_ID}.yaml"
-        site = Project(clones[0])
-        result = check_text(remote_file(remote).encode(), site.event_path(EVENT_ID), site)
+        project = Project(clones[0])
+        result = check_text(remote_file(remote).encode(), project.event_path(EVENT_ID), project)
         assert result.event is not None, result.problems
         del path
         return result.event.sessions[0].registrations
