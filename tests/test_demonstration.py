@@ -30,10 +30,9 @@ import pytest
 import yaml
 
 from formbodies import cancel_body, register_body
-from githubdouble import BOT
+from githubdouble import REPOSITORY, PullRequestDouble
 from gitkit import bare_remote, git, init_repo, rev_parse
 from link_site import base_env
-from pulldouble import PullRequestDouble
 from signupsheet.core.model import Registration
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import load_event
@@ -50,7 +49,6 @@ from browserkit import CHROMIUM, chromium, open_page, served  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 
-REPOSITORY = "octo-org/events-site"
 # Typed by the organizer in Vienna time: 15:00-16:30 CET is 14:00-15:30 UTC.
 EVENT_ID = "2026-12-10-community-call"
 # The moments of the story, in order.
@@ -158,9 +156,7 @@ class World:
             return [comment["body"] for comment in self.double.comments.values()]
 
     def bot_comment(self, number: int) -> str:
-        (comment,) = [
-            c["body"] for c in self.double.comments_on(number) if c["user"]["login"] == BOT
-        ]
+        (comment,) = self.double.bot_comments(number)
         return comment
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from github_users_double import GitHubState, github_double
+from githubdouble import REPOSITORY, GitHubDouble
 from gitkit import IDENTITY, bare_remote, git, init_repo
 from gitkit import clone as git_clone
 from link_site import (
@@ -25,6 +25,7 @@ from link_site import (
     END,
     EVENT,
     IN_WINDOW,
+    REGISTERED,
     LinkSite,
     base_env,
     entry,
@@ -32,6 +33,7 @@ from link_site import (
     make_link_site,
     scan,
 )
+from signupsheet.core.model import parse_timestamp
 from smtp_server import Received, Recorder, free_port, smtp_server
 
 SENDER = "Community events <events@example.org>"
@@ -60,18 +62,11 @@ def smtp_port(recorder: Recorder) -> Iterator[int]:
         yield port
 
 
-@pytest.fixture
-def github() -> Iterator[tuple[GitHubState, str]]:
-    state = GitHubState()
-    with github_double(state) as url:
-        yield state, url
-
-
 def env_for(
     link_site: LinkSite,
     port: int | None,
     contacts: dict[str, str],
-    github: tuple[GitHubState, str] | None = None,
+    github: GitHubDouble | None = None,
     **extra: str,
 ) -> dict[str, str]:
     values = {
@@ -80,14 +75,14 @@ def env_for(
         "SIGNUPSHEET_MAIL_FROM": SENDER,
         "SIGNUPSHEET_REPLY_TO": REPLY_TO,
         "SIGNUPSHEET_SITE_URL": SITE_URL,
-        "GITHUB_REPOSITORY": "example-org/events",
+        "GITHUB_REPOSITORY": REPOSITORY,
         "GITHUB_STEP_SUMMARY": str(link_site.root.parent / "summary.md"),
     }
     if port is not None:
         values["SIGNUPSHEET_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
     if github is not None:
         values["GITHUB_TOKEN"] = "test-token"
-        values["GITHUB_API_URL"] = github[1]
+        values["GITHUB_API_URL"] = github.base_url
     values.update(extra)
     return base_env(**values)
 
@@ -126,7 +121,7 @@ def outbox_message(link_site: LinkSite) -> EmailMessage:
 
 
 def test_messages_arrive_complete_once_and_only_for_confirmed(
-    link_site: LinkSite, recorder: Recorder, smtp_port: int, github: tuple[GitHubState, str]
+    link_site: LinkSite, recorder: Recorder, smtp_port: int, double: GitHubDouble
 ) -> None:
     link_site.write_event(
         [
@@ -138,9 +133,9 @@ def test_messages_arrive_complete_once_and_only_for_confirmed(
         ],
         capacity=4,
     )
-    github[0].emails.update({"carol": "carol@profile.example.net", "dave": address("dave")})
+    double.emails.update({"carol": "carol@profile.example.net", "dave": address("dave")})
     contacts = {"alice": address("alice"), "BOB": address("bob"), "erin": address("erin")}
-    env = env_for(link_site, smtp_port, contacts, github)
+    env = env_for(link_site, smtp_port, contacts, double)
 
     result = link_site.run(env, "--now", IN_WINDOW)
 
@@ -244,7 +239,7 @@ def test_waitlisted_get_nothing_until_promoted(
 
 
 def test_unreachable_listed_by_login_and_told_once_on_their_issue(
-    link_site: LinkSite, recorder: Recorder, smtp_port: int, github: tuple[GitHubState, str]
+    link_site: LinkSite, recorder: Recorder, smtp_port: int, double: GitHubDouble
 ) -> None:
     link_site.write_event(
         [
@@ -255,9 +250,13 @@ def test_unreachable_listed_by_login_and_told_once_on_their_issue(
             entry("shy", visibility="private", source="issue:44"),
         ]
     )
-    state, _ = github
-    state.emails["nomail"] = None
-    env = env_for(link_site, smtp_port, {"alice": address("alice")}, github)
+    # The issues and the pull request they registered with, where they are told.
+    for number, login in ((42, "NoMail"), (43, "ghost"), (44, "shy")):
+        double.add_issue(
+            number, login, "Sign me up", ["registration"], created=parse_timestamp(REGISTERED)
+        )
+    double.emails["nomail"] = None
+    env = env_for(link_site, smtp_port, {"alice": address("alice")}, double)
 
     first = link_site.run(env, "--now", IN_WINDOW)
     second = link_site.run(env, "--now", "2030-05-01T13:30:00Z")
@@ -273,34 +272,33 @@ def test_unreachable_listed_by_login_and_told_once_on_their_issue(
     # Private registrants are not named in logs, only placed on the sheet; their issue is told.
     assert "- `entry 5 (private)`" in report
     assert "shy" not in report + first.stdout
-    assert len(state.comments[44]) == 1
+    assert len(double.comments_on(44)) == 1
     assert "@" not in report.replace("@example", "")  # no address of anyone
-    assert len(state.comments[43]) == 1  # registered by pull request: told there
-    comments = state.comments[42]
+    assert len(double.comments_on(43)) == 1  # registered by pull request: told there
+    comments = double.comments_on(42)
     assert len(comments) == 1
     assert "Public email" in comments[0]["body"]
     assert "signupsheet:link-unreachable 2030-05-01-community-call/main" in comments[0]["body"]
     assert link_site.link_sent()["NoMail"] is None
     # Once they publish an address, the next run sends it.
-    state.emails["nomail"] = address("nomail")
+    double.emails["nomail"] = address("nomail")
     assert link_site.run(env, "--now", "2030-05-01T13:40:00Z").returncode == 0
     assert len(recorder.to(address("nomail"))) == 1
-    link_site.outputs.append(json.dumps(state.comments))
+    link_site.outputs.append(json.dumps(list(double.comments.values())))
     no_leaks(link_site, address("alice"), address("nomail"))
 
 
 def test_github_outage_defers_instead_of_calling_someone_unreachable(
-    link_site: LinkSite, recorder: Recorder, smtp_port: int, github: tuple[GitHubState, str]
+    link_site: LinkSite, recorder: Recorder, smtp_port: int, double: GitHubDouble
 ) -> None:
     link_site.write_event([entry("carol", source="issue:5")])
-    state, _ = github
-    state.emails["carol"] = address("carol")
-    state.fail_users = 1000
-    env = env_for(link_site, smtp_port, {}, github)
+    double.emails["carol"] = address("carol")
+    double.fail("GET", r"^/users/", 502, times=1000)
+    env = env_for(link_site, smtp_port, {}, double)
     result = link_site.run(env, "--now", IN_WINDOW, "--json")
     report = json.loads(result.stdout)
     assert [item["status"] for item in report["outcomes"]] == ["deferred"]
-    assert state.comments == {}
+    assert double.comments == {}
     assert recorder.messages == []
 
 

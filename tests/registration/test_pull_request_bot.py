@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from githubdouble import PAYLOADS
+from githubdouble import PAYLOADS, PullRequestDouble
 from gitkit import bare_remote, git, init_repo, rev_parse
 from prcorpus import (
     ALICE,
@@ -25,7 +25,6 @@ from prcorpus import (
     entry,
     meetup,
 )
-from pulldouble import PullRequestDouble
 from signupsheet.eventfiles import untrusted_yaml
 from signupsheet.main import main
 from signupsheet.registration import banlist
