@@ -13,10 +13,10 @@ from githubdouble import GitHubDouble
 from paths import REPO, SEED_ID
 from signupsheet.core.model import Event, parse_timestamp
 from signupsheet.core.project import Project
-from signupsheet.eventfiles.catalog import load_event
+from signupsheet.eventfiles.catalog import check_text, load_event
 from signupsheet.site.links import Repository
 from signupsheet.site.pages import SiteContext
-from sitekit import make_site
+from sitekit import TRICKY, make_site
 
 # Every git the tests start, the product's included, sees no global or system configuration, as
 # on a GitHub-hosted runner: nothing may depend on a developer's own identity or settings.
@@ -58,7 +58,7 @@ def site_project(site_root: Path) -> Project:
     return Project(site_root)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def repo_project() -> Project:
     """The repository itself: its schema, docs and events."""
     return Project(REPO)
@@ -94,13 +94,17 @@ def golden(name: str, actual: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def project() -> Project:
-    return Project(REPO)
+def seed(repo_project: Project) -> Event:
+    return load_event(repo_project, SEED_ID)
 
 
-@pytest.fixture(scope="session")
-def seed(project: Project) -> Event:
-    return load_event(project, SEED_ID)
+@pytest.fixture
+def tricky(repo_project: Project) -> Event:
+    """The TRICKY event, checked as the repository would check it."""
+    result = check_text(TRICKY.encode(), repo_project.events_dir / "tricky.yaml", repo_project)
+    assert result.problems == []
+    assert result.event is not None
+    return result.event
 
 
 def context(now: datetime = SEED_NOW, docs_dir: Path = REPO / "docs") -> SiteContext:

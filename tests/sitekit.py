@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from formbodies import FORMS
@@ -19,6 +20,9 @@ from paths import REPO, SEED_ID
 
 # The plugin's clock in the sites `make_mkdocs_site` makes: before the seed session starts.
 MKDOCS_NOW = "2022-11-20T12:00:00Z"
+# An event whose names look like HTML and script, with a private entry and a waiting list: what a
+# page must show as text, or not at all.
+TRICKY = (REPO / "tests" / "sites" / "xss.yaml").read_text(encoding="utf-8")
 
 
 def make_site(
@@ -109,3 +113,41 @@ def build(root: Path, strict: bool = True) -> Built:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     return Built(root, site, result)
+
+
+class _SheetNames(HTMLParser):
+    """Display names: the text of the second cell of each row of the sign-up sheet tables."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        self.depth = 0
+        self.cell = -1
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "div" and "ss-sheet" in classes:
+            self.depth += 1
+        elif self.depth and tag == "tr":
+            self.cell = -1
+        elif self.depth and tag == "td":
+            self.cell += 1
+            self.text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag == "td" and self.cell == 1:
+            self.names.append("".join(self.text))
+        elif self.depth and tag == "div":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def sheet_names(html: str) -> list[str]:
+    """The names on the sign-up sheets of a page (built HTML, or Markdown with the sheets in
+    it), as written: not stripped, so stray space shows."""
+    parser = _SheetNames()
+    parser.feed(html)
+    return parser.names

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -18,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from link_site import EVENT, IN_WINDOW, LinkSite, base_env, entry, make_link_site
-from smtp_server import Recorder, free_port
+from smtp_server import Recorder, smtp_server
 
 USER = "mailer@example.org"
 PASSWORD = "p@ss:w/rd %"
@@ -102,21 +101,15 @@ def _env(link_site: LinkSite, url: str, certificate: tuple[Path, Path]) -> dict[
 def starttls_server(
     certificate: tuple[Path, Path],
 ) -> Iterator[tuple[int, Recorder, Authenticator]]:
-    recorder, authenticator, port = Recorder(), Authenticator(), free_port()
-    controller = Controller(
+    recorder, authenticator = Recorder(), Authenticator()
+    with smtp_server(
         recorder,
-        hostname="127.0.0.1",
-        port=port,
         tls_context=_server_context(certificate),
         require_starttls=True,
         authenticator=authenticator,
         auth_required=True,
-    )
-    controller.start()
-    try:
+    ) as port:
         yield port, recorder, authenticator
-    finally:
-        controller.stop()
 
 
 def test_starttls_with_a_percent_encoded_login(
@@ -151,24 +144,18 @@ def test_wrong_password_is_a_transport_failure_without_the_password(
 # aiosmtpd cannot tell that this connection is encrypted (see below) and warns about it.
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 def test_smtps_from_the_first_byte(link_site: LinkSite, certificate: tuple[Path, Path]) -> None:
-    recorder, authenticator, port = Recorder(), Authenticator(), free_port()
-    controller = Controller(
+    recorder, authenticator = Recorder(), Authenticator()
+    with smtp_server(
         recorder,
-        hostname="127.0.0.1",
-        port=port,
         ssl_context=_server_context(certificate),
         authenticator=authenticator,
         auth_required=True,
         # aiosmtpd only counts STARTTLS as TLS; this connection is encrypted from the first byte.
         auth_require_tls=False,
-    )
-    controller.start()
-    try:
+    ) as port:
         result = link_site.run(
             _env(link_site, f"smtps://{ENCODED}@127.0.0.1:{port}", certificate), "--now", IN_WINDOW
         )
-    finally:
-        controller.stop()
     assert result.returncode == 0, result.stderr
     assert authenticator.logins == [(USER, PASSWORD)]
     assert len(recorder.messages) == 1

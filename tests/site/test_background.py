@@ -13,23 +13,20 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from conftest import SITE_URL, context
-from paths import REPO
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import event_files, load_catalog
 from signupsheet.site.generation import SiteOptions, data_files, data_paths, site_part
 from signupsheet.site.pages import event_page
 from signupsheet.site.second_process import BackgroundError, SecondProcess, usable_cpus
-from sitekit import build, make_mkdocs_site
+from sitekit import TRICKY, build, make_mkdocs_site
 
-SITES = REPO / "tests" / "sites"
 OPTIONS = SiteOptions(site_url=SITE_URL, site_name="Events")
 
 
 @pytest.fixture
 def mkdocs_site(tmp_path: Path) -> Path:
     """A site folder ready for `mkdocs build`: the seed event and the tricky one."""
-    tricky = (SITES / "xss.yaml").read_text(encoding="utf-8")
-    return make_mkdocs_site(tmp_path / "site", {"tricky": tricky})
+    return make_mkdocs_site(tmp_path / "site", {"tricky": TRICKY})
 
 
 def second(root: Path, share: list[Path], per_message: int = 500) -> SecondProcess:

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -17,45 +16,9 @@ from paths import REPO, SEED_ID
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import load_event
 from signupsheet.main import main
-from sitekit import build, make_mkdocs_site
+from sitekit import build, make_mkdocs_site, sheet_names
 
 NOW = "2022-11-20T12:00:00Z"
-
-
-class _SheetNames(HTMLParser):
-    """Display names: the second cell of each row of the sign-up sheet tables."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: list[str] = []
-        self.depth = 0
-        self.cell = -1
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        classes = (dict(attrs).get("class") or "").split()
-        if tag == "div" and "ss-sheet" in classes:
-            self.depth += 1
-        elif self.depth and tag == "tr":
-            self.cell = -1
-        elif self.depth and tag == "td":
-            self.cell += 1
-            self.text = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.depth and tag == "td" and self.cell == 1:
-            self.names.append("".join(self.text).strip())
-        elif self.depth and tag == "div":
-            self.depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def sheet_names(html: str) -> list[str]:
-    parser = _SheetNames()
-    parser.feed(html)
-    return parser.names
 
 
 def seed_names() -> list[str]:
