@@ -21,9 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from prcorpus import Edit, commit_pull_request, entry, init_repo, make_site
+from gitkit import init_repo
+from prcorpus import Edit, commit_pull_request, entry
 from signupsheet.core.project import Project
 from signupsheet.registration.pulls.pull_check import Context, check_revisions
+from sitekit import make_site
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 EVENT = "events/2026-12-03-bench.yaml"
@@ -50,7 +52,7 @@ def site(root: Path, entries: int, others: int) -> str:
         files[f"events/2027-01-{index:04d}-other.yaml"] = event(0).replace(
             "2026-12-03", "2027-01-07"
         )
-    make_site(root, files)
+    make_site(root, files=files)
     init_repo(root)
     text = event(entries).replace("      []\n", "") + entry("newcomer", "New Comer")
     return commit_pull_request(root, "pr", Edit(files={EVENT: text}))

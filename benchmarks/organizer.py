@@ -16,13 +16,14 @@ from collections.abc import Callable
 from contextlib import redirect_stdout
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import check_text
 from signupsheet.eventfiles.event_writer import render_event
 from signupsheet.main import main
 from signupsheet.organizer.wiki_import import read_page
+from sitekit import make_site
 
-ROOT = Path(__file__).resolve().parents[1]
 REPEAT = 3
 
 
@@ -52,10 +53,7 @@ def wiki_page(signatures: int) -> str:
 
 
 def site(events: int, entries: int) -> Project:
-    root = Path(tempfile.mkdtemp(prefix="organizer-bench-"))
-    for part in ("schema", "docs"):
-        shutil.copytree(ROOT / part, root / part)
-    (root / "events").mkdir()
+    root = make_site(Path(tempfile.mkdtemp(prefix="organizer-bench-")), docs=True)
     for index in range(events):
         rows = "".join(
             f"      - login: user-{index}-{n}\n"

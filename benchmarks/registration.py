@@ -11,7 +11,6 @@ the median should stay under 0.5 s.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import sys
@@ -67,24 +66,18 @@ assert commit_paths(root, applied.written, f"Sign-up of {login} for {parsed.even
 
 
 def make_repo(where: Path, events: int) -> Path:
-    from formbodies import FORMS, register_body
+    from formbodies import register_body
+    from gitkit import init_repo
+    from sitekit import make_site
 
-    (where / "schema").mkdir(parents=True)
-    shutil.copy(REPO / "schema" / "event.schema.json", where / "schema")
-    (where / "docs" / "policies").mkdir(parents=True)
-    shutil.copy(REPO / "docs" / "policies" / "safe-space.md", where / "docs" / "policies")
-    shutil.copytree(FORMS, where / ".github" / "ISSUE_TEMPLATE")
     entries = "".join(ENTRY.format(n=n) for n in range(1, 21)).rstrip("\n")
-    (where / "events").mkdir()
-    (where / "events" / f"{TARGET}.yaml").write_text(EVENT.format(index=0, entries=entries))
+    texts = {TARGET: EVENT.format(index=0, entries=entries)}
     for index in range(1, events):
-        name = f"2026-12-{index % 28 + 1:02d}-event-{index:05d}.yaml"
-        (where / "events" / name).write_text(EVENT.format(index=index, entries=entries))
-    (where / "body.md").write_text(register_body(TARGET, name="Bench Mark", note="hello"))
-    git = ["git", "-C", str(where), "-c", "user.name=b", "-c", "user.email=b@b.invalid"]
-    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "events"], check=True)
+        name = f"2026-12-{index % 28 + 1:02d}-event-{index:05d}"
+        texts[name] = EVENT.format(index=index, entries=entries)
+    body = register_body(TARGET, name="Bench Mark", note="hello")
+    make_site(where, texts, forms=True, files={"body.md": body})
+    init_repo(where, "events")
     return where
 
 

@@ -13,8 +13,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,9 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from aiosmtpd.controller import Controller
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from sitekit import make_site
+from smtp_server import smtp_server
+
 EVENT = "2030-05-01-large-call"
 NOW = "2030-05-01T13:20:00Z"
 TARGET_SECONDS = 10.0
@@ -49,18 +49,7 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def make_site(folder: Path, recipients: int) -> tuple[Path, dict[str, str]]:
-    root = folder / "site"
-    (root / "events").mkdir(parents=True)
-    shutil.copytree(ROOT / "schema", root / "schema")
-    shutil.copytree(ROOT / "docs" / "policies", root / "docs" / "policies")
+def large_call_site(folder: Path, recipients: int) -> tuple[Path, dict[str, str]]:
     logins = [f"person-{index:05d}" for index in range(recipients)]
     data = {
         "title": "Large community call",
@@ -82,20 +71,15 @@ def make_site(folder: Path, recipients: int) -> tuple[Path, dict[str, str]]:
             }
         ],
     }
-    (root / "events" / f"{EVENT}.yaml").write_text(
-        yaml.safe_dump(data, sort_keys=False), encoding="utf-8"
-    )
+    root = make_site(folder / "site", {EVENT: yaml.safe_dump(data, sort_keys=False)})
     contacts = {login: f"{login}@people.example.net" for login in logins}
     return root, contacts
 
 
 def one_run(recipients: int) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as folder:
-        root, contacts = make_site(Path(folder), recipients)
-        counter = Counter()
-        port = free_port()
-        controller = Controller(counter, hostname="127.0.0.1", port=port)
-        controller.start()
+    counter = Counter()
+    with tempfile.TemporaryDirectory() as folder, smtp_server(counter) as port:
+        root, contacts = large_call_site(Path(folder), recipients)
         env = {
             key: value
             for key, value in os.environ.items()
@@ -107,30 +91,27 @@ def one_run(recipients: int) -> dict[str, float]:
             SIGNUPSHEET_SMTP_URL=f"smtp://127.0.0.1:{port}",
             SIGNUPSHEET_MAIL_FROM="Events <events@example.org>",
         )
-        try:
-            cpu_before = _children_cpu()
-            started = time.perf_counter()
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "signupsheet",
-                    "--root",
-                    str(root),
-                    "send-links",
-                    "--now",
-                    NOW,
-                    "--json",
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            elapsed = time.perf_counter() - started
-            cpu = _children_cpu() - cpu_before
-        finally:
-            controller.stop()
+        cpu_before = _children_cpu()
+        started = time.perf_counter()
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "signupsheet",
+                "--root",
+                str(root),
+                "send-links",
+                "--now",
+                NOW,
+                "--json",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        elapsed = time.perf_counter() - started
+        cpu = _children_cpu() - cpu_before
         if result.returncode != 0:
             raise SystemExit(f"send-links failed:\n{result.stderr}")
         report = json.loads(result.stdout)
@@ -157,10 +138,7 @@ def floor_run(recipients: int) -> dict[str, float]:
     """Similar-sized prebuilt messages over plain smtplib, also from a fresh interpreter: what
     the server and the machine allow, without anything signupsheet does."""
     counter = Counter()
-    port = free_port()
-    controller = Controller(counter, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server(counter) as port:
         cpu_before = _children_cpu()
         started = time.perf_counter()
         subprocess.run(
@@ -168,8 +146,6 @@ def floor_run(recipients: int) -> dict[str, float]:
         )
         elapsed = time.perf_counter() - started
         cpu = _children_cpu() - cpu_before
-    finally:
-        controller.stop()
     if counter.count != recipients:
         raise SystemExit(f"floor: expected {recipients} messages, got {counter.count}")
     return {"seconds": elapsed, "cpu": cpu}

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from signupsheet.core.model import parse_timestamp
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import load_catalog
@@ -43,8 +44,8 @@ from signupsheet.site.generation import (
 )
 from signupsheet.site.links import Repository
 from signupsheet.site.pages import SiteContext
+from sitekit import make_site, mkdocs_config
 
-REPO = Path(__file__).resolve().parent.parent
 NOW = "2024-06-01T12:00:00Z"
 SITE_URL = "https://signupsheet.github.io/signupsheet/"
 REPO_URL = "https://github.com/signupsheet/signupsheet"
@@ -112,28 +113,19 @@ def synthetic_event(rng: random.Random, index: int, count: int) -> dict[str, obj
     }
 
 
-def base_folder(root: Path) -> None:
-    shutil.copytree(REPO / "docs", root / "docs")
-    shutil.copytree(REPO / "schema", root / "schema")
-    (root / "events").mkdir()
-
-
 def plugin_site(root: Path, count: int) -> Path:
-    base_folder(root)
+    make_site(root, docs=True, config=mkdocs_config(now=NOW))
     rng = random.Random(count)
     for index in range(count):
         data = synthetic_event(rng, index, count)
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         (root / "events" / f"event-{index:05d}.yaml").write_text(text, encoding="utf-8")
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("  - signupsheet\n", f'  - signupsheet:\n      now: "{NOW}"\n')
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     return root
 
 
 def hand_written_site(root: Path, plugin_root: Path) -> Path:
     """The same output, pre-written: pages and files in docs/, no plugin."""
-    base_folder(root)
+    make_site(root, docs=True)
     project = Project(plugin_root)
     catalog = load_catalog(project)
     assert not catalog.problems, catalog.problems[:3]
@@ -156,8 +148,7 @@ def hand_written_site(root: Path, plugin_root: Path) -> Path:
         augmented = augment_page(page, text, catalog.events, ctx, series)
         assert augmented is not None
         (docs / page).write_text(augmented.inline(), encoding="utf-8")
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("  - signupsheet\n", "")
+    config = mkdocs_config(now=None).replace("  - signupsheet\n", "")
     config += "extra_css:\n  - " + STYLESHEET + "\nextra_javascript:\n"
     config += "".join(f"  - {script}\n" for script in SCRIPTS)
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")

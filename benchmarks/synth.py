@@ -1,17 +1,19 @@
 """Synthetic event files for benchmarks: valid, realistic in size and shape (about 4 KB each).
 
-`write_events` only writes event files; `make_site` builds a whole site folder around them (the
-schema and the policy page they refer to), ready for `Project(root)`.
+`write_events` only writes event files; `synthetic_site` makes a site folder around them (the
+schema and the policy page they refer to; tests/sitekit.py makes it), ready for `Project(root)`.
 """
 
 from __future__ import annotations
 
 import random
-import shutil
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from sitekit import make_site
+
 POLICY = "policies/safe-space.md"
 
 _FIRST = ["Ada", "Bola", "Chen", "Dagny", "Emeka", "Farah", "Ivo", "Jun"]
@@ -98,10 +100,7 @@ def write_events(
     return paths
 
 
-def make_site(root: Path, n: int, registrations: int = 30) -> list[Path]:
+def synthetic_site(root: Path, n: int, registrations: int = 30) -> list[Path]:
     """A site folder at `root` (schema, policy page, events/) with `n` synthetic events."""
-    (root / "schema").mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "schema" / "event.schema.json", root / "schema" / "event.schema.json")
-    (root / "docs" / "policies").mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "docs" / POLICY, root / "docs" / POLICY)
+    make_site(root)
     return write_events(root / "events", n, registrations, policy=POLICY)

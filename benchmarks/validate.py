@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import load_catalog
-from synth import make_site
+from synth import synthetic_site
 
 
 def interleaved_best(repeat: int, *works: Callable[[], object]) -> list[float]:
@@ -48,7 +48,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        paths = make_site(root, args.n)
+        paths = synthetic_site(root, args.n)
         size = sum(path.stat().st_size for path in paths) / len(paths)
         project = Project(root)
 

@@ -1,14 +1,17 @@
-"""A small stand-in for the GitHub REST endpoints the sweep calls, for PyGithub to talk to.
+"""The doubles of GitHub's REST API the tests run the product against, through PyGithub.
 
-Started by the tests on 127.0.0.1 in a thread; several sweeper processes may share one. Issues
-are built from the real webhook payloads in tests/payloads (only number, author, body,
-labels and times changed), so PyGithub parses the shape GitHub really sends.
+`GitHubDouble` stands in for the endpoints the sweep and the link delivery call;
+`PullRequestDouble` adds the pull requests the pull request bot reads and closes. Started by the
+tests on 127.0.0.1 in a thread; several sweeper processes may share one. Issues are built from
+the real webhook payloads in tests/payloads (only number, author, body, labels and times
+changed), so PyGithub parses the shape GitHub really sends.
 
 Endpoints (under /repos/OWNER/NAME): GET issues (state, labels, since, direction, per_page,
 page, with Link pagination), GET/PATCH issues/N, PUT issues/N/labels, GET/POST
-issues/N/comments, PATCH/DELETE issues/comments/ID. To support another call, add a route to
-`_ROUTES` and a handler method. `fail()` makes matching requests answer with an error first
-(502, or a rate-limited 403 with Retry-After), to test retries.
+issues/N/comments, PATCH/DELETE issues/comments/ID; and GET /users/LOGIN, the public profile.
+To support another call, add a route to `_ROUTES` and a handler method. `fail()` makes matching
+requests answer with an error first (502, or a rate-limited 403 with Retry-After), to test
+retries.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import copy
 import json
 import re
 import socket
+import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +32,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 PAYLOADS = Path(__file__).resolve().parent / "payloads"
 BOT = "github-actions[bot]"
+REPOSITORY = "octo-org/events-site"
 
 
 def payload(name: str) -> dict[str, Any]:
@@ -50,10 +55,13 @@ class Fault:
 
 
 class GitHubDouble:
-    def __init__(self, repo: str = "octo-org/events-site") -> None:
+    def __init__(self, repo: str = REPOSITORY) -> None:
         self.repo = repo
         self.lock = threading.RLock()
         self.issues: dict[int, dict[str, Any]] = {}
+        # Public profiles by login: the e-mail address shown, or None for a profile without one.
+        # A login not in here has no account (404).
+        self.emails: dict[str, str | None] = {}
         self.comments: dict[int, dict[str, Any]] = {}
         self.deleted_comments: list[int] = []
         self.created_comments: list[int] = []
@@ -209,6 +217,11 @@ class GitHubDouble:
         with self.lock:
             return [c for c in self.comments.values() if c["issue"] == number]
 
+    def bot_comments(self, number: int) -> list[str]:
+        """What the bot wrote on issue `number`, oldest first."""
+        with self.lock:
+            return [c["body"] for c in self.comments_on(number) if c["user"]["login"] == BOT]
+
     def label_names(self, number: int) -> list[str]:
         with self.lock:
             return sorted(label["name"] for label in self.issues[number]["labels"])
@@ -259,6 +272,9 @@ class GitHubDouble:
                     return fault.status, fault.headers, fault.body
             if handler.headers.get("Authorization") is None:
                 return 401, {}, {"message": "Requires authentication"}
+            user = re.fullmatch(r"/users/([^/]+)", path)
+            if user is not None and method == "GET":
+                return self.get_user(user.group(1))
             prefix = f"/repos/{self.repo}"
             if not path.startswith(prefix):
                 return 404, {}, {"message": "Not Found"}
@@ -272,6 +288,16 @@ class GitHubDouble:
 
     def _now(self) -> str:
         return _stamp(datetime.now(UTC))
+
+    def get_user(self, login: str) -> tuple[int, dict[str, str], Any]:
+        # Logins are case-insensitive on GitHub; the profile answers with its own spelling.
+        found = {known.casefold(): known for known in self.emails}
+        known = found.get(login.casefold())
+        if known is None:
+            return 404, {}, {"message": "Not Found"}
+        user = self._user(known)
+        user.update(url=f"{self.base_url}/users/{known}", email=self.emails[known], name=known)
+        return 200, {}, user
 
     def _issue_json(self, issue: dict[str, Any]) -> dict[str, Any]:
         out = copy.deepcopy(issue)
@@ -413,3 +439,119 @@ _ROUTES = [
     ("PATCH", r"/issues/comments/(\d+)", "patch_comment"),
     ("DELETE", r"/issues/comments/(\d+)", "delete_comment"),
 ]
+
+
+class PullRequestDouble(GitHubDouble):
+    """The double with the pull request endpoints the pull request bot calls: GET and PATCH
+    (state) pulls/N.
+
+    Pull requests are built from the real `pull_request.opened` payload (number, author, head
+    SHA, body and state changed) and also exist as issues, as on GitHub, so their comments go
+    through the issue comment endpoints. Like GitHub, a pull request counts as merged as soon as
+    its head commit is reachable from the base branch of the repository's git remote (a bare
+    repository here).
+    """
+
+    def __init__(self, git_dir: Path, repo: str = REPOSITORY) -> None:
+        super().__init__(repo)
+        self.git_dir = git_dir
+        self.pulls: dict[int, dict[str, Any]] = {}
+        self._pull_template = payload("pull_request.opened.payload.json")["pull_request"]
+        # A push that lands while the bot works: the head moves after this many GETs.
+        self.moves: dict[int, tuple[int, str]] = {}
+
+    def add_pull(
+        self,
+        number: int,
+        author: str,
+        head_sha: str,
+        body: str | None,
+        *,
+        association: str = "CONTRIBUTOR",
+        base: str = "main",
+    ) -> dict[str, Any]:
+        created = datetime.now(UTC)
+        with self.lock:
+            issue = self.add_issue(number, author, body, [], created=created, title="Sign me up")
+            issue["pull_request"] = {
+                "url": self._api(f"/pulls/{number}"),
+                "html_url": f"https://github.com/{self.repo}/pull/{number}",
+            }
+            pull = copy.deepcopy(self._pull_template)
+            pull.update(
+                url=self._api(f"/pulls/{number}"),
+                html_url=f"https://github.com/{self.repo}/pull/{number}",
+                issue_url=self._api(f"/issues/{number}"),
+                comments_url=self._api(f"/issues/{number}/comments"),
+                id=20_000 + number,
+                number=number,
+                title="Sign me up",
+                user=self._user(author),
+                body=body,
+                state="open",
+                merged=False,
+                merged_at=None,
+                author_association=association,
+            )
+            pull["head"] = dict(pull["head"], sha=head_sha, ref=f"signup-{number}")
+            pull["head"]["user"] = self._user(author)
+            pull["base"] = dict(pull["base"], ref=base)
+            self.pulls[number] = pull
+            return pull
+
+    def set_head(self, number: int, sha: str) -> None:
+        with self.lock:
+            self.pulls[number]["head"]["sha"] = sha
+
+    def move_head_after(self, number: int, reads: int, sha: str) -> None:
+        with self.lock:
+            self.moves[number] = (reads, sha)
+
+    def _reachable(self, sha: str, branch: str) -> bool:
+        return (
+            subprocess.run(
+                ["git", "-C", str(self.git_dir), "merge-base", "--is-ancestor", sha, branch],
+                capture_output=True,
+                check=False,
+            ).returncode
+            == 0
+        )
+
+    def _refresh(self, pull: dict[str, Any]) -> None:
+        if pull["state"] == "open" and self._reachable(pull["head"]["sha"], pull["base"]["ref"]):
+            pull.update(state="closed", merged=True, merged_at=self._now(), closed_at=self._now())
+            self.issues[pull["number"]]["state"] = "closed"
+
+    def _dispatch(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        data: Any,
+        handler: BaseHTTPRequestHandler,
+    ) -> tuple[int, dict[str, str], Any]:
+        match = re.fullmatch(rf"/repos/{re.escape(self.repo)}/pulls/(\d+)", path)
+        if match is None or handler.headers.get("Authorization") is None:
+            return super()._dispatch(method, path, query, data, handler)
+        with self.lock:
+            pull = self.pulls.get(int(match.group(1)))
+            if pull is None:
+                return 404, {}, {"message": "Not Found"}
+            self._refresh(pull)
+            if method == "GET":
+                answer = copy.deepcopy(pull)
+                if pull["number"] in self.moves:
+                    reads, sha = self.moves[pull["number"]]
+                    if reads <= 1:
+                        del self.moves[pull["number"]]
+                        pull["head"]["sha"] = sha
+                    else:
+                        self.moves[pull["number"]] = (reads - 1, sha)
+                return 200, {}, answer
+            if method == "PATCH":
+                if data.get("state") in ("open", "closed") and not pull["merged"]:
+                    pull["state"] = data["state"]
+                    self.issues[pull["number"]]["state"] = data["state"]
+                    pull["closed_at"] = self._now() if data["state"] == "closed" else None
+                return 200, {}, copy.deepcopy(pull)
+        return 404, {}, {"message": "Not Found"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -17,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from paths import REPO
 from signupsheet.core.model import Event, Session
 from signupsheet.delivery.link_mail import PREVIEW_SENDER, MailSettings, build_message
+from sitekit import make_site
 
 EVENT = "2030-05-01-community-call"
 START = "2030-05-01T14:00:00Z"
@@ -74,7 +73,7 @@ def event_text(
 
 
 @dataclass
-class Site:
+class LinkSite:
     root: Path
     link: str = field(
         default_factory=lambda: (
@@ -117,14 +116,10 @@ class Site:
         return result
 
 
-def make_site(tmp_path: Path) -> Site:
-    root = tmp_path / "site"
-    (root / "events").mkdir(parents=True)
-    (root / "schema").mkdir()
-    shutil.copy(REPO / "schema" / "event.schema.json", root / "schema" / "event.schema.json")
-    shutil.copytree(REPO / "docs" / "policies", root / "docs" / "policies")
-    shutil.copy(REPO / ".gitignore", root / ".gitignore")
-    return Site(root)
+def make_link_site(folder: Path) -> LinkSite:
+    """A site in `folder`/site, so that the job summary can be written beside it; with the
+    repository's .gitignore, which keeps the outbox and the delivery journal out of commits."""
+    return LinkSite(make_site(folder / "site", gitignore=True))
 
 
 def base_env(**values: str) -> dict[str, str]:
@@ -138,7 +133,7 @@ def base_env(**values: str) -> dict[str, str]:
     return env
 
 
-def scan(site: Site, needles: Sequence[str], *, skip: Sequence[Path] = ()) -> list[str]:
+def scan(link_site: LinkSite, needles: Sequence[str], *, skip: Sequence[Path] = ()) -> list[str]:
     """Every place outside the delivered messages where one of `needles` occurs.
 
     Looks at every file under the site folder (git's object store is read through git, as text
@@ -146,20 +141,20 @@ def scan(site: Site, needles: Sequence[str], *, skip: Sequence[Path] = ()) -> li
     """
     found: list[str] = []
     texts: list[tuple[str, bytes]] = []
-    for path in sorted(site.root.rglob("*")):
+    for path in sorted(link_site.root.rglob("*")):
         if not path.is_file() or any(path.is_relative_to(folder) for folder in skip):
             continue
-        if ".git" in path.relative_to(site.root).parts and "objects" in path.parts:
+        if ".git" in path.relative_to(link_site.root).parts and "objects" in path.parts:
             continue  # compressed; read through git below
-        texts.append((str(path.relative_to(site.root)), path.read_bytes()))
-    if (site.root / ".git").exists():
+        texts.append((str(path.relative_to(link_site.root)), path.read_bytes()))
+    if (link_site.root / ".git").exists():
         log = subprocess.run(
-            ["git", "-C", str(site.root), "log", "--all", "-p", "--format=%H%n%an%n%B"],
+            ["git", "-C", str(link_site.root), "log", "--all", "-p", "--format=%H%n%an%n%B"],
             capture_output=True,
             check=True,
         )
         texts.append(("git log --all -p", log.stdout))
-    texts += [(f"output {index}", text.encode()) for index, text in enumerate(site.outputs)]
+    texts += [(f"output {index}", text.encode()) for index, text in enumerate(link_site.outputs)]
     for name, data in texts:
         for needle in needles:
             if needle.encode() in data:

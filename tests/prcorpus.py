@@ -3,36 +3,13 @@ end-to-end tests: a base commit with a small site, and a head commit a case buil
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paths import REPO
+from gitkit import git, rev_parse
 
 NOW = "2026-11-20T12:00:00Z"
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "tester",
-    "GIT_AUTHOR_EMAIL": "tester@example.invalid",
-    "GIT_COMMITTER_NAME": "tester",
-    "GIT_COMMITTER_EMAIL": "tester@example.invalid",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(repo), *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, **GIT_ENV},
-    )
-    return result.stdout.strip()
 
 
 def entry(login: str | None, name: str, **fields: str) -> str:
@@ -120,6 +97,7 @@ MEETUP = "events/2026-12-03-meetup.yaml"
 FULL = "events/2026-12-05-workshop.yaml"
 ISSUE_ONLY = "events/2026-12-06-issues-only.yaml"
 
+# The base commit: a site folder (sitekit's make_site) with these files.
 BASE_FILES: dict[str, str] = {
     MEETUP: meetup(),
     FULL: full_event(),
@@ -127,26 +105,6 @@ BASE_FILES: dict[str, str] = {
     "README.md": "# a site\n",
     ".github/workflows/checks.yml": "name: checks\n",
 }
-
-
-def make_site(root: Path, files: dict[str, str] | None = None) -> None:
-    """A site folder with the real schema and policy page, and `files` (default: BASE_FILES)."""
-    (root / "schema").mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "schema" / "event.schema.json", root / "schema" / "event.schema.json")
-    (root / "docs" / "policies").mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "docs" / "policies" / "safe-space.md", root / "docs" / "policies")
-    for path, text in (BASE_FILES if files is None else files).items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-
-
-def init_repo(root: Path) -> str:
-    """Make `root` a repository with everything in it committed on main; the commit's SHA."""
-    git(root, "init", "--quiet", "--initial-branch=main")
-    git(root, "add", "--all")
-    git(root, "commit", "--quiet", "--message", "A site")
-    return git(root, "rev-parse", "HEAD")
 
 
 @dataclass
@@ -187,7 +145,7 @@ def commit_pull_request(root: Path, branch: str, edit: Edit, base: str = "main")
     for path, sha in edit.gitlinks.items():
         git(root, "update-index", "--add", "--cacheinfo", f"160000,{sha},{path}")
     git(root, "commit", "--quiet", "--allow-empty", "--message", f"Pull request {branch}")
-    head = git(root, "rev-parse", "HEAD")
+    head = rev_parse(root)
     git(root, "checkout", "--quiet", "main")
     return head
 

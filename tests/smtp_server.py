@@ -84,10 +84,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server(recorder: Recorder) -> Iterator[int]:
-    """Serve `recorder` on a free port of 127.0.0.1; yields the port."""
+def smtp_server(handler: object, **options: Any) -> Iterator[int]:
+    """Serve `handler` (a Recorder, or any aiosmtpd handler) on a free port of 127.0.0.1; yields
+    the port. `options` go to aiosmtpd's Controller: TLS, authentication."""
     port = free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield port

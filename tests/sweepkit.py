@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from formbodies import FORMS
 from githubdouble import GitHubDouble
-from paths import REPO
+from gitkit import bare_remote, git, init_repo
 from signupsheet.main import main
+from sitekit import make_site
 
 NOW = "2026-12-01T10:00:00Z"
 T0 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -31,38 +30,12 @@ sessions:
 """
 
 
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-
-
 def make_remote(tmp: Path, capacity: int = 60, *, forms_current: bool = True) -> Path:
-    seed = tmp / "seed"
-    (seed / "schema").mkdir(parents=True)
-    shutil.copy(REPO / "schema" / "event.schema.json", seed / "schema")
-    (seed / "docs" / "policies").mkdir(parents=True)
-    shutil.copy(REPO / "docs" / "policies" / "safe-space.md", seed / "docs" / "policies")
-    (seed / "events").mkdir()
-    (seed / "events" / f"{EVENT_ID}.yaml").write_text(EVENT.format(capacity=capacity))
-    shutil.copytree(FORMS, seed / ".github" / "ISSUE_TEMPLATE")
+    seed = make_site(tmp / "seed", {EVENT_ID: EVENT.format(capacity=capacity)}, forms=True)
     if forms_current:
         assert main(["--root", str(seed), "forms", "--now", NOW]) == 0
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", "-A")
-    git(seed, "commit", "-qm", "site")
-    remote = tmp / "remote.git"
-    git(tmp, "clone", "-q", "--bare", str(seed), str(remote))
-    return remote
-
-
-def clone(remote: Path, where: Path) -> Path:
-    git(where.parent, "clone", "-q", str(remote), str(where))
-    return where
+    init_repo(seed, "site")
+    return bare_remote(seed, tmp / "remote.git")
 
 
 def remote_file(remote: Path, path: str = f"events/{EVENT_ID}.yaml") -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,12 +29,10 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import Built, build
-from formbodies import FORMS, cancel_body, register_body
-from githubdouble import BOT
+from formbodies import cancel_body, register_body
+from githubdouble import REPOSITORY, PullRequestDouble
+from gitkit import bare_remote, git, init_repo, rev_parse
 from link_site import base_env
-from paths import REPO
-from pulldouble import PullRequestDouble
 from signupsheet.core.model import Registration
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import load_event
@@ -43,15 +40,15 @@ from signupsheet.eventfiles.semantic_checks import EMAIL, secret_leaks
 from signupsheet.eventfiles.sheet_editing import write_sheets
 from signupsheet.main import main
 from signupsheet.registration.pulls.pull_check import POLICY_SENTENCE
+from sitekit import Built, build, make_site, mkdocs_config, with_clock
 from smtp_server import Recorder, smtp_server
-from sweepkit import git, sweep_command
+from sweepkit import sweep_command
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 from browserkit import CHROMIUM, chromium, open_page, served  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 
-REPOSITORY = "octo-org/events-site"
 # Typed by the organizer in Vienna time: 15:00-16:30 CET is 14:00-15:30 UTC.
 EVENT_ID = "2026-12-10-community-call"
 # The moments of the story, in order.
@@ -148,10 +145,7 @@ class World:
         """A real `mkdocs build --strict` of main, as if at `now`."""
         root = self.checkout()
         config = root / "mkdocs.yml"
-        text = config.read_text(encoding="utf-8")
-        dated = text.replace("  - signupsheet\n", f'  - signupsheet:\n      now: "{now}"\n')
-        assert dated != text
-        config.write_text(dated, encoding="utf-8")
+        config.write_text(with_clock(config.read_text(encoding="utf-8"), now), encoding="utf-8")
         built = build(root)
         self.outputs += [built.result.stdout, built.result.stderr]
         assert built.result.returncode == 0, built.result.stderr
@@ -162,33 +156,17 @@ class World:
             return [comment["body"] for comment in self.double.comments.values()]
 
     def bot_comment(self, number: int) -> str:
-        (comment,) = [
-            c["body"] for c in self.double.comments_on(number) if c["user"]["login"] == BOT
-        ]
+        (comment,) = self.double.bot_comments(number)
         return comment
 
 
 def seed_site(tmp: Path) -> Path:
     """A new events site from this repository: docs, schema, forms, no events; pushed to a bare
     remote."""
-    seed = tmp / "seed"
-    seed.mkdir()
-    for part in ("docs", "schema"):
-        shutil.copytree(REPO / part, seed / part)
-    shutil.copytree(FORMS, seed / ".github" / "ISSUE_TEMPLATE")
-    shutil.copy(REPO / ".gitignore", seed / ".gitignore")
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    repo_url = "https://github.com/signupsheet/signupsheet"
-    assert repo_url in config
-    (seed / "mkdocs.yml").write_text(
-        config.replace(repo_url, f"https://github.com/{REPOSITORY}"), encoding="utf-8"
-    )
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", "-A")
-    git(seed, "commit", "-qm", "A new events site")
-    remote = tmp / "remote.git"
-    git(tmp, "clone", "-q", "--bare", str(seed), str(remote))
-    return remote
+    config = mkdocs_config(now=None, repo_url=f"https://github.com/{REPOSITORY}")
+    seed = make_site(tmp / "seed", docs=True, forms=True, gitignore=True, config=config)
+    init_repo(seed, "A new events site")
+    return bare_remote(seed, tmp / "remote.git")
 
 
 @pytest.fixture
@@ -372,7 +350,7 @@ def live_story(
     write_sheets(project.event_path(EVENT_ID), event)
     git(contributor, "checkout", "-q", "-b", "sign-up-dave")
     git(contributor, "commit", "-qam", "Sign me up")
-    head = git(contributor, "rev-parse", "HEAD").strip()
+    head = rev_parse(contributor)
     git(contributor, "push", "-q", "origin", "HEAD:refs/pull/5/head")
     ticked = f"Please add me.\n\n- [x] {POLICY_SENTENCE} (linked on the event's page)\n"
     world.double.add_pull(5, DAVE.login, head, ticked)

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from pre_commit.clientlib import load_manifest
 
+from gitkit import init_repo
 from paths import REPO
+from sitekit import make_site
 
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
 
@@ -33,38 +35,24 @@ def test_manifest_is_valid_and_runs_validate_on_event_files() -> None:
     assert not files.search("events/notes.md")
 
 
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_try_repo_passes_then_fails_on_a_broken_event(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    for part in ("schema", "docs", "events"):
-        shutil.copytree(REPO / part, site / part)
-    _git(site, "init", "-q")
-    _git(site, "add", "-A")
-    _git(site, "commit", "-qm", "site")
+    site_root = make_site(tmp_path / "site", docs=True, seed=True)
+    init_repo(site_root, "site")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
     command = [
         sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "signupsheet-validate",
         "--all-files",
     ]  # fmt: skip
-    passed = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True)
+    passed = subprocess.run(command, cwd=site_root, env=env, capture_output=True, text=True)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert re.search(r"signupsheet validate\.+Passed", passed.stdout)
-    broken = site / "events" / "2022-11-23-vsn-training-lets-connect.yaml"
+    broken = site_root / "events" / "2022-11-23-vsn-training-lets-connect.yaml"
     broken.write_text(
         broken.read_text(encoding="utf-8").replace("end: 2022-11-23T15:00:00Z", "end: soon"),
         encoding="utf-8",
     )
-    failed = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True)
+    failed = subprocess.run(command, cwd=site_root, env=env, capture_output=True, text=True)
     assert failed.returncode == 1
     assert re.search(r"signupsheet validate\.+Failed", failed.stdout)
     assert "events/2022-11-23-vsn-training-lets-connect.yaml:" in failed.stdout

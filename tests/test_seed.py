@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from conftest import SEED_ID
+from paths import SEED_ID
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import load_catalog, load_event
 

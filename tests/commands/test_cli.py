@@ -12,7 +12,7 @@ from paths import REPO
 from signupsheet.core.model import Event, Registration, RegistrationSettings, Session, Status
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.event_writer import render_event
-from signupsheet.main import COMMANDS, build_parser, main
+from signupsheet.main import main
 
 START = datetime(2026, 12, 3, 14, tzinfo=UTC)
 
@@ -225,15 +225,6 @@ def test_list_reports_invalid_files_on_stderr_and_exits_1(
 
 def test_list_without_events(site_project: Project, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "--root", str(site_project.root), "list") == (0, "no events\n", "")
-
-
-def test_every_command_has_help_and_is_in_the_readme() -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    parser = build_parser()
-    assert parser.format_help()
-    for command in COMMANDS:
-        assert command.HELP and command.DESCRIPTION
-        assert f"`signupsheet {command.NAME}" in readme
 
 
 def test_the_console_script_runs_on_the_repository() -> None:

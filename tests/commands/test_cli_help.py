@@ -7,7 +7,7 @@ import tomllib
 import pytest
 
 from paths import REPO
-from signupsheet.main import COMMANDS, main
+from signupsheet.main import COMMANDS, build_parser, main
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda module: module.NAME)
@@ -19,6 +19,13 @@ def test_command_is_documented(command: object, capsys: pytest.CaptureFixture[st
         main([name, "--help"])
     assert exit_info.value.code == 0
     assert command.DESCRIPTION.split()[0] in capsys.readouterr().out  # type: ignore[attr-defined]
+
+
+def test_the_top_level_help_lists_every_command() -> None:
+    text = build_parser().format_help()
+    assert text
+    for command in COMMANDS:
+        assert command.NAME in text, command.NAME
 
 
 def test_version_is_the_one_in_pyproject(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
@@ -13,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from link_site import EVENT, IN_WINDOW, entry, event_text
-from paths import REPO
 from signupsheet.core.errors import ProblemsError, UserError
 from signupsheet.core.links_due import EntryKey, due_registrations, session_due
 from signupsheet.core.model import (
@@ -54,6 +52,7 @@ from signupsheet.delivery.sent_journal import SentJournal
 from signupsheet.delivery.sent_marks import insert_marks, record_in_file
 from signupsheet.eventfiles.catalog import load_event
 from signupsheet.site.urls import PublishedSite
+from sitekit import make_site
 
 START = datetime(2030, 5, 1, 14, 0, tzinfo=UTC)
 
@@ -286,14 +285,8 @@ class Profiles:
 
 
 def site_with(tmp_path: Path, logins: list[str]) -> Project:
-    root = tmp_path / "site"
-    (root / "events").mkdir(parents=True)
-    shutil.copytree(REPO / "schema", root / "schema")
-    shutil.copytree(REPO / "docs" / "policies", root / "docs" / "policies")
-    (root / "events" / f"{EVENT}.yaml").write_text(
-        event_text([entry(login) for login in logins]), encoding="utf-8"
-    )
-    return Project(root)
+    events = {EVENT: event_text([entry(login) for login in logins])}
+    return Project(make_site(tmp_path / "site", events))
 
 
 def test_connection_lost_mid_run_keeps_what_was_sent_and_fails(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from unittest.mock import patch
@@ -11,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from link_site import EVENT
-from paths import REPO
 from signupsheet.core.links_due import EntryKey
 from signupsheet.core.project import Project
 from signupsheet.delivery.sent_marks import insert_marks, record_in_file
 from signupsheet.eventfiles.catalog import load_event
+from sitekit import make_site
 
 WHEN = datetime(2030, 5, 1, 13, 20, tzinfo=UTC)
 HEADER = """# yaml-language-server: $schema=../schema/event.schema.json
@@ -78,8 +77,7 @@ def _sheet(entries: list[tuple[dict[str, str], bool, str, str, object]]) -> tupl
 def test_marks_land_on_exactly_the_marked_entries(tmp_path: Path, entries: list) -> None:  # type: ignore[type-arg]
     root = tmp_path / "site"
     if not root.exists():
-        (root / "events").mkdir(parents=True)
-        shutil.copytree(REPO / "schema", root / "schema")
+        make_site(root)
     project = Project(root)
     text, marked = _sheet(entries)
     path = project.events_dir / f"{EVENT}.yaml"

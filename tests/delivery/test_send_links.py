@@ -17,19 +17,23 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from github_users_double import GitHubState, github_double
+from githubdouble import REPOSITORY, GitHubDouble
+from gitkit import IDENTITY, bare_remote, git, init_repo
+from gitkit import clone as git_clone
 from link_site import (
     BEFORE_WINDOW,
     END,
     EVENT,
     IN_WINDOW,
-    Site,
+    REGISTERED,
+    LinkSite,
     base_env,
     entry,
     event_text,
-    make_site,
+    make_link_site,
     scan,
 )
+from signupsheet.core.model import parse_timestamp
 from smtp_server import Received, Recorder, free_port, smtp_server
 
 SENDER = "Community events <events@example.org>"
@@ -42,8 +46,9 @@ def address(login: str) -> str:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Site:
-    return make_site(tmp_path)
+def link_site(tmp_path: Path) -> LinkSite:
+    """A site for `send-links`, with no event yet."""
+    return make_link_site(tmp_path)
 
 
 @pytest.fixture
@@ -57,46 +62,41 @@ def smtp_port(recorder: Recorder) -> Iterator[int]:
         yield port
 
 
-@pytest.fixture
-def github() -> Iterator[tuple[GitHubState, str]]:
-    state = GitHubState()
-    with github_double(state) as url:
-        yield state, url
-
-
 def env_for(
-    site: Site,
+    link_site: LinkSite,
     port: int | None,
     contacts: dict[str, str],
-    github: tuple[GitHubState, str] | None = None,
+    github: GitHubDouble | None = None,
     **extra: str,
 ) -> dict[str, str]:
     values = {
-        "SIGNUPSHEET_MEETING_LINKS": f"{EVENT}: {site.link}\n",
+        "SIGNUPSHEET_MEETING_LINKS": f"{EVENT}: {link_site.link}\n",
         "SIGNUPSHEET_CONTACTS": json.dumps(contacts),
         "SIGNUPSHEET_MAIL_FROM": SENDER,
         "SIGNUPSHEET_REPLY_TO": REPLY_TO,
         "SIGNUPSHEET_SITE_URL": SITE_URL,
-        "GITHUB_REPOSITORY": "example-org/events",
-        "GITHUB_STEP_SUMMARY": str(site.root.parent / "summary.md"),
+        "GITHUB_REPOSITORY": REPOSITORY,
+        "GITHUB_STEP_SUMMARY": str(link_site.root.parent / "summary.md"),
     }
     if port is not None:
         values["SIGNUPSHEET_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
     if github is not None:
         values["GITHUB_TOKEN"] = "test-token"
-        values["GITHUB_API_URL"] = github[1]
+        values["GITHUB_API_URL"] = github.base_url
     values.update(extra)
     return base_env(**values)
 
 
-def summary(site: Site) -> str:
-    path = site.root.parent / "summary.md"
+def summary(link_site: LinkSite) -> str:
+    path = link_site.root.parent / "summary.md"
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
-def no_leaks(site: Site, *needles: str) -> None:
-    site.outputs.append(summary(site))  # the job summary is a log organizers and others read
-    assert scan(site, [site.link, *needles], skip=[site.root / "outbox"]) == []
+def no_leaks(link_site: LinkSite, *needles: str) -> None:
+    link_site.outputs.append(
+        summary(link_site)
+    )  # the job summary is a log organizers and others read
+    assert scan(link_site, [link_site.link, *needles], skip=[link_site.root / "outbox"]) == []
 
 
 def parts(message: EmailMessage) -> tuple[str, str, bytes]:
@@ -113,17 +113,17 @@ def parts(message: EmailMessage) -> tuple[str, str, bytes]:
     return plain.get_content(), rich.get_content(), payload
 
 
-def outbox_message(site: Site) -> EmailMessage:
+def outbox_message(link_site: LinkSite) -> EmailMessage:
     """The one message a run without SMTP left in the outbox."""
-    box = mailbox.Maildir(site.root / "outbox", create=False)
+    box = mailbox.Maildir(link_site.root / "outbox", create=False)
     [key] = list(box.keys())
     return Received("", [], box.get_bytes(key)).message
 
 
 def test_messages_arrive_complete_once_and_only_for_confirmed(
-    site: Site, recorder: Recorder, smtp_port: int, github: tuple[GitHubState, str]
+    link_site: LinkSite, recorder: Recorder, smtp_port: int, double: GitHubDouble
 ) -> None:
-    site.write_event(
+    link_site.write_event(
         [
             entry("Alice", source="issue:11"),
             entry("bob"),
@@ -133,11 +133,11 @@ def test_messages_arrive_complete_once_and_only_for_confirmed(
         ],
         capacity=4,
     )
-    github[0].emails.update({"carol": "carol@profile.example.net", "dave": address("dave")})
+    double.emails.update({"carol": "carol@profile.example.net", "dave": address("dave")})
     contacts = {"alice": address("alice"), "BOB": address("bob"), "erin": address("erin")}
-    env = env_for(site, smtp_port, contacts, github)
+    env = env_for(link_site, smtp_port, contacts, double)
 
-    result = site.run(env, "--now", IN_WINDOW)
+    result = link_site.run(env, "--now", IN_WINDOW)
 
     assert result.returncode == 0, result.stderr
     assert recorder.greetings == 1  # one connection for the whole run
@@ -158,90 +158,90 @@ def test_messages_arrive_complete_once_and_only_for_confirmed(
     assert "Community call" in message["Subject"]
     assert "1 May 2030, 14:00 UTC" in message["Subject"]
     plain, rich, ics = parts(message)
-    assert site.link in plain
+    assert link_site.link in plain
     assert "Wednesday, 1 May 2030, 14:00 to 15:30 UTC" in plain
     assert "https://events.example.org/policies/safe-space/" in plain
     assert "template=cancel.yml" in plain and f"event={EVENT}" in plain
     assert "Alice Example" in plain
-    assert f'href="{site.link.replace("&", "&amp;")}"' in rich
+    assert f'href="{link_site.link.replace("&", "&amp;")}"' in rich
     assert '<html lang="en">' in rich
     calendar = icalendar.Calendar.from_ical(ics)
     [event] = calendar.walk("VEVENT")
     assert event.decoded("dtstart") == datetime(2030, 5, 1, 14, 0, tzinfo=UTC)
     assert event.decoded("dtend") == datetime(2030, 5, 1, 15, 30, tzinfo=UTC)
-    assert str(event["url"]) == site.link
-    assert str(event["location"]) == site.link
-    assert site.link in str(event["description"])
+    assert str(event["url"]) == link_site.link
+    assert str(event["location"]) == link_site.link
+    assert link_site.link in str(event["description"])
     assert str(event["summary"]) == "Community call"
 
-    sent = site.link_sent()
+    sent = link_site.link_sent()
     assert sent["Alice"] == sent["bob"] == sent["carol"] == IN_WINDOW
     assert sent["dave"] is None
     assert sent["erin"] == "2030-05-01T13:05:00Z"
-    text = site.event_path.read_text(encoding="utf-8")
+    text = link_site.event_path.read_text(encoding="utf-8")
     assert "comments like this one must survive" in text
     assert "sent" in result.stdout and "Alice" in result.stdout
 
-    again = site.run(env, "--now", "2030-05-01T13:30:00Z")
+    again = link_site.run(env, "--now", "2030-05-01T13:30:00Z")
     assert again.returncode == 0, again.stderr
     assert len(recorder.messages) == 3
     assert "nobody due" in again.stdout
-    no_leaks(site, *contacts.values(), "carol@profile.example.net")
+    no_leaks(link_site, *contacts.values(), "carol@profile.example.net")
 
 
 def test_nothing_before_the_window_after_the_end_or_for_a_cancelled_session(
-    site: Site, recorder: Recorder, smtp_port: int
+    link_site: LinkSite, recorder: Recorder, smtp_port: int
 ) -> None:
-    site.write_event([entry("alice")])
-    env = env_for(site, smtp_port, {"alice": address("alice")})
-    assert site.run(env, "--now", BEFORE_WINDOW).returncode == 0
-    assert site.run(env, "--now", END).returncode == 0
-    site.write_event([entry("alice")], cancelled=True)
-    assert site.run(env, "--now", IN_WINDOW).returncode == 0
+    link_site.write_event([entry("alice")])
+    env = env_for(link_site, smtp_port, {"alice": address("alice")})
+    assert link_site.run(env, "--now", BEFORE_WINDOW).returncode == 0
+    assert link_site.run(env, "--now", END).returncode == 0
+    link_site.write_event([entry("alice")], cancelled=True)
+    assert link_site.run(env, "--now", IN_WINDOW).returncode == 0
     assert recorder.messages == []
-    assert site.link_sent() == {"alice": None}
+    assert link_site.link_sent() == {"alice": None}
 
 
 def test_late_registrant_gets_the_link_at_the_next_run(
-    site: Site, recorder: Recorder, smtp_port: int
+    link_site: LinkSite, recorder: Recorder, smtp_port: int
 ) -> None:
-    site.write_event([entry("alice")])
-    env = env_for(site, smtp_port, {"alice": address("alice"), "late": address("late")})
-    assert site.run(env, "--now", IN_WINDOW).returncode == 0
-    registrations = site.registrations()
+    link_site.write_event([entry("alice")])
+    env = env_for(link_site, smtp_port, {"alice": address("alice"), "late": address("late")})
+    assert link_site.run(env, "--now", IN_WINDOW).returncode == 0
+    registrations = link_site.registrations()
     registrations.append(entry("late", registered="2030-05-01T13:55:00Z", source="issue:20"))
-    site.write_event(registrations)
+    link_site.write_event(registrations)
 
-    result = site.run(env, "--now", "2030-05-01T14:07:00Z")
+    result = link_site.run(env, "--now", "2030-05-01T14:07:00Z")
 
     assert result.returncode == 0, result.stderr
     assert [item.recipients for item in recorder.messages] == [
         [address("alice")],
         [address("late")],
     ]
-    assert site.link_sent()["late"] == "2030-05-01T14:07:00Z"
+    assert link_site.link_sent()["late"] == "2030-05-01T14:07:00Z"
 
 
 def test_waitlisted_get_nothing_until_promoted(
-    site: Site, recorder: Recorder, smtp_port: int
+    link_site: LinkSite, recorder: Recorder, smtp_port: int
 ) -> None:
-    site.write_event([entry("alice"), entry("wait", status="waitlisted")], capacity=1)
-    env = env_for(site, smtp_port, {"alice": address("alice"), "wait": address("wait")})
-    assert site.run(env, "--now", IN_WINDOW).returncode == 0
+    link_site.write_event([entry("alice"), entry("wait", status="waitlisted")], capacity=1)
+    env = env_for(link_site, smtp_port, {"alice": address("alice"), "wait": address("wait")})
+    assert link_site.run(env, "--now", IN_WINDOW).returncode == 0
     assert recorder.to(address("wait")) == []
     # Alice cancels; the first waitlisted person is promoted.
-    site.write_event([entry("wait")], capacity=1)
+    link_site.write_event([entry("wait")], capacity=1)
 
-    assert site.run(env, "--now", "2030-05-01T13:40:00Z").returncode == 0
+    assert link_site.run(env, "--now", "2030-05-01T13:40:00Z").returncode == 0
 
     assert len(recorder.to(address("wait"))) == 1
     assert len(recorder.messages) == 2
 
 
 def test_unreachable_listed_by_login_and_told_once_on_their_issue(
-    site: Site, recorder: Recorder, smtp_port: int, github: tuple[GitHubState, str]
+    link_site: LinkSite, recorder: Recorder, smtp_port: int, double: GitHubDouble
 ) -> None:
-    site.write_event(
+    link_site.write_event(
         [
             entry("alice"),
             entry("NoMail", source="issue:42"),
@@ -250,17 +250,21 @@ def test_unreachable_listed_by_login_and_told_once_on_their_issue(
             entry("shy", visibility="private", source="issue:44"),
         ]
     )
-    state, _ = github
-    state.emails["nomail"] = None
-    env = env_for(site, smtp_port, {"alice": address("alice")}, github)
+    # The issues and the pull request they registered with, where they are told.
+    for number, login in ((42, "NoMail"), (43, "ghost"), (44, "shy")):
+        double.add_issue(
+            number, login, "Sign me up", ["registration"], created=parse_timestamp(REGISTERED)
+        )
+    double.emails["nomail"] = None
+    env = env_for(link_site, smtp_port, {"alice": address("alice")}, double)
 
-    first = site.run(env, "--now", IN_WINDOW)
-    second = site.run(env, "--now", "2030-05-01T13:30:00Z")
+    first = link_site.run(env, "--now", IN_WINDOW)
+    second = link_site.run(env, "--now", "2030-05-01T13:30:00Z")
 
     assert first.returncode == second.returncode == 0
     assert [item.recipients for item in recorder.messages] == [[address("alice")]]
     assert "unreachable" in first.stdout and "NoMail" in first.stdout
-    report = summary(site)
+    report = summary(link_site)
     assert "### Unreachable" in report
     assert "- `NoMail` (2030-05-01-community-call/main)" in report
     assert "- `entry 3 (no login)`" in report
@@ -268,107 +272,106 @@ def test_unreachable_listed_by_login_and_told_once_on_their_issue(
     # Private registrants are not named in logs, only placed on the sheet; their issue is told.
     assert "- `entry 5 (private)`" in report
     assert "shy" not in report + first.stdout
-    assert len(state.comments[44]) == 1
+    assert len(double.comments_on(44)) == 1
     assert "@" not in report.replace("@example", "")  # no address of anyone
-    assert len(state.comments[43]) == 1  # registered by pull request: told there
-    comments = state.comments[42]
+    assert len(double.comments_on(43)) == 1  # registered by pull request: told there
+    comments = double.comments_on(42)
     assert len(comments) == 1
     assert "Public email" in comments[0]["body"]
     assert "signupsheet:link-unreachable 2030-05-01-community-call/main" in comments[0]["body"]
-    assert site.link_sent()["NoMail"] is None
+    assert link_site.link_sent()["NoMail"] is None
     # Once they publish an address, the next run sends it.
-    state.emails["nomail"] = address("nomail")
-    assert site.run(env, "--now", "2030-05-01T13:40:00Z").returncode == 0
+    double.emails["nomail"] = address("nomail")
+    assert link_site.run(env, "--now", "2030-05-01T13:40:00Z").returncode == 0
     assert len(recorder.to(address("nomail"))) == 1
-    site.outputs.append(json.dumps(state.comments))
-    no_leaks(site, address("alice"), address("nomail"))
+    link_site.outputs.append(json.dumps(list(double.comments.values())))
+    no_leaks(link_site, address("alice"), address("nomail"))
 
 
 def test_github_outage_defers_instead_of_calling_someone_unreachable(
-    site: Site, recorder: Recorder, smtp_port: int, github: tuple[GitHubState, str]
+    link_site: LinkSite, recorder: Recorder, smtp_port: int, double: GitHubDouble
 ) -> None:
-    site.write_event([entry("carol", source="issue:5")])
-    state, _ = github
-    state.emails["carol"] = address("carol")
-    state.fail_users = 1000
-    env = env_for(site, smtp_port, {}, github)
-    result = site.run(env, "--now", IN_WINDOW, "--json")
+    link_site.write_event([entry("carol", source="issue:5")])
+    double.emails["carol"] = address("carol")
+    double.fail("GET", r"^/users/", 502, times=1000)
+    env = env_for(link_site, smtp_port, {}, double)
+    result = link_site.run(env, "--now", IN_WINDOW, "--json")
     report = json.loads(result.stdout)
     assert [item["status"] for item in report["outcomes"]] == ["deferred"]
-    assert state.comments == {}
+    assert double.comments == {}
     assert recorder.messages == []
 
 
 def test_refused_recipient_others_marked_retried_then_reported(
-    site: Site, recorder: Recorder, smtp_port: int
+    link_site: LinkSite, recorder: Recorder, smtp_port: int
 ) -> None:
-    site.write_event([entry("alice"), entry("bounce"), entry("carol")])
+    link_site.write_event([entry("alice"), entry("bounce"), entry("carol")])
     recorder.refuse.add(address("bounce"))
     env = env_for(
-        site,
+        link_site,
         smtp_port,
         {name: address(name) for name in ("alice", "bounce", "carol")},
     )
 
-    first = site.run(env, "--now", IN_WINDOW)
+    first = link_site.run(env, "--now", IN_WINDOW)
 
     assert first.returncode == 0, first.stderr
     assert {tuple(item.recipients) for item in recorder.messages} == {
         (address("alice"),),
         (address("carol"),),
     }
-    sent = site.link_sent()
+    sent = link_site.link_sent()
     assert sent["alice"] == sent["carol"] == IN_WINDOW
     assert sent["bounce"] is None
     assert "refused" in first.stdout and "550" in first.stdout
-    assert "failing repeatedly" not in summary(site)
+    assert "failing repeatedly" not in summary(link_site)
 
     # Due since 13:00; at 13:40 the refusals have lasted longer than the 30-minute threshold.
-    later = site.run(env, "--now", "2030-05-01T13:40:00Z", "--json")
+    later = link_site.run(env, "--now", "2030-05-01T13:40:00Z", "--json")
     assert later.returncode == 1
     report = json.loads(later.stdout)
     assert [
         (item["login"], item["status"], item["repeated"], item["code"])
         for item in report["outcomes"]
     ] == [("bounce", "refused", True, 550)]
-    assert "failing repeatedly" in summary(site)
-    assert address("bounce") not in summary(site)
+    assert "failing repeatedly" in summary(link_site)
+    assert address("bounce") not in summary(link_site)
 
     recorder.refuse.clear()
-    assert site.run(env, "--now", "2030-05-01T13:50:00Z").returncode == 0
+    assert link_site.run(env, "--now", "2030-05-01T13:50:00Z").returncode == 0
     assert len(recorder.to(address("bounce"))) == 1
     assert len(recorder.messages) == 3
-    no_leaks(site, *(address(name) for name in ("alice", "bounce", "carol")))
+    no_leaks(link_site, *(address(name) for name in ("alice", "bounce", "carol")))
 
 
-def test_server_down_marks_nothing_and_fails(site: Site) -> None:
-    site.write_event([entry("alice"), entry("bob")])
-    before = site.event_path.read_bytes()
-    env = env_for(site, free_port(), {"alice": address("alice"), "bob": address("bob")})
+def test_server_down_marks_nothing_and_fails(link_site: LinkSite) -> None:
+    link_site.write_event([entry("alice"), entry("bob")])
+    before = link_site.event_path.read_bytes()
+    env = env_for(link_site, free_port(), {"alice": address("alice"), "bob": address("bob")})
 
-    result = site.run(env, "--now", IN_WINDOW)
+    result = link_site.run(env, "--now", IN_WINDOW)
 
     assert result.returncode == 1
     assert "cannot reach the SMTP server" in result.stderr
-    assert site.event_path.read_bytes() == before
-    assert not (site.root / ".signupsheet" / "sent.jsonl").exists()
-    assert "Mail server unavailable" in summary(site)
+    assert link_site.event_path.read_bytes() == before
+    assert not (link_site.root / ".signupsheet" / "sent.jsonl").exists()
+    assert "Mail server unavailable" in summary(link_site)
 
 
-def _start_killable(site: Site, env: dict[str, str]) -> subprocess.Popen[str]:
+def _start_killable(link_site: LinkSite, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "signupsheet",
             "--root",
-            str(site.root),
+            str(link_site.root),
             "send-links",
             "--now",
             IN_WINDOW,
         ],
         env=env,
-        cwd=site.root,
+        cwd=link_site.root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -377,11 +380,11 @@ def _start_killable(site: Site, env: dict[str, str]) -> subprocess.Popen[str]:
 
 @pytest.mark.parametrize("server_kept_sixth", [False, True])
 def test_killed_after_five_of_ten_and_run_again(
-    site: Site, recorder: Recorder, smtp_port: int, server_kept_sixth: bool
+    link_site: LinkSite, recorder: Recorder, smtp_port: int, server_kept_sixth: bool
 ) -> None:
     logins = [f"person{index}" for index in range(10)]
-    site.write_event([entry(login) for login in logins])
-    env = env_for(site, smtp_port, {login: address(login) for login in logins})
+    link_site.write_event([entry(login) for login in logins])
+    env = env_for(link_site, smtp_port, {login: address(login) for login in logins})
     process: list[subprocess.Popen[str]] = []
 
     def kill(number: int, _: Received) -> None:
@@ -398,17 +401,17 @@ def test_killed_after_five_of_ten_and_run_again(
         recorder.after_store = kill
     else:
         recorder.on_data = kill_before_storing
-    process.append(_start_killable(site, env))
+    process.append(_start_killable(link_site, env))
     out, err = process[0].communicate(timeout=60)
-    site.outputs += [out, err]
+    link_site.outputs += [out, err]
     assert process[0].returncode == -signal.SIGKILL
 
-    journal = site.root / ".signupsheet" / "sent.jsonl"
+    journal = link_site.root / ".signupsheet" / "sent.jsonl"
     assert len(journal.read_text().splitlines()) == 5
-    assert all(value is None for value in site.link_sent().values())
+    assert all(value is None for value in link_site.link_sent().values())
     recorder.on_data = recorder.after_store = None
 
-    again = site.run(env, "--now", "2030-05-01T13:30:00Z")
+    again = link_site.run(env, "--now", "2030-05-01T13:30:00Z")
 
     assert again.returncode == 0, again.stderr
     assert "5 sent by an interrupted run, recorded now" in again.stdout
@@ -418,20 +421,20 @@ def test_killed_after_five_of_ten_and_run_again(
         assert sorted(counts.values()) == [1] * 9 + [2]
     else:
         assert counts == dict.fromkeys(logins, 1)
-    sent = site.link_sent()
+    sent = link_site.link_sent()
     assert all(sent[login] is not None for login in logins)
     assert not journal.exists()
-    no_leaks(site, *(address(login) for login in logins))
+    no_leaks(link_site, *(address(login) for login in logins))
 
 
 def test_dry_run_shows_who_gets_what_with_the_link_hidden(
-    site: Site, recorder: Recorder, smtp_port: int
+    link_site: LinkSite, recorder: Recorder, smtp_port: int
 ) -> None:
-    site.write_event([entry("alice"), entry("nobody")])
-    before = site.event_path.read_bytes()
-    env = env_for(site, smtp_port, {"alice": address("alice")})
+    link_site.write_event([entry("alice"), entry("nobody")])
+    before = link_site.event_path.read_bytes()
+    env = env_for(link_site, smtp_port, {"alice": address("alice")})
 
-    result = site.run(env, "--now", IN_WINDOW, "--dry-run")
+    result = link_site.run(env, "--now", IN_WINDOW, "--dry-run")
 
     assert result.returncode == 0, result.stderr
     assert (
@@ -440,71 +443,75 @@ def test_dry_run_shows_who_gets_what_with_the_link_hidden(
     )
     assert "unreachable  nobody" in result.stdout
     assert recorder.messages == []
-    assert site.event_path.read_bytes() == before
-    no_leaks(site, address("alice"))
+    assert link_site.event_path.read_bytes() == before
+    no_leaks(link_site, address("alice"))
 
 
-def test_the_policy_link_comes_from_mkdocs_yml_when_no_variable_moves_it(site: Site) -> None:
-    site.write_event([entry("alice")])
+def test_the_policy_link_comes_from_mkdocs_yml_when_no_variable_moves_it(
+    link_site: LinkSite,
+) -> None:
+    link_site.write_event([entry("alice")])
     config = "site_url: https://pages.example.org/events/\nuse_directory_urls: false\n"
-    (site.root / "mkdocs.yml").write_text(config, encoding="utf-8")
-    env = env_for(site, None, {"alice": address("alice")})
+    (link_site.root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    env = env_for(link_site, None, {"alice": address("alice")})
     del env["SIGNUPSHEET_SITE_URL"]
 
-    result = site.run(env, "--now", IN_WINDOW)
+    result = link_site.run(env, "--now", IN_WINDOW)
 
     assert result.returncode == 0, result.stderr
-    plain, _, _ = parts(outbox_message(site))
+    plain, _, _ = parts(outbox_message(link_site))
     assert "https://pages.example.org/events/policies/safe-space.html" in plain
 
 
-def test_without_smtp_messages_go_to_the_outbox(site: Site) -> None:
-    site.write_event([entry("alice")])
-    env = env_for(site, None, {"alice": address("alice")})
+def test_without_smtp_messages_go_to_the_outbox(link_site: LinkSite) -> None:
+    link_site.write_event([entry("alice")])
+    env = env_for(link_site, None, {"alice": address("alice")})
     del env["SIGNUPSHEET_MAIL_FROM"]
 
-    result = site.run(env, "--now", IN_WINDOW)
+    result = link_site.run(env, "--now", IN_WINDOW)
 
     assert result.returncode == 0, result.stderr
-    message = outbox_message(site)
+    message = outbox_message(link_site)
     assert message["To"] == address("alice")
     assert message["From"] == "signupsheet preview <signupsheet@localhost>"
     plain, _, _ = parts(message)
-    assert site.link in plain
-    assert site.link_sent()["alice"] == IN_WINDOW
+    assert link_site.link in plain
+    assert link_site.link_sent()["alice"] == IN_WINDOW
     ignored = subprocess.run(
-        ["git", "check-ignore", "-q", "--no-index", "outbox/x"], cwd=site.root, check=False
+        ["git", "check-ignore", "-q", "--no-index", "outbox/x"], cwd=link_site.root, check=False
     )
-    assert ignored.returncode == 0 or not (site.root / ".git").exists()
-    no_leaks(site, address("alice"))
+    assert ignored.returncode == 0 or not (link_site.root / ".git").exists()
+    no_leaks(link_site, address("alice"))
 
 
 def test_links_are_masked_before_anything_is_printed_in_actions(
-    site: Site, recorder: Recorder, smtp_port: int
+    link_site: LinkSite, recorder: Recorder, smtp_port: int
 ) -> None:
-    site.write_event([entry("alice")])
-    env = env_for(site, smtp_port, {"alice": address("alice")}, GITHUB_ACTIONS="true")
-    result = site.run(env, "--now", IN_WINDOW)
+    link_site.write_event([entry("alice")])
+    env = env_for(link_site, smtp_port, {"alice": address("alice")}, GITHUB_ACTIONS="true")
+    result = link_site.run(env, "--now", IN_WINDOW)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     masks = [line for line in lines if line.startswith("::add-mask::")]
     assert lines[: len(masks)] == masks  # before anything else
-    assert f"::add-mask::{site.link}" in masks
+    assert f"::add-mask::{link_site.link}" in masks
     assert f"::add-mask::{address('alice')}" in masks
-    assert not any(site.link in line for line in lines[len(masks) :])
+    assert not any(link_site.link in line for line in lines[len(masks) :])
     # Outside Actions the command prints no mask lines, so the link appears nowhere.
-    outside = site.run(env_for(site, smtp_port, {"alice": address("alice")}), "--now", IN_WINDOW)
+    outside = link_site.run(
+        env_for(link_site, smtp_port, {"alice": address("alice")}), "--now", IN_WINDOW
+    )
     assert "::add-mask::" not in outside.stdout
 
 
-def test_bad_secrets_are_reported_by_key_without_their_values(site: Site) -> None:
-    site.write_event([entry("alice")])
-    env = env_for(site, None, {})
+def test_bad_secrets_are_reported_by_key_without_their_values(link_site: LinkSite) -> None:
+    link_site.write_event([entry("alice")])
+    env = env_for(link_site, None, {})
     env["SIGNUPSHEET_MEETING_LINKS"] = (
-        f"{EVENT}: http://insecure.example.org/secret-room\nBad Key: {site.link}\n"
+        f"{EVENT}: http://insecure.example.org/secret-room\nBad Key: {link_site.link}\n"
     )
     env["SIGNUPSHEET_CONTACTS"] = "alice: not-an-address secret-value\nALICE: alice@example.org\n"
-    result = site.run(env, "--now", IN_WINDOW)
+    result = link_site.run(env, "--now", IN_WINDOW)
     assert result.returncode == 1
     assert (
         f"SIGNUPSHEET_MEETING_LINKS:1:1: the value for '{EVENT}' is not an https:// link"
@@ -515,17 +522,17 @@ def test_bad_secrets_are_reported_by_key_without_their_values(site: Site) -> Non
         "SIGNUPSHEET_CONTACTS:1:1: the value for 'alice' is not one e-mail address" in result.stderr
     )
     assert "SIGNUPSHEET_CONTACTS:2:1: 'ALICE' is listed twice" in result.stderr
-    for secret in ("secret-room", "secret-value", site.link, "alice@example.org"):
+    for secret in ("secret-room", "secret-value", link_site.link, "alice@example.org"):
         assert secret not in result.stderr + result.stdout
 
 
 def test_missing_link_fails_and_names_the_session(
-    site: Site, recorder: Recorder, smtp_port: int
+    link_site: LinkSite, recorder: Recorder, smtp_port: int
 ) -> None:
-    site.write_event([entry("alice")])
-    env = env_for(site, smtp_port, {"alice": address("alice")})
-    env["SIGNUPSHEET_MEETING_LINKS"] = f"other-event/main: {site.link}\n"
-    result = site.run(env, "--now", IN_WINDOW)
+    link_site.write_event([entry("alice")])
+    env = env_for(link_site, smtp_port, {"alice": address("alice")})
+    env["SIGNUPSHEET_MEETING_LINKS"] = f"other-event/main: {link_site.link}\n"
+    result = link_site.run(env, "--now", IN_WINDOW)
     assert result.returncode == 1
     assert "no link      alice" in result.stdout
     assert f"has no link for {EVENT} or {EVENT}/main; add one" in result.stdout
@@ -534,44 +541,30 @@ def test_missing_link_fails_and_names_the_session(
 
 
 def test_session_link_wins_over_the_event_link(
-    site: Site, recorder: Recorder, smtp_port: int
+    link_site: LinkSite, recorder: Recorder, smtp_port: int
 ) -> None:
-    site.write_event([entry("alice")])
-    env = env_for(site, smtp_port, {"alice": address("alice")})
-    special = site.link + "-main"
-    env["SIGNUPSHEET_MEETING_LINKS"] = json.dumps({EVENT: site.link, f"{EVENT}/main": special})
-    assert site.run(env, "--now", IN_WINDOW).returncode == 0
+    link_site.write_event([entry("alice")])
+    env = env_for(link_site, smtp_port, {"alice": address("alice")})
+    special = link_site.link + "-main"
+    env["SIGNUPSHEET_MEETING_LINKS"] = json.dumps({EVENT: link_site.link, f"{EVENT}/main": special})
+    assert link_site.run(env, "--now", IN_WINDOW).returncode == 0
     [received] = recorder.messages
     plain, _, _ = parts(received.message)
     assert special in plain
 
 
-def _git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(cwd), *args], capture_output=True, text=True, check=True
-    )
-    return result.stdout
-
-
 def test_push_records_link_sent_on_the_remote_despite_a_push_race(
     tmp_path: Path, recorder: Recorder, smtp_port: int
 ) -> None:
-    seed = make_site(tmp_path / "seed")
+    seed = make_link_site(tmp_path / "seed")
     seed.write_event([entry("alice"), entry("bob")])
-    remote = tmp_path / "remote.git"
-    _git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
-    identity = ["-c", "user.name=test", "-c", "user.email=test@example.invalid"]
-    _git(seed.root, "init", "--quiet", "--initial-branch=main")
-    _git(seed.root, "add", "-A")
-    _git(seed.root, *identity, "commit", "--quiet", "-m", "Seed")
-    _git(seed.root, "push", "--quiet", str(remote), "main")
-    clone = tmp_path / "clone"
-    _git(tmp_path, "clone", "--quiet", str(remote), str(clone))
-    site = Site(clone, link=seed.link)
+    init_repo(seed.root, "Seed")
+    remote = bare_remote(seed.root, tmp_path / "remote.git")
+    clone = git_clone(remote, tmp_path / "clone")
+    link_site = LinkSite(clone, link=seed.link)
     # A registration lands on the remote right before the delivery's first push, which is then
     # rejected: the marks must be re-applied on top of the new sheet.
-    other = tmp_path / "other"
-    _git(tmp_path, "clone", "--quiet", str(remote), str(other))
+    other = git_clone(remote, tmp_path / "other")
     moved = tmp_path / "moved.yaml"
     moved.write_text(
         event_text(
@@ -588,43 +581,42 @@ def test_push_records_link_sent_on_the_remote_despite_a_push_race(
         "unset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE\n"
         f"cd {other} || exit 1\n"
         f"cp {moved} events/{EVENT}.yaml\n"
-        "git add -A && git -c user.name=o -c user.email=o@example.invalid commit -qm Register "
+        f"git add -A && git {' '.join(IDENTITY)} commit -qm Register "
         "&& git push -q origin main\n"
     )
     hook.chmod(0o755)
-    env = env_for(site, smtp_port, {"alice": address("alice"), "bob": address("bob")})
+    env = env_for(link_site, smtp_port, {"alice": address("alice"), "bob": address("bob")})
     outputs = tmp_path / "github-output"
     env["GITHUB_OUTPUT"] = str(outputs)
 
-    result = site.run(env, "--now", IN_WINDOW, "--push", "--checkpoint", "1")
+    result = link_site.run(env, "--now", IN_WINDOW, "--push", "--checkpoint", "1")
 
     assert result.returncode == 0, result.stderr
     assert flag.exists()
     assert len(recorder.messages) == 2
-    check = tmp_path / "check"
-    _git(tmp_path, "clone", "--quiet", str(remote), str(check))
-    recorded = Site(check)
+    check = git_clone(remote, tmp_path / "check")
+    recorded = LinkSite(check)
     assert recorded.link_sent() == {"alice": IN_WINDOW, "bob": IN_WINDOW, "carol": None}
-    log = _git(check, "log", "--format=%s").splitlines()
+    log = git(check, "log", "--format=%s").splitlines()
     # A checkpoint after each message: every accepted message is pushed before the next is sent.
     record = f"Record meeting links sent for {EVENT}"
     assert log == [record, record, "Register", "Seed"]
     assert "recorded link_sent for 2 registrations in commit" in result.stdout
     assert outputs.read_text() == "changed=true\n"  # the workflow then rebuilds the site
     assert not (clone / ".signupsheet" / "sent.jsonl").exists()
-    site.outputs += seed.outputs
-    no_leaks(site, address("alice"), address("bob"))
+    link_site.outputs += seed.outputs
+    no_leaks(link_site, address("alice"), address("bob"))
     no_leaks(recorded, address("alice"), address("bob"))
 
 
-def test_in_actions_without_smtp_nothing_is_marked(site: Site) -> None:
-    site.write_event([entry("alice")])
-    before = site.event_path.read_bytes()
-    env = env_for(site, None, {"alice": address("alice")}, GITHUB_ACTIONS="true")
-    result = site.run(env, "--now", IN_WINDOW)
+def test_in_actions_without_smtp_nothing_is_marked(link_site: LinkSite) -> None:
+    link_site.write_event([entry("alice")])
+    before = link_site.event_path.read_bytes()
+    env = env_for(link_site, None, {"alice": address("alice")}, GITHUB_ACTIONS="true")
+    result = link_site.run(env, "--now", IN_WINDOW)
     assert result.returncode == 1
     assert "SIGNUPSHEET_SMTP_URL is not set" in result.stderr
-    assert site.event_path.read_bytes() == before
-    assert not (site.root / "outbox").exists()
+    assert link_site.event_path.read_bytes() == before
+    assert not (link_site.root / "outbox").exists()
     # A dry run needs no server.
-    assert site.run(env, "--now", IN_WINDOW, "--dry-run").returncode == 0
+    assert link_site.run(env, "--now", IN_WINDOW, "--dry-run").returncode == 0

@@ -10,15 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from link_site import EVENT, IN_WINDOW, Site, base_env, entry, make_site
-from smtp_server import Recorder, free_port
+from link_site import EVENT, IN_WINDOW, LinkSite, base_env, entry, make_link_site
+from smtp_server import Recorder, smtp_server
 
 USER = "mailer@example.org"
 PASSWORD = "p@ss:w/rd %"
@@ -81,15 +80,16 @@ def _server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Site:
-    site = make_site(tmp_path)
-    site.write_event([entry("alice")])
-    return site
+def link_site(tmp_path: Path) -> LinkSite:
+    """A site for `send-links` whose event has one registrant, alice."""
+    made = make_link_site(tmp_path)
+    made.write_event([entry("alice")])
+    return made
 
 
-def _env(site: Site, url: str, certificate: tuple[Path, Path]) -> dict[str, str]:
+def _env(link_site: LinkSite, url: str, certificate: tuple[Path, Path]) -> dict[str, str]:
     return base_env(
-        SIGNUPSHEET_MEETING_LINKS=f"{EVENT}: {site.link}",
+        SIGNUPSHEET_MEETING_LINKS=f"{EVENT}: {link_site.link}",
         SIGNUPSHEET_CONTACTS="alice: alice@people.example.net",
         SIGNUPSHEET_MAIL_FROM="events@example.org",
         SIGNUPSHEET_SMTP_URL=url,
@@ -101,29 +101,25 @@ def _env(site: Site, url: str, certificate: tuple[Path, Path]) -> dict[str, str]
 def starttls_server(
     certificate: tuple[Path, Path],
 ) -> Iterator[tuple[int, Recorder, Authenticator]]:
-    recorder, authenticator, port = Recorder(), Authenticator(), free_port()
-    controller = Controller(
+    recorder, authenticator = Recorder(), Authenticator()
+    with smtp_server(
         recorder,
-        hostname="127.0.0.1",
-        port=port,
         tls_context=_server_context(certificate),
         require_starttls=True,
         authenticator=authenticator,
         auth_required=True,
-    )
-    controller.start()
-    try:
+    ) as port:
         yield port, recorder, authenticator
-    finally:
-        controller.stop()
 
 
 def test_starttls_with_a_percent_encoded_login(
-    site: Site, certificate: tuple[Path, Path], starttls_server: tuple[int, Recorder, Authenticator]
+    link_site: LinkSite,
+    certificate: tuple[Path, Path],
+    starttls_server: tuple[int, Recorder, Authenticator],
 ) -> None:
     port, recorder, authenticator = starttls_server
-    result = site.run(
-        _env(site, f"smtp://{ENCODED}@127.0.0.1:{port}", certificate), "--now", IN_WINDOW
+    result = link_site.run(
+        _env(link_site, f"smtp://{ENCODED}@127.0.0.1:{port}", certificate), "--now", IN_WINDOW
     )
     assert result.returncode == 0, result.stderr
     assert authenticator.logins == [(USER, PASSWORD)]
@@ -131,51 +127,49 @@ def test_starttls_with_a_percent_encoded_login(
 
 
 def test_wrong_password_is_a_transport_failure_without_the_password(
-    site: Site, certificate: tuple[Path, Path], starttls_server: tuple[int, Recorder, Authenticator]
+    link_site: LinkSite,
+    certificate: tuple[Path, Path],
+    starttls_server: tuple[int, Recorder, Authenticator],
 ) -> None:
     port, recorder, _ = starttls_server
     url = f"smtp://mailer%40example.org:wrong-secret@127.0.0.1:{port}"
-    result = site.run(_env(site, url, certificate), "--now", IN_WINDOW)
+    result = link_site.run(_env(link_site, url, certificate), "--now", IN_WINDOW)
     assert result.returncode == 1
     assert "refused the login (reply code 535)" in result.stderr
     assert "wrong-secret" not in result.stdout + result.stderr
     assert recorder.messages == []
-    assert site.link_sent() == {"alice": None}
+    assert link_site.link_sent() == {"alice": None}
 
 
 # aiosmtpd cannot tell that this connection is encrypted (see below) and warns about it.
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
-def test_smtps_from_the_first_byte(site: Site, certificate: tuple[Path, Path]) -> None:
-    recorder, authenticator, port = Recorder(), Authenticator(), free_port()
-    controller = Controller(
+def test_smtps_from_the_first_byte(link_site: LinkSite, certificate: tuple[Path, Path]) -> None:
+    recorder, authenticator = Recorder(), Authenticator()
+    with smtp_server(
         recorder,
-        hostname="127.0.0.1",
-        port=port,
         ssl_context=_server_context(certificate),
         authenticator=authenticator,
         auth_required=True,
         # aiosmtpd only counts STARTTLS as TLS; this connection is encrypted from the first byte.
         auth_require_tls=False,
-    )
-    controller.start()
-    try:
-        result = site.run(
-            _env(site, f"smtps://{ENCODED}@127.0.0.1:{port}", certificate), "--now", IN_WINDOW
+    ) as port:
+        result = link_site.run(
+            _env(link_site, f"smtps://{ENCODED}@127.0.0.1:{port}", certificate), "--now", IN_WINDOW
         )
-    finally:
-        controller.stop()
     assert result.returncode == 0, result.stderr
     assert authenticator.logins == [(USER, PASSWORD)]
     assert len(recorder.messages) == 1
 
 
 def test_an_untrusted_certificate_stops_the_run(
-    site: Site, certificate: tuple[Path, Path], starttls_server: tuple[int, Recorder, Authenticator]
+    link_site: LinkSite,
+    certificate: tuple[Path, Path],
+    starttls_server: tuple[int, Recorder, Authenticator],
 ) -> None:
     port, recorder, _ = starttls_server
-    env = _env(site, f"smtp://{ENCODED}@127.0.0.1:{port}", certificate)
+    env = _env(link_site, f"smtp://{ENCODED}@127.0.0.1:{port}", certificate)
     del env["SSL_CERT_FILE"]
-    result = site.run(env, "--now", IN_WINDOW)
+    result = link_site.run(env, "--now", IN_WINDOW)
     assert result.returncode == 1
     assert "SSLCertVerificationError" in result.stderr
     assert recorder.messages == []

@@ -5,8 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEED_ID
-from paths import REPO
+from paths import REPO, SEED_ID
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import check_text
 

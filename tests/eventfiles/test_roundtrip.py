@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from conftest import SEED_ID
-from paths import REPO
+from paths import REPO, SEED_ID
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import check_text, load_event

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 
-from paths import REPO
 from signupsheet.core.project import Project
 from signupsheet.main import main
+from sitekit import make_site
 
 EVENT = """\
 # yaml-language-server: $schema=../schema/event.schema.json
@@ -49,26 +48,25 @@ sessions:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
-    for part in ("schema", "docs"):
-        shutil.copytree(REPO / part, tmp_path / part)
-    (tmp_path / "events").mkdir()
-    (tmp_path / "events" / "clinic.yaml").write_text(EVENT, encoding="utf-8")
-    return Project(tmp_path)
+def site_project(tmp_path: Path) -> Project:
+    """conftest's site_project with all of docs/ (series pages too), and one event."""
+    return Project(make_site(tmp_path, {"clinic": EVENT}, docs=True))
 
 
 def export(
-    project: Project, capsys: pytest.CaptureFixture[str], *args: str
+    site_project: Project, capsys: pytest.CaptureFixture[str], *args: str
 ) -> list[dict[str, str]]:
-    before = {p: p.read_bytes() for p in project.root.rglob("*") if p.is_file()}
-    assert main(["--root", str(project.root), "export", *args]) == 0
-    after = {p: p.read_bytes() for p in project.root.rglob("*") if p.is_file()}
+    before = {p: p.read_bytes() for p in site_project.root.rglob("*") if p.is_file()}
+    assert main(["--root", str(site_project.root), "export", *args]) == 0
+    after = {p: p.read_bytes() for p in site_project.root.rglob("*") if p.is_file()}
     assert after == before
     return list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
 
 
-def test_all_entries_private_included(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    rows = export(project, capsys, "clinic", "--csv")
+def test_all_entries_private_included(
+    site_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = export(site_project, capsys, "clinic", "--csv")
     assert [
         (r["session"], r["position"], r["name"], r["status"], r["visibility"]) for r in rows
     ] == [
@@ -88,23 +86,27 @@ def test_all_entries_private_included(project: Project, capsys: pytest.CaptureFi
     assert rows[3]["registered"] == "" and rows[3]["source"] == "organizer"
 
 
-def test_one_session(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    rows = export(project, capsys, "clinic", "--session", "evening", "--csv")
+def test_one_session(site_project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = export(site_project, capsys, "clinic", "--session", "evening", "--csv")
     assert [r["name"] for r in rows] == ["Bob"]
 
 
-def test_unknown_session_and_event(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    root = ["--root", str(project.root), "export"]
+def test_unknown_session_and_event(
+    site_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = ["--root", str(site_project.root), "export"]
     assert main([*root, "clinic", "--session", "noon"]) == 1
     assert "no session 'noon'; its sessions: morning, evening" in capsys.readouterr().err
     assert main([*root, "nope"]) == 1
     assert "no event 'nope'" in capsys.readouterr().err
 
 
-def test_invalid_event_is_refused(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    path = project.event_path("clinic")
+def test_invalid_event_is_refused(
+    site_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = site_project.event_path("clinic")
     path.write_text(EVENT.replace("capacity: 2", "capacity: 0"), encoding="utf-8")
-    assert main(["--root", str(project.root), "export", "clinic"]) == 1
+    assert main(["--root", str(site_project.root), "export", "clinic"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert "events/clinic.yaml:7:" in err

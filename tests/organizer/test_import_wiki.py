@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from signupsheet.main import main
 from signupsheet.organizer.wiki_import import read_page
 from signupsheet.organizer.wiki_text import blank_comments, flatten_wikitext
 from signupsheet.organizer.wiki_times import SIGNATURE_TIME, signature_time
+from sitekit import make_site
 
 SEED_PAGE = REPO / "tests" / "wiki" / "seed-rendered.txt"
 SEED_EVENT = "2022-11-23-vsn-training-lets-connect"
@@ -38,11 +38,9 @@ def at(text: str) -> datetime:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
-    for part in ("schema", "docs"):
-        shutil.copytree(REPO / part, tmp_path / part)
-    (tmp_path / "events").mkdir()
-    return Project(tmp_path)
+def site_project(tmp_path: Path) -> Project:
+    """conftest's site_project with all of docs/: imported events may name a series page."""
+    return Project(make_site(tmp_path, docs=True))
 
 
 def test_seed_page_gives_the_seed_sign_up_list() -> None:
@@ -79,10 +77,12 @@ def test_seed_page_header() -> None:
     assert "Akwugo" in assumed[-1][1]
 
 
-def test_cli_writes_a_valid_file_once(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["--root", str(project.root), "import-wiki", str(SEED_PAGE)]
+def test_cli_writes_a_valid_file_once(
+    site_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--root", str(site_project.root), "import-wiki", str(SEED_PAGE)]
     assert main([*args, "--series", "volunteer-supporters-network-2022"]) == 0
-    path = project.event_path(SEED_EVENT)
+    path = site_project.event_path(SEED_EVENT)
     out, err = capsys.readouterr()
     assert (
         f"wrote events/{SEED_EVENT}.yaml: 33 sign-ups in 1 session; 0 lines left out, "
@@ -93,7 +93,7 @@ def test_cli_writes_a_valid_file_once(project: Project, capsys: pytest.CaptureFi
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schema/event.schema.json\n")
     assert "# Signed on 28 February 2023, after the session; the true time is kept." in text
-    result = check_file(path, project)
+    result = check_file(path, site_project)
     assert result.problems == []
     assert result.event is not None and result.event.series == "volunteer-supporters-network-2022"
     # A second run refuses to replace the file; --force does.
@@ -106,50 +106,53 @@ def test_cli_writes_a_valid_file_once(project: Project, capsys: pytest.CaptureFi
 
 
 def test_cli_stdout_and_stdin_write_nothing(
-    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    site_project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = SEED_PAGE.read_bytes()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(page), encoding="utf-8"))
-    assert main(["--root", str(project.root), "import-wiki", "-", "--stdout", "--id", "x-1"]) == 0
+    assert (
+        main(["--root", str(site_project.root), "import-wiki", "-", "--stdout", "--id", "x-1"]) == 0
+    )
     out, err = capsys.readouterr()
-    assert list(project.events_dir.iterdir()) == []
+    assert list(site_project.events_dir.iterdir()) == []
     assert out.count("source: import") == 33
     assert "<stdin>:29: guessed: no time zone after the time; taken as UTC\n" in err
-    (project.events_dir / "x-1.yaml").write_text(out, encoding="utf-8")
-    assert check_file(project.events_dir / "x-1.yaml", project).problems == []
+    (site_project.events_dir / "x-1.yaml").write_text(out, encoding="utf-8")
+    assert check_file(site_project.events_dir / "x-1.yaml", site_project).problems == []
 
 
 def test_cli_refuses_a_bad_id_and_a_page_without_sessions(
-    project: Project, capsys: pytest.CaptureFixture[str]
+    site_project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = ["--root", str(project.root), "import-wiki"]
+    root = ["--root", str(site_project.root), "import-wiki"]
     assert main([*root, str(SEED_PAGE), "--id", "Bad Id"]) == 1
     assert "is not a valid event id" in capsys.readouterr().err
     assert main([*root, str(WIKI / "no-date.txt")]) == 1
     err = capsys.readouterr().err
     assert "no session found" in err
     assert f"{WIKI / 'no-date.txt'}:4: left out: a sign-up before any session date" in err
-    assert list(project.events_dir.iterdir()) == []
+    assert list(site_project.events_dir.iterdir()) == []
 
 
 def test_cli_strict_writes_nothing_when_lines_were_left_out(
-    project: Project, capsys: pytest.CaptureFixture[str]
+    site_project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
     page = str(WIKI / "wikitext-single.wiki")
-    assert main(["--root", str(project.root), "import-wiki", page, "--strict"]) == 1
+    assert main(["--root", str(site_project.root), "import-wiki", page, "--strict"]) == 1
     assert "6 line(s) left out and --strict given" in capsys.readouterr().err
-    assert list(project.events_dir.iterdir()) == []
+    assert list(site_project.events_dir.iterdir()) == []
 
 
 def test_cli_unknown_series_fails_validation(
-    project: Project, capsys: pytest.CaptureFixture[str]
+    site_project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert (
-        main(["--root", str(project.root), "import-wiki", str(SEED_PAGE), "--series", "nope"]) == 1
+        main(["--root", str(site_project.root), "import-wiki", str(SEED_PAGE), "--series", "nope"])
+        == 1
     )
     err = capsys.readouterr().err
     assert f"events/{SEED_EVENT}.yaml:" in err and "series 'nope' has no page" in err
-    assert list(project.events_dir.iterdir()) == []
+    assert list(site_project.events_dir.iterdir()) == []
 
 
 def test_wikitext_single_session() -> None:

@@ -4,18 +4,17 @@
 # ruff: noqa: RUF001
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paths import REPO
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import check_text
 from signupsheet.eventfiles.event_writer import render_event
 from signupsheet.organizer.wiki_import import read_page
+from sitekit import make_site
 
 # Pieces real pages are made of, so random pages reach the interesting paths.
 PIECES = [
@@ -80,11 +79,7 @@ pages = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=12)), max_s
 
 
 def _project() -> Project:
-    root = Path(tempfile.mkdtemp(prefix="wiki-fuzz-"))
-    for part in ("schema", "docs"):
-        shutil.copytree(REPO / part, root / part)
-    (root / "events").mkdir()
-    return Project(root)
+    return Project(make_site(Path(tempfile.mkdtemp(prefix="wiki-fuzz-")), docs=True))
 
 
 PROJECT = _project()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -11,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from paths import REPO
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import check_file
 from signupsheet.main import main
 from signupsheet.organizer.new_event import local_moment, session_span
+from sitekit import make_site
 
 VIENNA = ZoneInfo("Europe/Vienna")
 
@@ -25,22 +24,20 @@ def at(text: str) -> datetime:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
-    for part in ("schema", "docs"):
-        shutil.copytree(REPO / part, tmp_path / part)
-    (tmp_path / "events").mkdir()
-    return Project(tmp_path)
+def site_project(tmp_path: Path) -> Project:
+    """conftest's site_project with all of docs/: new events may name a series page."""
+    return Project(make_site(tmp_path, docs=True))
 
 
-def new(project: Project, *args: str) -> int:
-    return main(["--root", str(project.root), "new", *args])
+def new(site_project: Project, *args: str) -> int:
+    return main(["--root", str(site_project.root), "new", *args])
 
 
 def test_flags_make_a_valid_commented_file(
-    project: Project, capsys: pytest.CaptureFixture[str]
+    site_project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = new(
-        project,
+        site_project,
         "--title", "Monthly meetup: December",
         "--session", "2026-12-03 15:00", "16:30",
         "--session", "2026-07-02 18:00", "2026-07-02 19:00",
@@ -53,13 +50,13 @@ def test_flags_make_a_valid_commented_file(
         "--policy", "policies/safe-space.md",
     )  # fmt: skip
     assert code == 0
-    path = project.event_path("2026-07-02-monthly-meetup-december")
-    assert f"wrote {project.display(path)}" in capsys.readouterr().out
+    path = site_project.event_path("2026-07-02-monthly-meetup-december")
+    assert f"wrote {site_project.display(path)}" in capsys.readouterr().out
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../schema/event.schema.json"
     assert "# Thursday, 3 December 2026, 15:00 to 16:30 Europe/Vienna" in text
     assert "the link is sent" in text
-    result = check_file(path, project)
+    result = check_file(path, site_project)
     assert result.problems == []
     event = result.event
     assert event is not None
@@ -76,27 +73,30 @@ def test_flags_make_a_valid_commented_file(
     )
 
 
-def test_never_overwrites(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+def test_never_overwrites(site_project: Project, capsys: pytest.CaptureFixture[str]) -> None:
     args = ("--title", "Meetup", "--session", "2026-12-03 15:00", "16:00", "--id", "meetup")
-    assert new(project, *args) == 0
-    path = project.event_path("meetup")
+    assert new(site_project, *args) == 0
+    path = site_project.event_path("meetup")
     path.write_text(path.read_text(encoding="utf-8") + "# mine\n", encoding="utf-8")
-    assert new(project, *args) == 1
+    assert new(site_project, *args) == 1
     assert "events/meetup.yaml exists already" in capsys.readouterr().err
     assert path.read_text(encoding="utf-8").endswith("# mine\n")
 
 
-def test_stdout_writes_nothing(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    assert new(project, "--title", "A", "--session", "2026-12-03T15:00Z", "16:00", "--stdout") == 0
+def test_stdout_writes_nothing(site_project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        new(site_project, "--title", "A", "--session", "2026-12-03T15:00Z", "16:00", "--stdout")
+        == 0
+    )
     assert "start: 2026-12-03T15:00:00Z" in capsys.readouterr().out
-    assert list(project.events_dir.iterdir()) == []
+    assert list(site_project.events_dir.iterdir()) == []
 
 
 def test_every_bad_session_is_reported(
-    project: Project, capsys: pytest.CaptureFixture[str]
+    site_project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = new(
-        project,
+        site_project,
         "--title", "A",
         "--tz", "Europe/Vienna",
         "--session", "2026-03-29 02:30", "03:30",
@@ -111,36 +111,55 @@ def test_every_bad_session_is_reported(
     assert "happens twice in Europe/Vienna" in err[1] and "+02:00 or +01:00" in err[1]
     assert "'tomorrow' is not a date and time" in err[2]
     assert "ends (2026-12-03 14:00) before it starts" in err[3]
-    assert list(project.events_dir.iterdir()) == []
+    assert list(site_project.events_dir.iterdir()) == []
 
 
 def test_missing_flags_without_a_terminal(
-    project: Project, capsys: pytest.CaptureFixture[str]
+    site_project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert new(project, "--title", "A") == 1
+    assert new(site_project, "--title", "A") == 1
     assert "--session missing" in capsys.readouterr().err
 
 
 def test_unknown_series_is_a_validation_problem(
-    project: Project, capsys: pytest.CaptureFixture[str]
+    site_project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert (
-        new(project, "--title", "A", "--session", "2026-12-03 15:00", "16:00", "--series", "x") == 1
+        new(site_project, "--title", "A", "--session", "2026-12-03 15:00", "16:00", "--series", "x")
+        == 1
     )
     assert "series 'x' has no page" in capsys.readouterr().err
-    assert list(project.events_dir.iterdir()) == []
+    assert list(site_project.events_dir.iterdir()) == []
 
 
-def test_bad_zone_and_capacity_are_usage_errors(project: Project) -> None:
+def test_bad_zone_and_capacity_are_usage_errors(site_project: Project) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        new(project, "--title", "A", "--session", "2026-12-03 15:00", "16:00", "--tz", "Mars/Base")
+        new(
+            site_project,
+            "--title",
+            "A",
+            "--session",
+            "2026-12-03 15:00",
+            "16:00",
+            "--tz",
+            "Mars/Base",
+        )
     assert exit_info.value.code == 2
     with pytest.raises(SystemExit):
-        new(project, "--title", "A", "--session", "2026-12-03 15:00", "16:00", "--capacity", "0")
+        new(
+            site_project,
+            "--title",
+            "A",
+            "--session",
+            "2026-12-03 15:00",
+            "16:00",
+            "--capacity",
+            "0",
+        )
 
 
 def test_questions_in_a_terminal(
-    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    site_project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     answers: Iterator[str] = iter(
         [
@@ -165,14 +184,14 @@ def test_questions_in_a_terminal(
 
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     monkeypatch.setattr("builtins.input", fake_input)
-    assert new(project) == 0
+    assert new(site_project) == 0
     err = capsys.readouterr().err
     assert "'Europe/Atlantis' is not a time zone name" in err
     assert "not a real date and time" in err
     assert "'many' is not a number of seats" in err
     assert next(answers, None) is None
-    path = project.event_path("2026-12-03-wikidata-clinic")
-    result = check_file(path, project)
+    path = site_project.event_path("2026-12-03-wikidata-clinic")
+    result = check_file(path, site_project)
     assert result.event is not None
     [session] = result.event.sessions
     assert (session.start, session.end, session.capacity) == (

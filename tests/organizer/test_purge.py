@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from paths import REPO
 from signupsheet.core.project import Project
 from signupsheet.core.rules import session_state
 from signupsheet.eventfiles.catalog import check_file, load_event
 from signupsheet.main import main
 from signupsheet.organizer.purge import parse_age
+from sitekit import make_site
 
 NOW = "2027-03-01T00:00:00Z"
 
@@ -76,21 +75,17 @@ sessions:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
-    for part in ("schema", "docs"):
-        shutil.copytree(REPO / part, tmp_path / part)
-    (tmp_path / "events").mkdir()
-    (tmp_path / "events" / "clinic.yaml").write_text(OLD, encoding="utf-8")
-    (tmp_path / "events" / "recent.yaml").write_text(RECENT, encoding="utf-8")
-    return Project(tmp_path)
+def site_project(tmp_path: Path) -> Project:
+    """conftest's site_project with all of docs/ (series pages too), and two events."""
+    return Project(make_site(tmp_path, {"clinic": OLD, "recent": RECENT}, docs=True))
 
 
-def purge(project: Project, *args: str) -> int:
-    return main(["--root", str(project.root), "purge", "--now", NOW, *args])
+def purge(site_project: Project, *args: str) -> int:
+    return main(["--root", str(site_project.root), "purge", "--now", NOW, *args])
 
 
-def counts(project: Project, event_id: str) -> list[tuple[int, int]]:
-    event = load_event(project, event_id)
+def counts(site_project: Project, event_id: str) -> list[tuple[int, int]]:
+    event = load_event(site_project, event_id)
     now = datetime(2027, 3, 1, tzinfo=UTC)
     return [
         (session_state(event, s, now).confirmed, session_state(event, s, now).waitlisted)
@@ -99,19 +94,19 @@ def counts(project: Project, event_id: str) -> list[tuple[int, int]]:
 
 
 def test_purge_keeps_counts_order_and_comments(
-    project: Project, capsys: pytest.CaptureFixture[str]
+    site_project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = counts(project, "clinic")
-    recent = project.event_path("recent").read_bytes()
-    assert purge(project) == 0
+    before = counts(site_project, "clinic")
+    recent = site_project.event_path("recent").read_bytes()
+    assert purge(site_project) == 0
     out = capsys.readouterr().out
     assert "events/clinic.yaml: purged: 1 entry made anonymous, 2 notes, 3 affiliations" in out
     assert "docs/personal-data.md" in out
-    assert project.event_path("recent").read_bytes() == recent
-    path = project.event_path("clinic")
-    assert check_file(path, project).problems == []
-    assert counts(project, "clinic") == before == [(2, 1), (1, 0)]
-    event = load_event(project, "clinic")
+    assert site_project.event_path("recent").read_bytes() == recent
+    path = site_project.event_path("clinic")
+    assert check_file(path, site_project).problems == []
+    assert counts(site_project, "clinic") == before == [(2, 1), (1, 0)]
+    event = load_event(site_project, "clinic")
     morning, evening = event.sessions
     ada, private, eve = morning.registrations
     assert (ada.name, ada.login, ada.affiliation, ada.note, ada.link_sent) == (
@@ -139,25 +134,27 @@ def test_purge_keeps_counts_order_and_comments(
     assert text.index("# Came in when") < text.index("name: Eve")
 
 
-def test_second_run_changes_nothing(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    assert purge(project) == 0
-    first = project.event_path("clinic").read_bytes()
+def test_second_run_changes_nothing(
+    site_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert purge(site_project) == 0
+    first = site_project.event_path("clinic").read_bytes()
     capsys.readouterr()
-    assert purge(project) == 0
+    assert purge(site_project) == 0
     assert capsys.readouterr().out.strip() == "nothing to purge"
-    assert project.event_path("clinic").read_bytes() == first
+    assert site_project.event_path("clinic").read_bytes() == first
 
 
-def test_dry_run_writes_nothing(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    files = {p: p.read_bytes() for p in project.events_dir.iterdir()}
-    assert purge(project, "--dry-run") == 0
+def test_dry_run_writes_nothing(site_project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {p: p.read_bytes() for p in site_project.events_dir.iterdir()}
+    assert purge(site_project, "--dry-run") == 0
     assert "events/clinic.yaml: would purge:" in capsys.readouterr().out
-    assert {p: p.read_bytes() for p in project.events_dir.iterdir()} == files
+    assert {p: p.read_bytes() for p in site_project.events_dir.iterdir()} == files
 
 
-def test_names_too(project: Project) -> None:
-    assert purge(project, "--names") == 0
-    event = load_event(project, "clinic")
+def test_names_too(site_project: Project) -> None:
+    assert purge(site_project, "--names") == 0
+    event = load_event(site_project, "clinic")
     names = [[(e.name, e.visibility, e.status) for e in s.registrations] for s in event.sessions]
     assert names == [
         [
@@ -167,29 +164,29 @@ def test_names_too(project: Project) -> None:
         ],
         [("Participant 1", "private", "confirmed")],
     ]
-    assert "Ada" not in project.event_path("clinic").read_text(encoding="utf-8")
+    assert "Ada" not in site_project.event_path("clinic").read_text(encoding="utf-8")
 
 
-def test_threshold(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+def test_threshold(site_project: Project, capsys: pytest.CaptureFixture[str]) -> None:
     # The clinic ended on 3 November 2026, 118 days before NOW.
-    assert purge(project, "--older-than", "17w") == 0
+    assert purge(site_project, "--older-than", "17w") == 0
     assert "nothing to purge" in capsys.readouterr().out
-    assert purge(project, "--older-than", "1d") == 0
+    assert purge(site_project, "--older-than", "1d") == 0
     out = capsys.readouterr().out
     assert "events/clinic.yaml: purged" in out and "events/recent.yaml: purged" in out
 
 
-def test_bad_age_is_a_usage_error(project: Project) -> None:
+def test_bad_age_is_a_usage_error(site_project: Project) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        purge(project, "--older-than", "three months")
+        purge(site_project, "--older-than", "three months")
     assert exit_info.value.code == 2
 
 
 def test_invalid_files_are_reported_and_the_rest_purged(
-    project: Project, capsys: pytest.CaptureFixture[str]
+    site_project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (project.events_dir / "broken.yaml").write_text("title: [\n", encoding="utf-8")
-    assert purge(project) == 1
+    (site_project.events_dir / "broken.yaml").write_text("title: [\n", encoding="utf-8")
+    assert purge(site_project) == 1
     captured = capsys.readouterr()
     assert "events/broken.yaml:" in captured.err
     assert "events/clinic.yaml: purged" in captured.out

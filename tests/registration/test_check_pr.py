@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from gitkit import git, init_repo
 from paths import REPO
 from prcorpus import (
     ALICE,
+    BASE_FILES,
     BOB,
     CAROL,
     FULL,
@@ -22,9 +24,7 @@ from prcorpus import (
     commit_pull_request,
     entry,
     full_event,
-    init_repo,
     issue_only_event,
-    make_site,
     meetup,
 )
 from signupsheet.core.model import parse_timestamp
@@ -38,6 +38,7 @@ from signupsheet.registration.pulls.pull_check import (
     check_event_change,
     policy_agreed,
 )
+from sitekit import make_site
 
 DAVE = entry("dave", "Dave", note="First time here")
 REGISTERED = "2026-11-20T12:00:00Z"
@@ -489,7 +490,7 @@ CASES = [
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     root = tmp_path_factory.mktemp("corpus")
-    make_site(root)
+    make_site(root, files=BASE_FILES)
     bans = banlist.BanList()
     bans.add("TROLL-42")
     banlist.save(root / "banlist.txt", bans)
@@ -571,7 +572,7 @@ def test_a_base_that_moved_on_is_not_blamed_on_the_pull_request(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Others registered on main after the fork: the diff is taken from the merge base."""
-    make_site(tmp_path)
+    make_site(tmp_path, files=BASE_FILES)
     init_repo(tmp_path)
     head = commit_pull_request(tmp_path, "dave", meetup_with(OLD_TIMER + ALICE + BOB + DAVE))
     commit_pull_request(
@@ -581,8 +582,6 @@ def test_a_base_that_moved_on_is_not_blamed_on_the_pull_request(
             OLD_TIMER + ALICE + BOB + entry("erin", "Erin", registered=REGISTERED, source="pr:7")
         ),
     )
-    from prcorpus import git
-
     git(tmp_path, "merge", "--quiet", "--ff-only", "erin")
     code, out = check(tmp_path, head, Case("moved", "dave", Edit(), "accept", ""), capsys)
     assert (code, out["verdict"]) == (0, "accept"), out

@@ -12,12 +12,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gitkit import init_repo
 from paths import REPO
-from prcorpus import commit_pull_request, init_repo, make_site
+from prcorpus import commit_pull_request
 from signupsheet.core.project import Project
 from signupsheet.eventfiles import untrusted_yaml
 from signupsheet.eventfiles.schema import load_schema
 from signupsheet.registration.pulls.pull_check import Context, check_event_change, check_revisions
+from sitekit import make_site
 
 PROJECT = Project(REPO)
 SCHEMA = load_schema(PROJECT.schema_path)
@@ -299,7 +301,7 @@ def test_real_commits_give_the_same_verdict(
 ) -> None:
     base, head, context = case
     root = tmp_path_factory.mktemp("fuzz")
-    make_site(root, {PATH: yaml.safe_dump(base, sort_keys=False)})
+    make_site(root, files={PATH: yaml.safe_dump(base, sort_keys=False)})
     init_repo(root)
     from prcorpus import Edit
 

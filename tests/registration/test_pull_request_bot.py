@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from githubdouble import PAYLOADS
+from githubdouble import PAYLOADS, PullRequestDouble
+from gitkit import bare_remote, git, init_repo, rev_parse
 from prcorpus import (
     ALICE,
     BASE_FILES,
@@ -22,23 +23,23 @@ from prcorpus import (
     NOW,
     OLD_TIMER,
     entry,
-    git,
-    init_repo,
-    make_site,
     meetup,
 )
-from pulldouble import PullRequestDouble
 from signupsheet.eventfiles import untrusted_yaml
 from signupsheet.main import main
 from signupsheet.registration import banlist
 from signupsheet.registration.pulls.pull_check import POLICY_SENTENCE
+from sitekit import make_site
 from smtp_server import Recorder, smtp_server
 
 TICKED = f"Please add me.\n\n- [x] {POLICY_SENTENCE} (linked on the event's page)\n"
 SERVER = "http://github.invalid"
 
 
-class Site:
+class PullRequestSite:
+    """A site in a bare git remote, a contributor's clone of it, and the GitHub double that
+    serves its pull requests."""
+
     def __init__(self, tmp: Path, double: PullRequestDouble) -> None:
         self.tmp = tmp
         self.remote = tmp / "remote.git"
@@ -56,7 +57,7 @@ class Site:
         for path, text in files.items():
             (self.contributor / path).write_text(text, encoding="utf-8")
         git(self.contributor, "commit", "--quiet", "--all", "--message", f"Sign up {author}")
-        sha = git(self.contributor, "rev-parse", "HEAD")
+        sha = rev_parse(self.contributor)
         git(self.contributor, "push", "--quiet", "origin", f"HEAD:refs/pull/{number}/head")
         self.double.add_pull(number, author, sha, body)
         return sha
@@ -83,18 +84,17 @@ class Site:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    seed = tmp_path / "seed"
-    make_site(seed)
+def pr_site(tmp_path: Path) -> Iterator[PullRequestSite]:
+    seed = make_site(tmp_path / "seed", files=BASE_FILES)
     bans = banlist.BanList()
     bans.add("Troll-42")
     banlist.save(seed / "banlist.txt", bans)
     init_repo(seed)
-    git(tmp_path, "clone", "--quiet", "--bare", str(seed), str(tmp_path / "remote.git"))
+    bare_remote(seed, tmp_path / "remote.git")
     double = PullRequestDouble(tmp_path / "remote.git")
     double.start()
     try:
-        yield Site(tmp_path, double)
+        yield PullRequestSite(tmp_path, double)
     finally:
         double.stop()
 
@@ -106,22 +106,22 @@ def sheet(text: str, session: str = "main") -> list[dict[str, object]]:
 
 
 def test_two_sign_ups_from_one_base_both_land_one_merged_one_reapplied(
-    site: Site, monkeypatch: pytest.MonkeyPatch
+    pr_site: PullRequestSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    dave = site.open_pull(
+    dave = pr_site.open_pull(
         1, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave", note="Hi"))}
     )
-    erin = site.open_pull(
+    erin = pr_site.open_pull(
         2, "Erin", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("erin", "Erin Example"))}
     )
 
-    assert site.run_bot(1, monkeypatch) == 0
-    merge = git(site.remote, "rev-parse", "main")
-    parents = git(site.remote, "show", "--no-patch", "--format=%P", merge).split()
+    assert pr_site.run_bot(1, monkeypatch) == 0
+    merge = rev_parse(pr_site.remote, "main")
+    parents = git(pr_site.remote, "show", "--no-patch", "--format=%P", merge).split()
     assert parents[1] == dave, "the checked head SHA is merged"
     # Like GitHub, the double marks the pull request merged once its head is on main.
-    assert site.double.pulls[1]["state"] == "closed" and site.double.pulls[1]["merged"]
-    text = site.main_file()
+    assert pr_site.double.pulls[1]["state"] == "closed" and pr_site.double.pulls[1]["merged"]
+    text = pr_site.main_file()
     assert "# imported from the wiki" in text, "comments of the file survive"
     entries = sheet(text)
     assert entries[-1] == {
@@ -131,151 +131,154 @@ def test_two_sign_ups_from_one_base_both_land_one_merged_one_reapplied(
         "note": "Hi",
         "source": "pr:1",
     }
-    (comment,) = site.comments(1)
+    (comment,) = pr_site.comments(1)
     assert "**You are registered** for **Monthly meetup**, session `main`" in comment
-    assert f"Merged as [{merge[:12]}]({SERVER}/{site.double.repo}/commit/{merge})" in comment
+    assert f"Merged as [{merge[:12]}]({SERVER}/{pr_site.double.repo}/commit/{merge})" in comment
 
-    assert site.run_bot(2, monkeypatch) == 0
-    commit = git(site.remote, "rev-parse", "main")
-    assert git(site.remote, "show", "--no-patch", "--format=%P", commit).split() == [merge]
-    message = git(site.remote, "show", "--no-patch", "--format=%B", commit)
+    assert pr_site.run_bot(2, monkeypatch) == 0
+    commit = rev_parse(pr_site.remote, "main")
+    assert git(pr_site.remote, "show", "--no-patch", "--format=%P", commit).split() == [merge]
+    message = git(pr_site.remote, "show", "--no-patch", "--format=%B", commit)
     assert message.startswith("Sign-up of Erin for 2026-12-03-meetup (pull request #2)")
     assert "@" not in message, "no address of the author in the history"
-    entries = sheet(site.main_file())
+    entries = sheet(pr_site.main_file())
     assert [item.get("login") for item in entries] == [None, "Alice", "bob", "dave", "Erin"]
     assert entries[-1]["source"] == "pr:2" and entries[-1]["name"] == "Erin Example"
-    assert site.double.pulls[2]["state"] == "closed" and not site.double.pulls[2]["merged"]
-    (comment,) = site.comments(2)
+    assert pr_site.double.pulls[2]["state"] == "closed" and not pr_site.double.pulls[2]["merged"]
+    (comment,) = pr_site.comments(2)
     assert "no longer merges cleanly" in comment and commit in comment
-    assert erin not in git(site.remote, "rev-list", "main")
+    assert erin not in git(pr_site.remote, "rev-list", "main")
 
     # GitHub marks the first pull request merged because its head reached main.
     from github import Auth, Github
 
-    client = Github(auth=Auth.Token("t"), base_url=site.double.base_url, lazy=True)
-    pull = client.get_repo(site.double.repo).get_pull(1)
+    client = Github(auth=Auth.Token("t"), base_url=pr_site.double.base_url, lazy=True)
+    pull = client.get_repo(pr_site.double.repo).get_pull(1)
     assert pull.merged and pull.state == "closed"
 
 
 def test_banned_login_is_refused_neutrally_and_nothing_merges(
-    site: Site, monkeypatch: pytest.MonkeyPatch
+    pr_site: PullRequestSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = git(site.remote, "rev-parse", "main")
-    site.open_pull(
+    before = rev_parse(pr_site.remote, "main")
+    pr_site.open_pull(
         3, "TROLL-42", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("troll-42", "T"))}
     )
-    assert site.run_bot(3, monkeypatch) == 0
-    assert site.run_bot(3, monkeypatch) == 0  # a re-run edits the one comment
-    (comment,) = site.comments(3)
+    assert pr_site.run_bot(3, monkeypatch) == 0
+    assert pr_site.run_bot(3, monkeypatch) == 0  # a re-run edits the one comment
+    (comment,) = pr_site.comments(3)
     assert "Registration is not possible. Please contact the organizers." in comment
     assert "ban" not in comment.lower()
-    assert git(site.remote, "rev-parse", "main") == before
-    assert site.double.pulls[3]["state"] == "open"
+    assert rev_parse(pr_site.remote, "main") == before
+    assert pr_site.double.pulls[3]["state"] == "open"
 
 
 def test_a_pull_request_that_edits_a_workflow_is_never_merged(
-    site: Site, monkeypatch: pytest.MonkeyPatch
+    pr_site: PullRequestSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = git(site.remote, "rev-parse", "main")
+    before = rev_parse(pr_site.remote, "main")
     files = {
         MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("mallory", "Mallory")),
         ".github/workflows/checks.yml": "name: checks\non: push\n# run my code\n",
     }
-    head = site.open_pull(4, "mallory", files)
-    assert site.run_bot(4, monkeypatch) == 0
-    (comment,) = site.comments(4)
+    head = pr_site.open_pull(4, "mallory", files)
+    assert pr_site.run_bot(4, monkeypatch) == 0
+    (comment,) = pr_site.comments(4)
     assert "The bot cannot merge this pull request" in comment
     assert "changes .github/workflows/checks.yml, which is not an event file" in comment
-    assert git(site.remote, "rev-parse", "main") == before
-    assert head not in git(site.remote, "rev-list", "main")
-    assert site.main_file(".github/workflows/checks.yml") == BASE_FILES[
-        ".github/workflows/checks.yml"
-    ].rstrip("\n")
+    assert rev_parse(pr_site.remote, "main") == before
+    assert head not in git(pr_site.remote, "rev-list", "main")
+    assert (
+        pr_site.main_file(".github/workflows/checks.yml")
+        == BASE_FILES[".github/workflows/checks.yml"]
+    )
     # Only the workflow: left for a maintainer, still never merged by the bot.
-    site.open_pull(5, "mallory", {".github/workflows/checks.yml": "name: mine\n"})
-    assert site.run_bot(5, monkeypatch) == 0
-    (comment,) = site.comments(5)
+    pr_site.open_pull(5, "mallory", {".github/workflows/checks.yml": "name: mine\n"})
+    assert pr_site.run_bot(5, monkeypatch) == 0
+    (comment,) = pr_site.comments(5)
     assert "Left for a maintainer to review" in comment
-    assert git(site.remote, "rev-parse", "main") == before
+    assert rev_parse(pr_site.remote, "main") == before
 
 
-def test_a_push_after_the_check_is_not_merged(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
-    before = git(site.remote, "rev-parse", "main")
-    checked = site.open_pull(
+def test_a_push_after_the_check_is_not_merged(
+    pr_site: PullRequestSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = rev_parse(pr_site.remote, "main")
+    checked = pr_site.open_pull(
         6, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "D"))}
     )
     # The author pushes again; the API still reports the head the workflow was started for.
-    (site.contributor / "README.md").write_text("# changed\n")
-    git(site.contributor, "commit", "--quiet", "--all", "--message", "more")
-    git(site.contributor, "push", "--quiet", "--force", "origin", "HEAD:refs/pull/6/head")
-    assert site.double.pulls[6]["head"]["sha"] == checked
-    assert site.run_bot(6, monkeypatch) == 0
-    (comment,) = site.comments(6)
+    (pr_site.contributor / "README.md").write_text("# changed\n")
+    git(pr_site.contributor, "commit", "--quiet", "--all", "--message", "more")
+    git(pr_site.contributor, "push", "--quiet", "--force", "origin", "HEAD:refs/pull/6/head")
+    assert pr_site.double.pulls[6]["head"]["sha"] == checked
+    assert pr_site.run_bot(6, monkeypatch) == 0
+    (comment,) = pr_site.comments(6)
     assert "New commits arrived" in comment
-    assert git(site.remote, "rev-parse", "main") == before
+    assert rev_parse(pr_site.remote, "main") == before
 
 
 def test_cancel_by_pull_request_without_ticking_the_box(
-    site: Site, monkeypatch: pytest.MonkeyPatch
+    pr_site: PullRequestSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site.open_pull(7, "BOB", {MEETUP: meetup(OLD_TIMER + ALICE)}, body=None)
-    assert site.run_bot(7, monkeypatch) == 0
-    assert [item.get("login") for item in sheet(site.main_file())] == [None, "Alice"]
-    (comment,) = site.comments(7)
+    pr_site.open_pull(7, "BOB", {MEETUP: meetup(OLD_TIMER + ALICE)}, body=None)
+    assert pr_site.run_bot(7, monkeypatch) == 0
+    assert [item.get("login") for item in sheet(pr_site.main_file())] == [None, "Alice"]
+    (comment,) = pr_site.comments(7)
     assert "**Your registration is cancelled**" in comment
     # Fast-forward-free history: the merge commit has the pull request's head as parent.
-    assert re.search(r"Cancellation of BOB for 2026-12-03-meetup", git(site.remote, "log", "-1"))
+    assert re.search(r"Cancellation of BOB for 2026-12-03-meetup", git(pr_site.remote, "log", "-1"))
 
 
 def test_commits_pushed_during_the_run_are_checked_on_their_own(
-    site: Site, monkeypatch: pytest.MonkeyPatch
+    pr_site: PullRequestSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site.open_pull(10, "zoe", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("zoe", "Zoe"))})
-    site.open_pull(11, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave"))})
-    assert site.run_bot(10, monkeypatch) == 0  # main moved: pull request 11 conflicts now
-    checked = site.double.pulls[11]["head"]["sha"]
+    pr_site.open_pull(10, "zoe", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("zoe", "Zoe"))})
+    pr_site.open_pull(11, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave"))})
+    assert pr_site.run_bot(10, monkeypatch) == 0  # main moved: pull request 11 conflicts now
+    checked = pr_site.double.pulls[11]["head"]["sha"]
     # The author's next commit, on top of the checked one.
-    git(site.contributor, "checkout", "--quiet", checked)
+    git(pr_site.contributor, "checkout", "--quiet", checked)
     text = meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave", note="Late"))
-    (site.contributor / MEETUP).write_text(text, encoding="utf-8")
-    git(site.contributor, "commit", "--quiet", "--all", "--message", "Add a note")
-    later = git(site.contributor, "rev-parse", "HEAD")
-    site.double.move_head_after(11, 1, later)  # the author pushes while the bot works
-    assert site.double.pulls[11]["head"]["sha"] == checked
-    assert site.run_bot(11, monkeypatch) == 0
-    git(site.contributor, "push", "--quiet", "--force", "origin", f"{later}:refs/pull/11/head")
-    entries = sheet(site.main_file())
+    (pr_site.contributor / MEETUP).write_text(text, encoding="utf-8")
+    git(pr_site.contributor, "commit", "--quiet", "--all", "--message", "Add a note")
+    later = rev_parse(pr_site.contributor)
+    pr_site.double.move_head_after(11, 1, later)  # the author pushes while the bot works
+    assert pr_site.double.pulls[11]["head"]["sha"] == checked
+    assert pr_site.run_bot(11, monkeypatch) == 0
+    git(pr_site.contributor, "push", "--quiet", "--force", "origin", f"{later}:refs/pull/11/head")
+    entries = sheet(pr_site.main_file())
     assert entries[-1]["login"] == "dave" and "note" not in entries[-1]  # what was checked
-    assert site.double.pulls[11]["state"] == "open"
-    (comment,) = site.comments(11)
+    assert pr_site.double.pulls[11]["state"] == "open"
+    (comment,) = pr_site.comments(11)
     assert "New commits arrived after the check" in comment
-    assert site.run_bot(11, monkeypatch) == 0  # the run for the new commits
-    assert sheet(site.main_file())[-1]["note"] == "Late"
-    (comment,) = site.comments(11)
+    assert pr_site.run_bot(11, monkeypatch) == 0  # the run for the new commits
+    assert sheet(pr_site.main_file())[-1]["note"] == "Late"
+    (comment,) = pr_site.comments(11)
     assert "**You are registered**" in comment
-    assert site.double.pulls[11]["state"] == "closed"
+    assert pr_site.double.pulls[11]["state"] == "closed"
 
 
 def test_the_workflow_step_reads_everything_from_its_environment(
-    site: Site, tmp_path: Path
+    pr_site: PullRequestSite, tmp_path: Path
 ) -> None:
     """As `signupsheet pull-request` runs in the workflow: a fresh checkout of main, the webhook
     payload in a file, settings and token in the environment, an output for the deploy job."""
-    site.open_pull(20, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave"))})
+    pr_site.open_pull(20, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave"))})
     event = json.loads((PAYLOADS / "pull_request.opened.payload.json").read_text())
     event["number"] = event["pull_request"]["number"] = 20
     payload_file = tmp_path / "event.json"
     payload_file.write_text(json.dumps(event))
     outputs = tmp_path / "outputs"
     checkout = tmp_path / "checkout"
-    git(tmp_path, "clone", "--quiet", "--branch", "main", str(site.remote), str(checkout))
+    git(tmp_path, "clone", "--quiet", "--branch", "main", str(pr_site.remote), str(checkout))
     token = "ghs_not-a-real-token-0123456789"
     env = {
         **os.environ,
         "GITHUB_TOKEN": token,
         "GITHUB_EVENT_PATH": str(payload_file),
-        "GITHUB_REPOSITORY": site.double.repo,
-        "GITHUB_API_URL": site.double.base_url,
+        "GITHUB_REPOSITORY": pr_site.double.repo,
+        "GITHUB_API_URL": pr_site.double.base_url,
         "GITHUB_SERVER_URL": SERVER,
         "GITHUB_OUTPUT": str(outputs),
     }
@@ -291,7 +294,7 @@ def test_the_workflow_step_reads_everything_from_its_environment(
     assert done.returncode == 0, done.stderr
     assert done.stdout == "#20: merged\n"
     assert outputs.read_text() == "pushed=true\n"
-    assert sheet(site.main_file())[-1]["source"] == "pr:20"
+    assert sheet(pr_site.main_file())[-1]["source"] == "pr:20"
     assert token not in done.stdout + done.stderr
     assert token not in (checkout / ".git" / "config").read_text()
 
@@ -315,10 +318,10 @@ def test_text_from_the_pull_request_is_shown_plainly() -> None:
 
 
 def test_a_sign_up_inside_the_link_window_gets_the_link_at_once(
-    site: Site, monkeypatch: pytest.MonkeyPatch
+    pr_site: PullRequestSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     link = "https://meet.example.net/room-pr-4d2e"  # a test value: not a real meeting
-    site.open_pull(1, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave"))})
+    pr_site.open_pull(1, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave"))})
     recorder = Recorder()
     with smtp_server(recorder) as port:
         monkeypatch.setenv("SIGNUPSHEET_MEETING_LINKS", json.dumps({"2026-12-03-meetup": link}))
@@ -326,11 +329,11 @@ def test_a_sign_up_inside_the_link_window_gets_the_link_at_once(
         monkeypatch.setenv("SIGNUPSHEET_SMTP_URL", f"smtp://127.0.0.1:{port}")
         monkeypatch.setenv("SIGNUPSHEET_MAIL_FROM", "events@example.net")
         # The session starts at 14:00 UTC; the link window opens 60 minutes before.
-        assert site.run_bot(1, monkeypatch, now="2026-12-03T13:30:00Z") == 0
+        assert pr_site.run_bot(1, monkeypatch, now="2026-12-03T13:30:00Z") == 0
     (received,) = recorder.to("dave@people.example.net")
     body = received.message.get_body(("plain",))
     assert body is not None and link in body.get_content()
-    (dave,) = [item for item in sheet(site.main_file()) if item.get("login") == "dave"]
+    (dave,) = [item for item in sheet(pr_site.main_file()) if item.get("login") == "dave"]
     assert dave["link_sent"] == "2026-12-03T13:30:00Z"
-    assert link not in git(site.remote, "log", "-p", "--format=%B", "main")
-    assert all(link not in comment for comment in site.comments(1))
+    assert link not in git(pr_site.remote, "log", "-p", "--format=%B", "main")
+    assert all(link not in comment for comment in pr_site.comments(1))

@@ -15,20 +15,20 @@ NOW = "2026-12-01T10:00:00Z"
 
 
 def run(
-    site: Path, *args: str, capsys: pytest.CaptureFixture[str]
+    site_root: Path, *args: str, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, dict[str, object]]:
-    code = main(["--root", str(site), *args, "--now", NOW, "--json"])
+    code = main(["--root", str(site_root), *args, "--now", NOW, "--json"])
     out = capsys.readouterr().out
     return code, json.loads(out)
 
 
 def test_register_edits_in_place_keeping_comments(
-    site: Path, add_event: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+    site_root: Path, add_event: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = add_event(capacity=2)  # one seat is the imported entry's
     before = path.read_text()
     code, out = run(
-        site,
+        site_root,
         "register",
         "2026-12-03-meetup",
         "--user",
@@ -55,49 +55,49 @@ def test_register_edits_in_place_keeping_comments(
         assert comment in after
     assert after.startswith(before.split("      - name: Old Timer")[0])
     assert "login: Ann" in after and "name: Ann A." in after
-    code, out = run(site, "register", "2026-12-03-meetup", "--user", "bob", capsys=capsys)
+    code, out = run(site_root, "register", "2026-12-03-meetup", "--user", "bob", capsys=capsys)
     assert (code, out["outcome"]) == (0, "waitlisted")
-    code, out = run(site, "register", "2026-12-03-meetup", "--user", "BOB", capsys=capsys)
+    code, out = run(site_root, "register", "2026-12-03-meetup", "--user", "BOB", capsys=capsys)
     assert (code, out["outcome"]) == (0, "unchanged")
-    code, out = run(site, "cancel", "2026-12-03-meetup", "--user", "ann", capsys=capsys)
+    code, out = run(site_root, "cancel", "2026-12-03-meetup", "--user", "ann", capsys=capsys)
     assert (code, out["outcome"], out["promoted"]) == (0, "cancelled", ["bob"])
     text = path.read_text()
     assert "login: Ann" not in text and "status: waitlisted" not in text
-    assert main(["--root", str(site), "validate"]) == 0
+    assert main(["--root", str(site_root), "validate"]) == 0
 
 
 def test_refusals_exit_1_and_leave_the_file(
-    site: Path, add_event: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+    site_root: Path, add_event: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = add_event()
     before = path.read_text()
     code, out = run(
-        site, "register", "2026-12-03-meetup", "--user", "ann", "--session", "x", capsys=capsys
+        site_root, "register", "2026-12-03-meetup", "--user", "ann", "--session", "x", capsys=capsys
     )
     assert (code, out["outcome"]) == (1, "refused")
-    code, out = run(site, "register", "no-such-event", "--user", "ann", capsys=capsys)
+    code, out = run(site_root, "register", "no-such-event", "--user", "ann", capsys=capsys)
     assert (code, out["outcome"]) == (1, "refused")
     assert "no event 'no-such-event'" in str(out["reason"])
     assert path.read_text() == before
 
 
 def test_ban_list_holds_no_login_and_refuses_neutrally(
-    site: Path, add_event: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+    site_root: Path, add_event: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     add_event()
-    assert main(["--root", str(site), "ban", "Troll-42"]) == 0
+    assert main(["--root", str(site_root), "ban", "Troll-42"]) == 0
     capsys.readouterr()
-    text = (site / "banlist.txt").read_text()
+    text = (site_root / "banlist.txt").read_text()
     assert "troll" not in text.casefold()
-    assert "TROLL-42" in banlist.load(site / "banlist.txt")
-    code, out = run(site, "register", "2026-12-03-meetup", "--user", "troll-42", capsys=capsys)
+    assert "TROLL-42" in banlist.load(site_root / "banlist.txt")
+    code, out = run(site_root, "register", "2026-12-03-meetup", "--user", "troll-42", capsys=capsys)
     assert (code, out["reason"]) == (
         1,
         "Registration is not possible. Please contact the organizers.",
     )
-    assert main(["--root", str(site), "ban", "--remove", "TROLL-42"]) == 0
+    assert main(["--root", str(site_root), "ban", "--remove", "TROLL-42"]) == 0
     capsys.readouterr()
-    code, out = run(site, "register", "2026-12-03-meetup", "--user", "troll-42", capsys=capsys)
+    code, out = run(site_root, "register", "2026-12-03-meetup", "--user", "troll-42", capsys=capsys)
     assert (code, out["outcome"]) == (0, "registered")
 
 
@@ -111,10 +111,12 @@ def test_ban_list_holds_no_login_and_refuses_neutrally(
         ["cancel", "2026-12-03-meetup", "--user", "ann", "--name", "x"],
     ],
 )
-def test_usage_errors_exit_2(site: Path, add_event: Callable[..., Path], args: list[str]) -> None:
+def test_usage_errors_exit_2(
+    site_root: Path, add_event: Callable[..., Path], args: list[str]
+) -> None:
     add_event()
     result = subprocess.run(
-        [sys.executable, "-m", "signupsheet", "--root", str(site), *args],
+        [sys.executable, "-m", "signupsheet", "--root", str(site_root), *args],
         capture_output=True,
         text=True,
         check=False,

@@ -4,21 +4,16 @@ import json
 from pathlib import Path
 
 from formbodies import cancel_body, register_body
-from githubdouble import BOT, GitHubDouble, payload
+from githubdouble import GitHubDouble, payload
+from gitkit import clone, git
 from signupsheet.registration.issues.issue_replies import REPLY_MARKER
 from sweepkit import (
     EVENT_ID,
-    clone,
     created,
-    git,
     make_remote,
     remote_file,
     run_sweep,
 )
-
-
-def bot_comments(double: GitHubDouble, number: int) -> list[str]:
-    return [c["body"] for c in double.comments_on(number) if c["user"]["login"] == BOT]
 
 
 def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHubDouble) -> None:
@@ -47,17 +42,17 @@ def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHu
         f"Sign-up of bob for {EVENT_ID}",
         f"Sign-up of Ann for {EVENT_ID}",
     ]
-    (ann,) = bot_comments(double, 1)
+    (ann,) = double.bot_comments(1)
     assert "**You are registered**" in ann
     assert "Thursday, 3 December 2026, 14:00 to 15:00 UTC" in ann
     assert "60 minutes before the start" in ann
     assert "template=cancel.yml" in ann and f"event={EVENT_ID}" in ann
-    (bob,) = bot_comments(double, 2)
+    (bob,) = double.bot_comments(2)
     assert "waiting list" in bob
-    (cy,) = bot_comments(double, 3)
+    (cy,) = double.bot_comments(3)
     assert "no event 'no-such-event'" in cy and "No event is open" not in cy
     assert f"`{EVENT_ID}`" in cy  # the open events are listed
-    (dee,) = bot_comments(double, 4)
+    (dee,) = double.bot_comments(4)
     assert "Policy: please tick the box" in dee
     assert double.issues[1]["state"] == "closed" and double.issues[2]["state"] == "closed"
     assert double.issues[3]["state"] == "open" and double.issues[4]["state"] == "open"
@@ -81,7 +76,7 @@ def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHu
     # Fixing the form (an edit) is picked up: the same comment is edited in place.
     double.edit_body(4, register_body(EVENT_ID, policy=True), created(50))
     assert run_sweep(double, work).returncode == 0
-    (dee,) = bot_comments(double, 4)
+    (dee,) = double.bot_comments(4)
     assert "waiting list" in dee
     assert double.issues[4]["state"] == "closed"
 
@@ -95,7 +90,7 @@ def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHu
     event_path.write_text(json.dumps(edited))
     assert run_sweep(double, work, "--event-path", str(event_path)).returncode == 0
     assert "note: bringing a friend" in remote_file(remote)
-    (ann,) = bot_comments(double, 1)
+    (ann,) = double.bot_comments(1)
     assert "Your entry was updated" in ann
 
     # Ann cancels: bob moves up, and his answer says so.
@@ -103,9 +98,9 @@ def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHu
     assert run_sweep(double, work).returncode == 0
     text = remote_file(remote)
     assert "login: Ann" not in text and "status: waitlisted" in text  # dee still waits
-    (cancelled,) = bot_comments(double, 7)
+    (cancelled,) = double.bot_comments(7)
     assert "**Your registration is cancelled**" in cancelled
-    (bob,) = bot_comments(double, 2)
+    (bob,) = double.bot_comments(2)
     assert "moved up from the waiting list" in bob
     assert double.label_names(2) == ["registered", "registration"]
     assert git(remote, "log", "-1", "--format=%s", "main").strip() == (
@@ -153,6 +148,6 @@ def test_seat_freed_outside_the_sweep_is_announced_by_the_next_run(
     git(organizer, "commit", "-qam", "Cancel a registration by hand")
     git(organizer, "push", "-q", "origin", "HEAD:main")
     assert run_sweep(double, work).returncode == 0
-    (bob,) = bot_comments(double, 2)
+    (bob,) = double.bot_comments(2)
     assert "moved up from the waiting list" in bob
     assert double.label_names(2) == ["registered", "registration"]

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from formbodies import register_body
-from githubdouble import BOT, GitHubDouble
+from githubdouble import GitHubDouble
+from gitkit import clone, git
 from signupsheet.core.model import parse_timestamp
 from signupsheet.core.project import Project
 from signupsheet.github.client import connect
@@ -21,18 +22,12 @@ from signupsheet.registration.issues.sweep import Sweeper
 from sweepkit import (
     EVENT_ID,
     NOW,
-    clone,
     created,
-    git,
     make_remote,
     remote_file,
     run_sweep,
     start_sweep,
 )
-
-
-def bot_comments(double: GitHubDouble, number: int) -> list[dict[str, Any]]:
-    return [c for c in double.comments_on(number) if c["user"]["login"] == BOT]
 
 
 def add_registrations(double: GitHubDouble, count: int, start: int = 1) -> None:
@@ -64,7 +59,7 @@ def test_5xx_and_rate_limits_are_retried_honouring_retry_after(
     statuses = [status for _, _, status in double.requests]
     assert statuses.count(403) == 2 and statuses.count(502) == 2 and statuses.count(503) == 1
     for number in (1, 2):
-        assert len(bot_comments(double, number)) == 1
+        assert len(double.bot_comments(number)) == 1
         assert double.issues[number]["state"] == "closed"
     assert remote_file(remote).count("login: person-") == 2
 
@@ -80,12 +75,12 @@ def test_api_down_stops_the_run_and_the_next_run_finishes(
     assert result.returncode == 1
     assert "#1: not finished, the next run retries" in result.stdout
     assert double.issues[1]["state"] == "open"
-    assert len(bot_comments(double, 1)) == 1
+    assert len(double.bot_comments(1)) == 1
     double.faults.clear()
     result = run_sweep(double, work)
     assert result.returncode == 0, result.stderr
     for number in (1, 2):
-        assert len(bot_comments(double, number)) == 1
+        assert len(double.bot_comments(number)) == 1
         assert double.issues[number]["state"] == "closed"
     assert remote_file(remote).count("login: person-001") == 1
 
@@ -168,8 +163,8 @@ def test_killed_between_commit_and_comment(tmp_path: Path, double: GitHubDouble)
     text = remote_file(remote)
     assert text.count("login: person-001") == 1 and text.count("login: person-002") == 1
     for number in (1, 2):
-        (comment,) = bot_comments(double, number)
-        assert "**You are registered**" in comment["body"]
+        (comment,) = double.bot_comments(number)
+        assert "**You are registered**" in comment
         assert double.issues[number]["state"] == "closed"
 
 
@@ -191,8 +186,8 @@ def test_burst_of_100_with_4_concurrent_sweepers_then_5_cancellations(
 
     def sheet() -> list[Any]:
         path = tmp_path / "sheet" / "events" / f"{EVENT_ID}.yaml"
-        site = Project(clones[0])
-        result = check_text(remote_file(remote).encode(), site.event_path(EVENT_ID), site)
+        project = Project(clones[0])
+        result = check_text(remote_file(remote).encode(), project.event_path(EVENT_ID), project)
         assert result.event is not None, result.problems
         del path
         return result.event.sessions[0].registrations
@@ -205,14 +200,14 @@ def test_burst_of_100_with_4_concurrent_sweepers_then_5_cancellations(
     assert sum(entry.status == "waitlisted" for entry in entries) == 40
     status = {entry.login: entry.status for entry in entries}
     for number in range(1, 101):
-        comments = bot_comments(double, number)
+        comments = double.bot_comments(number)
         assert len(comments) == 1, f"issue {number}: {len(comments)} answers"
         issue = double.issues[number]
         assert issue["state"] == "closed"
         login = issue["user"]["login"]
         expected = "registered" if status[login] == "confirmed" else "waitlisted"
         assert double.label_names(number) == sorted(["registration", expected])
-        assert ("waiting list" in comments[0]["body"]) == (expected == "waitlisted")
+        assert ("waiting list" in comments[0]) == (expected == "waitlisted")
     duplicates = len(double.created_comments) - 100
     assert duplicates == len(double.deleted_comments)
 
@@ -235,9 +230,9 @@ def test_burst_of_100_with_4_concurrent_sweepers_then_5_cancellations(
     assert sum(s == "waitlisted" for s in status.values()) == 35
     by_login = {issue["user"]["login"]: n for n, issue in double.issues.items() if n <= 100}
     for login in first_waiting:
-        (comment,) = bot_comments(double, by_login[login])
-        assert "moved up from the waiting list" in comment["body"]
+        (comment,) = double.bot_comments(by_login[login])
+        assert "moved up from the waiting list" in comment
         assert double.label_names(by_login[login]) == ["registered", "registration"]
     for number in range(201, 206):
-        assert len(bot_comments(double, number)) == 1
+        assert len(double.bot_comments(number)) == 1
         assert double.issues[number]["state"] == "closed"

@@ -9,8 +9,9 @@ import pytest
 
 from formbodies import register_body
 from githubdouble import GitHubDouble
+from gitkit import clone, git
 from smtp_server import Recorder, smtp_server
-from sweepkit import EVENT_ID, clone, created, git, make_remote, remote_file, run_sweep
+from sweepkit import EVENT_ID, created, make_remote, remote_file, run_sweep
 
 # The session starts at 14:00 UTC; the link goes out from 13:00 (the default lead of 60 min).
 IN_WINDOW = "2026-12-03T13:30:00Z"

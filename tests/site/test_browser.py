@@ -11,14 +11,13 @@ from typing import Any
 
 import pytest
 
-from conftest import SEED_ID, build, make_mkdocs_site
-from paths import REPO
+from paths import SEED_ID
+from sitekit import TRICKY, build, make_mkdocs_site
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
 from browserkit import CHROMIUM, chromium, open_page, served  # noqa: E402
 
-SITES = REPO / "tests" / "sites"
 SEED_PAGE = f"events/{SEED_ID}/"
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
@@ -28,7 +27,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's ch
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = make_mkdocs_site(
         tmp_path_factory.mktemp("browser"),
-        {"tricky": (SITES / "xss.yaml").read_text(encoding="utf-8")},
+        {"tricky": TRICKY},
     )
     built = build(root)
     assert built.result.returncode == 0, built.result.stderr

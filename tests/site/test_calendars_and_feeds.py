@@ -7,28 +7,15 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
 import icalendar
-import pytest
 
 from conftest import SEED_NOW, SITE_URL, golden
-from paths import REPO
 from signupsheet.core.model import Event, parse_timestamp
-from signupsheet.core.project import Project
-from signupsheet.eventfiles.catalog import check_text
 from signupsheet.site.calendars import event_calendar, site_calendar
 from signupsheet.site.feeds import atom_feed, events_data
 from signupsheet.site.urls import PublishedSite
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-SITES = REPO / "tests" / "sites"
 SITE = PublishedSite(SITE_URL)
-
-
-@pytest.fixture
-def tricky(project: Project) -> Event:
-    raw = (SITES / "xss.yaml").read_bytes()
-    result = check_text(raw, project.events_dir / "tricky.yaml", project)
-    assert result.event is not None
-    return result.event
 
 
 def test_seed_ics_matches_golden_and_parses_back(seed: Event) -> None:

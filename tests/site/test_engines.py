@@ -7,55 +7,18 @@ import json
 import os
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
-from conftest import SEED_ID, build, make_mkdocs_site
-from paths import REPO
+from paths import REPO, SEED_ID
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import load_event
 from signupsheet.main import main
+from sitekit import build, make_mkdocs_site, sheet_names
 
 NOW = "2022-11-20T12:00:00Z"
-
-
-class _SheetNames(HTMLParser):
-    """Display names: the second cell of each row of the sign-up sheet tables."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: list[str] = []
-        self.depth = 0
-        self.cell = -1
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        classes = (dict(attrs).get("class") or "").split()
-        if tag == "div" and "ss-sheet" in classes:
-            self.depth += 1
-        elif self.depth and tag == "tr":
-            self.cell = -1
-        elif self.depth and tag == "td":
-            self.cell += 1
-            self.text = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.depth and tag == "td" and self.cell == 1:
-            self.names.append("".join(self.text).strip())
-        elif self.depth and tag == "div":
-            self.depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def sheet_names(html: str) -> list[str]:
-    parser = _SheetNames()
-    parser.feed(html)
-    return parser.names
 
 
 def seed_names() -> list[str]:
@@ -69,21 +32,22 @@ def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def mkdocs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site folder ready for `mkdocs build`, with the seed event; shared by the module."""
     return make_mkdocs_site(tmp_path_factory.mktemp("engines"), {}, now=NOW)
 
 
 @pytest.fixture(scope="module")
-def rendered(site: Path) -> Path:
-    out = site.parent / "rendered"
-    assert main(["--root", str(site), "render", "--out", str(out)]) == 0
+def rendered(mkdocs_site: Path) -> Path:
+    out = mkdocs_site.parent / "rendered"
+    assert main(["--root", str(mkdocs_site), "render", "--out", str(out)]) == 0
     return out
 
 
-def test_properdocs_runs_the_plugin_unchanged(site: Path, tmp_path: Path) -> None:
+def test_properdocs_runs_the_plugin_unchanged(mkdocs_site: Path, tmp_path: Path) -> None:
     out = tmp_path / "properdocs-site"
     command = [sys.executable, "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml"]
-    result = run([*command, "--site-dir", str(out)], site)
+    result = run([*command, "--site-dir", str(out)], mkdocs_site)
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
     page = (out / "events" / SEED_ID / "index.html").read_text(encoding="utf-8")
@@ -94,14 +58,14 @@ def test_properdocs_runs_the_plugin_unchanged(site: Path, tmp_path: Path) -> Non
     assert (out / "calendar.ics").is_file() and (out / "feed.xml").is_file()
 
 
-def test_render_writes_the_sources_and_a_plain_config(site: Path, rendered: Path) -> None:
+def test_render_writes_the_sources_and_a_plain_config(mkdocs_site: Path, rendered: Path) -> None:
     docs = rendered / "docs"
     page = (docs / "events" / f"{SEED_ID}.md").read_text(encoding="utf-8")
     assert len(sheet_names(page)) == 33  # the sheets are in the Markdown, not filled in later
     for path in ("calendar.ics", "feed.xml", "events.json", f"events/{SEED_ID}.ics", "past.md"):
         assert (docs / path).is_file(), path
     for path in ("registering.md", "policies/safe-space.md", "personal-data.md"):
-        assert (docs / path).read_bytes() == (site / "docs" / path).read_bytes()
+        assert (docs / path).read_bytes() == (mkdocs_site / "docs" / path).read_bytes()
     calendar = Calendar.from_ical((docs / f"events/{SEED_ID}.ics").read_bytes())
     assert len(calendar.walk("VEVENT")) == 1
     data = json.loads((docs / "events.json").read_text(encoding="utf-8"))
@@ -111,8 +75,8 @@ def test_render_writes_the_sources_and_a_plain_config(site: Path, rendered: Path
     assert "assets/signupsheet/localtime.js" in config
     # The home page carries the generated lists the plugin appends.
     home = (docs / "index.md").read_text(encoding="utf-8")
-    assert home.startswith((site / "docs" / "index.md").read_text(encoding="utf-8").rstrip())
-    assert len(home) > len((site / "docs" / "index.md").read_text(encoding="utf-8"))
+    assert home.startswith((mkdocs_site / "docs" / "index.md").read_text(encoding="utf-8").rstrip())
+    assert len(home) > len((mkdocs_site / "docs" / "index.md").read_text(encoding="utf-8"))
 
 
 def test_zensical_builds_the_rendered_site(rendered: Path) -> None:
@@ -128,8 +92,8 @@ def test_zensical_builds_the_rendered_site(rendered: Path) -> None:
     assert (out / "calendar.ics").is_file() and (out / "feed.xml").is_file()
 
 
-def test_mkdocs_and_render_agree_on_the_event_page(site: Path, rendered: Path) -> None:
-    built = build(site)
+def test_mkdocs_and_render_agree_on_the_event_page(mkdocs_site: Path, rendered: Path) -> None:
+    built = build(mkdocs_site)
     assert built.result.returncode == 0, built.result.stderr
     page = built.page(f"events/{SEED_ID}/index.html")
     assert sheet_names(page) == sheet_names(
@@ -138,18 +102,18 @@ def test_mkdocs_and_render_agree_on_the_event_page(site: Path, rendered: Path) -
 
 
 def test_render_refuses_a_foreign_folder_and_replaces_its_own(
-    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    mkdocs_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep", encoding="utf-8")
-    assert main(["--root", str(site), "render", "--out", str(foreign)]) == 1
+    assert main(["--root", str(mkdocs_site), "render", "--out", str(foreign)]) == 1
     assert "was not written by signupsheet render" in capsys.readouterr().err
     assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
     out = tmp_path / "out"
-    assert main(["--root", str(site), "render", "--out", str(out)]) == 0
+    assert main(["--root", str(mkdocs_site), "render", "--out", str(out)]) == 0
     (out / "docs" / "stale.md").write_text("old", encoding="utf-8")
-    assert main(["--root", str(site), "render", "--out", str(out)]) == 0
+    assert main(["--root", str(mkdocs_site), "render", "--out", str(out)]) == 0
     assert not (out / "docs" / "stale.md").exists()
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_mkdocs_site
 from signupsheet.core.errors import UserError
 from signupsheet.main import main
 from signupsheet.site.config import SignupsheetConfig
 from signupsheet.site.plain_files import settings_from_config
 from signupsheet.site.urls import MkDocsYml, PublishedSite, published_site
+from sitekit import make_mkdocs_site
 
 TAGGED = """\
 # A site configured the way Material's documentation shows.

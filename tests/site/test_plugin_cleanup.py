@@ -11,8 +11,8 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from conftest import make_mkdocs_site
 from signupsheet.site.second_process import SecondProcess, usable_cpus
+from sitekit import make_mkdocs_site
 
 
 def _clash(site: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,53 +18,17 @@ import icalendar
 import pytest
 import yaml
 
-from conftest import SEED_ID, Built, build, make_mkdocs_site
-from paths import REPO
+from paths import SEED_ID
 from signupsheet.main import main
-
-SITES = REPO / "tests" / "sites"
-
-
-class SheetNames(HTMLParser):
-    """The text of the second cell (the name) of every row in the sign-up sheets."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: list[str] = []
-        self.in_sheet = 0
-        self.cell = -1
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "div" and ("class", "ss-sheet") in attrs:
-            self.in_sheet += 1
-        elif self.in_sheet and tag == "tr":
-            self.cell = -1
-        elif self.in_sheet and tag == "td":
-            self.cell += 1
-            self.text = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.in_sheet and tag == "td" and self.cell == 1:
-            self.names.append("".join(self.text))
-        elif tag == "div" and self.in_sheet:
-            self.in_sheet -= 1
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def sheet_names(page: str) -> list[str]:
-    parser = SheetNames()
-    parser.feed(page)
-    return parser.names
+from sitekit import TRICKY, Built, build, make_mkdocs_site, sheet_names
+from smtp_server import free_port
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = make_mkdocs_site(
         tmp_path_factory.mktemp("site"),
-        {"tricky": (SITES / "xss.yaml").read_text(encoding="utf-8")},
+        {"tricky": TRICKY},
     )
     return build(root)
 
@@ -170,7 +133,7 @@ def test_every_link_between_pages_leads_somewhere(built: Built) -> None:
 
 
 def test_links_work_without_directory_urls(tmp_path: Path) -> None:
-    root = make_mkdocs_site(tmp_path, {"tricky": (SITES / "xss.yaml").read_text(encoding="utf-8")})
+    root = make_mkdocs_site(tmp_path, {"tricky": TRICKY})
     config = root / "mkdocs.yml"
     config.write_text(
         config.read_text(encoding="utf-8") + "use_directory_urls: false\n", encoding="utf-8"
@@ -253,7 +216,7 @@ def test_a_site_without_the_registering_page_is_refused(tmp_path: Path) -> None:
 def test_invalid_event_fails_the_build_with_validate_messages(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bad = (SITES / "xss.yaml").read_text(encoding="utf-8")
+    bad = TRICKY
     bad = bad.replace("mode: online", "mode: online\n  room: 12")
     bad = bad.replace("capacity: 4", "capacity: 0")
     root = make_mkdocs_site(tmp_path, {"broken": bad})
@@ -268,13 +231,6 @@ def test_invalid_event_fails_the_build_with_validate_messages(
     assert not (root / "site" / "index.html").exists()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         text: str = response.read().decode()
@@ -282,8 +238,8 @@ def _fetch(url: str) -> str:
 
 
 def test_serve_rebuilds_when_an_event_changes(tmp_path: Path) -> None:
-    root = make_mkdocs_site(tmp_path, {}, with_seed=True)
-    port = _free_port()
+    root = make_mkdocs_site(tmp_path, {}, seed=True)
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=root,
