@@ -376,8 +376,10 @@ def live_story(
     git(contributor, "push", "-q", "origin", "HEAD:refs/pull/5/head")
     ticked = f"Please add me.\n\n- [x] {POLICY_SENTENCE} (linked on the event's page)\n"
     world.double.add_pull(5, DAVE.login, head, ticked)
-    assert world.pull_request(5, PULL_REQUEST).stdout.splitlines()[-1] == "#5: merged"
-    assert world.double.pulls[5]["merged"]
+    assert world.pull_request(5, PULL_REQUEST).stdout.splitlines()[-1] == "#5: re-applied"
+    # Closed, never merged: none of the pull request's commits reaches main.
+    assert world.double.pulls[5]["state"] == "closed" and not world.double.pulls[5]["merged"]
+    assert head not in git(world.remote, "rev-list", "main")
     dave = world.sheet()["dave"]
     assert (dave["source"], dave["registered"]) == ("pr:5", PULL_REQUEST)
     assert dave.get("status", "confirmed") == "confirmed"

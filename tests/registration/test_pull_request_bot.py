@@ -61,6 +61,42 @@ class Site:
         self.double.add_pull(number, author, sha, body)
         return sha
 
+    def open_pull_history(
+        self, number: int, author: str, commits: list[dict[str, str | None]], address: str
+    ) -> list[str]:
+        """Push a branch of several commits, made with the contributor's own git identity (an
+        address): `None` as a file's content deletes it. The SHAs of the commits, in order."""
+        git(self.contributor, "fetch", "--quiet", "origin")
+        git(self.contributor, "checkout", "--quiet", "-B", f"pr{number}", "origin/main")
+        identity = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": author,
+            "GIT_AUTHOR_EMAIL": address,
+            "GIT_COMMITTER_NAME": author,
+            "GIT_COMMITTER_EMAIL": address,
+            "GIT_CONFIG_GLOBAL": os.devnull,
+        }
+        shas = []
+        for index, files in enumerate(commits, start=1):
+            for path, text in files.items():
+                target = self.contributor / path
+                if text is None:
+                    target.unlink()
+                else:
+                    target.write_text(text, encoding="utf-8")
+            subprocess.run(
+                ["git", "-C", str(self.contributor), "add", "--all"], check=True, env=identity
+            )
+            subprocess.run(
+                ["git", "-C", str(self.contributor), "commit", "--quiet", "-m", f"Step {index}"],
+                check=True,
+                env=identity,
+            )
+            shas.append(git(self.contributor, "rev-parse", "HEAD"))
+        git(self.contributor, "push", "--quiet", "origin", f"HEAD:refs/pull/{number}/head")
+        self.double.add_pull(number, author, shas[-1], TICKED)
+        return shas
+
     def run_bot(self, number: int, monkeypatch: pytest.MonkeyPatch, now: str = NOW) -> int:
         """One workflow run: a fresh clone of main, then the command."""
         self.runs += 1
@@ -105,7 +141,7 @@ def sheet(text: str, session: str = "main") -> list[dict[str, object]]:
     return list(found.get("registrations", []))
 
 
-def test_two_sign_ups_from_one_base_both_land_one_merged_one_reapplied(
+def test_two_sign_ups_from_one_base_both_land_as_the_bots_own_commits(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dave = site.open_pull(
@@ -114,13 +150,14 @@ def test_two_sign_ups_from_one_base_both_land_one_merged_one_reapplied(
     erin = site.open_pull(
         2, "Erin", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("erin", "Erin Example"))}
     )
+    seed = git(site.remote, "rev-parse", "main")
 
     assert site.run_bot(1, monkeypatch) == 0
-    merge = git(site.remote, "rev-parse", "main")
-    parents = git(site.remote, "show", "--no-patch", "--format=%P", merge).split()
-    assert parents[1] == dave, "the checked head SHA is merged"
-    # Like GitHub, the double marks the pull request merged once its head is on main.
-    assert site.double.pulls[1]["state"] == "closed" and site.double.pulls[1]["merged"]
+    first = git(site.remote, "rev-parse", "main")
+    # One parent: main. The pull request's head is not merged, although it merges cleanly.
+    assert git(site.remote, "show", "--no-patch", "--format=%P", first).split() == [seed]
+    assert dave not in git(site.remote, "rev-list", "main")
+    assert site.double.pulls[1]["state"] == "closed" and not site.double.pulls[1]["merged"]
     text = site.main_file()
     assert "# imported from the wiki" in text, "comments of the file survive"
     entries = sheet(text)
@@ -133,11 +170,12 @@ def test_two_sign_ups_from_one_base_both_land_one_merged_one_reapplied(
     }
     (comment,) = site.comments(1)
     assert "**You are registered** for **Monthly meetup**, session `main`" in comment
-    assert f"Merged as [{merge[:12]}]({SERVER}/{site.double.repo}/commit/{merge})" in comment
+    assert f"on main in [{first[:12]}]({SERVER}/{site.double.repo}/commit/{first})" in comment
+    assert "this pull request is closed" in comment
 
     assert site.run_bot(2, monkeypatch) == 0
     commit = git(site.remote, "rev-parse", "main")
-    assert git(site.remote, "show", "--no-patch", "--format=%P", commit).split() == [merge]
+    assert git(site.remote, "show", "--no-patch", "--format=%P", commit).split() == [first]
     message = git(site.remote, "show", "--no-patch", "--format=%B", commit)
     assert message.startswith("Sign-up of Erin for 2026-12-03-meetup (pull request #2)")
     assert "@" not in message, "no address of the author in the history"
@@ -146,15 +184,11 @@ def test_two_sign_ups_from_one_base_both_land_one_merged_one_reapplied(
     assert entries[-1]["source"] == "pr:2" and entries[-1]["name"] == "Erin Example"
     assert site.double.pulls[2]["state"] == "closed" and not site.double.pulls[2]["merged"]
     (comment,) = site.comments(2)
-    assert "no longer merges cleanly" in comment and commit in comment
+    assert "not merged" in comment and commit in comment
     assert erin not in git(site.remote, "rev-list", "main")
-
-    # GitHub marks the first pull request merged because its head reached main.
-    from github import Auth, Github
-
-    client = Github(auth=Auth.Token("t"), base_url=site.double.base_url, lazy=True)
-    pull = client.get_repo(site.double.repo).get_pull(1)
-    assert pull.merged and pull.state == "closed"
+    # Every commit on main is the seed's or the bot's.
+    authors = set(git(site.remote, "log", "--format=%ae %ce", f"{seed}..main").split())
+    assert authors == {"41898282+github-actions[bot]@users.noreply.github.com"}
 
 
 def test_banned_login_is_refused_neutrally_and_nothing_merges(
@@ -223,7 +257,6 @@ def test_cancel_by_pull_request_without_ticking_the_box(
     assert [item.get("login") for item in sheet(site.main_file())] == [None, "Alice"]
     (comment,) = site.comments(7)
     assert "**Your registration is cancelled**" in comment
-    # Fast-forward-free history: the merge commit has the pull request's head as parent.
     assert re.search(r"Cancellation of BOB for 2026-12-03-meetup", git(site.remote, "log", "-1"))
 
 
@@ -289,7 +322,7 @@ def test_the_workflow_step_reads_everything_from_its_environment(
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "#20: merged\n"
+    assert done.stdout == "#20: re-applied\n"
     assert outputs.read_text() == "pushed=true\n"
     assert sheet(site.main_file())[-1]["source"] == "pr:20"
     assert token not in done.stdout + done.stderr
@@ -334,3 +367,40 @@ def test_a_sign_up_inside_the_link_window_gets_the_link_at_once(
     assert dave["link_sent"] == "2026-12-03T13:30:00Z"
     assert link not in git(site.remote, "log", "-p", "--format=%B", "main")
     assert all(link not in comment for comment in site.comments(1))
+
+
+def test_no_commit_of_the_pull_request_reaches_main_only_the_checked_change(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first commit adds a file with someone's address, a second removes it and adds the
+    author's entry: the net change is acceptable, but neither commit, the file, nor the
+    contributor's commit address may become reachable from main (beyond `purge`'s reach)."""
+    someone = "alice.private@people.example.net"  # a test value, not a real address
+    contributor = "dave.commits@people.example.net"
+    shas = site.open_pull_history(
+        30,
+        "dave",
+        [
+            {"notes.txt": f"alice: {someone}\n"},
+            {"notes.txt": None, MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave"))},
+        ],
+        contributor,
+    )
+    before = git(site.remote, "rev-parse", "main")
+
+    assert site.run_bot(30, monkeypatch) == 0
+
+    after = git(site.remote, "rev-parse", "main")
+    assert after != before, "the sign-up was written"
+    reachable = git(site.remote, "rev-list", "main").split()
+    assert not set(shas) & set(reachable), "a commit of the pull request reached main"
+    assert git(site.remote, "rev-list", f"{before}..main").split() == [after]
+    assert git(site.remote, "show", "--no-patch", "--format=%P", after).split() == [before]
+    history = git(site.remote, "log", "-p", "--format=%an <%ae>%n%cn <%ce>%n%B", "main")
+    assert someone not in history and contributor not in history
+    assert "notes.txt" not in git(site.remote, "ls-tree", "-r", "--name-only", "main")
+    assert sheet(site.main_file())[-1]["login"] == "dave"
+    # Not merged (its head is not on main): answered, closed, and the comment says why.
+    assert site.double.pulls[30]["state"] == "closed" and not site.double.pulls[30]["merged"]
+    (comment,) = site.comments(30)
+    assert "**You are registered**" in comment and after in comment

@@ -1,4 +1,4 @@
-"""`signupsheet pull-request`: check a pull request on GitHub, then merge, re-apply or answer it."""
+"""`signupsheet pull-request`: check a pull request on GitHub, then apply it on main or answer."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from signupsheet.core.project import Project
 from signupsheet.github.actions import payload_number, workflow, write_outputs
 
 NAME = "pull-request"
-HELP = "check a pull request that edits a sign-up sheet and merge or answer it (run by CI)"
+HELP = "check a pull request that edits a sign-up sheet and apply or answer it (run by CI)"
 DESCRIPTION = (
     "Fetch the pull request's head into this clone of the base branch, check it as data (see "
     "check-pr; nothing of it is checked out or run), and on accept write the author's entry "
-    "to main: as a merge of the checked head SHA when it merges cleanly, otherwise re-applied "
-    "in a commit that names the author, and the pull request closed. Refused and review "
+    "to main in a commit of the bot's own that names the author and the pull request, then close "
+    "the pull request (its commits are never merged). Refused and review "
     "pull requests get one comment, edited on re-runs. Needs GITHUB_TOKEN; the number comes from "
     "--number or the webhook payload ($GITHUB_EVENT_PATH). Exit 0 when handled."
 )
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     )
     handled = bot.handle(number)
     print(f"#{number}: {handled}")
-    pushed = handled in ("merged", "re-applied")
+    pushed = handled == "re-applied"
     # A sign-up that lands inside its session's link window gets the link now, not at the next
     # scheduled delivery (everyone due is served; the delivery sends each link once).
     if pushed:
