@@ -497,7 +497,7 @@ def test_links_are_masked_before_anything_is_printed_in_actions(
     assert "::add-mask::" not in outside.stdout
 
 
-def test_bad_secrets_are_reported_by_key_without_their_values(site: Site) -> None:
+def test_bad_secrets_are_reported_by_line_without_keys_or_values(site: Site) -> None:
     site.write_event([entry("alice")])
     env = env_for(site, None, {})
     env["SIGNUPSHEET_MEETING_LINKS"] = (
@@ -506,17 +506,60 @@ def test_bad_secrets_are_reported_by_key_without_their_values(site: Site) -> Non
     env["SIGNUPSHEET_CONTACTS"] = "alice: not-an-address secret-value\nALICE: alice@example.org\n"
     result = site.run(env, "--now", IN_WINDOW)
     assert result.returncode == 1
-    assert (
-        f"SIGNUPSHEET_MEETING_LINKS:1:1: the value for '{EVENT}' is not an https:// link"
-        in result.stderr
+    assert "SIGNUPSHEET_MEETING_LINKS:1:1: the value on this line is not an https:// link" in (
+        result.stderr
     )
-    assert "SIGNUPSHEET_MEETING_LINKS:2:1: key 'Bad Key'" in result.stderr
-    assert (
-        "SIGNUPSHEET_CONTACTS:1:1: the value for 'alice' is not one e-mail address" in result.stderr
+    assert "SIGNUPSHEET_MEETING_LINKS:2:1: the key on this line is not an event id" in (
+        result.stderr
     )
-    assert "SIGNUPSHEET_CONTACTS:2:1: 'ALICE' is listed twice" in result.stderr
-    for secret in ("secret-room", "secret-value", site.link, "alice@example.org"):
+    assert "SIGNUPSHEET_CONTACTS:1:1: the value on this line is not one e-mail address" in (
+        result.stderr
+    )
+    assert "SIGNUPSHEET_CONTACTS:2:1: this login is listed twice (also on line 1" in (result.stderr)
+    for secret in ("secret-room", "secret-value", site.link, "alice@example.org", "Bad Key"):
         assert secret not in result.stderr + result.stdout
+    assert "'alice'" not in result.stderr and "ALICE" not in result.stderr
+
+
+@pytest.mark.parametrize("form", ["yaml", "json"])
+def test_a_swapped_secret_is_masked_before_it_is_read_and_never_printed(
+    site: Site, form: str
+) -> None:
+    """Keys and values swapped by mistake: the address and the link sit where keys belong. GitHub
+    masks whole secret lines only, so each key and value is masked first, and the errors name
+    the secret and the line, never a key or a value."""
+    site.write_event([entry("alice")])
+    hidden = "alice.secret@example.org"  # a test value, not a real address
+    contacts, links = {hidden: "alice"}, {site.link: EVENT}
+    env = env_for(site, None, {}, GITHUB_ACTIONS="true")
+    if form == "json":
+        env["SIGNUPSHEET_CONTACTS"] = json.dumps(contacts)
+        env["SIGNUPSHEET_MEETING_LINKS"] = json.dumps(links)
+    else:
+        env["SIGNUPSHEET_CONTACTS"] = f"{hidden}: alice\n"
+        env["SIGNUPSHEET_MEETING_LINKS"] = f"{site.link}: {EVENT}\n"
+    command = [sys.executable, "-m", "signupsheet", "--root", str(site.root), "send-links"]
+    # One stream, in the order a workflow log shows it.
+    result = subprocess.run(
+        [*command, "--now", IN_WINDOW, "--dry-run"],
+        env=env,
+        cwd=site.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    masks = [line for line in lines if line.startswith("::add-mask::")]
+    assert lines[: len(masks)] == masks, "masks come before anything else"
+    assert f"::add-mask::{hidden}" in masks
+    assert f"::add-mask::{site.link}" in masks
+    rest = "\n".join(lines[len(masks) :])
+    assert "SIGNUPSHEET_CONTACTS:1:" in rest and "SIGNUPSHEET_MEETING_LINKS:1:" in rest
+    assert hidden not in rest and site.link not in rest
+    assert "secret@" not in rest and "pwd=" not in rest
 
 
 def test_missing_link_fails_and_names_the_session(
@@ -529,7 +572,8 @@ def test_missing_link_fails_and_names_the_session(
     assert result.returncode == 1
     assert "no link      alice" in result.stdout
     assert f"has no link for {EVENT} or {EVENT}/main; add one" in result.stdout
-    assert "'other-event/main' in SIGNUPSHEET_MEETING_LINKS names no event" in result.stderr
+    assert "SIGNUPSHEET_MEETING_LINKS:1: the key on this line names no event" in result.stderr
+    assert "other-event" not in result.stderr
     assert recorder.messages == []
 
 

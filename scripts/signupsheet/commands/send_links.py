@@ -189,9 +189,11 @@ def run(args: argparse.Namespace, project: Project) -> int:
         if report.recorded:
             where = f" in commit {report.commit[:12]}" if report.commit else ""
             print(f"recorded link_sent for {report.recorded} registrations{where}")
-    for key in report.unknown_link_keys:
+    for line in report.unknown_link_lines:
+        # By line: a key is not shown, in case it is a value written in the wrong place.
         print(
-            f"warning: {key!r} in SIGNUPSHEET_MEETING_LINKS names no event or session",
+            f"warning: SIGNUPSHEET_MEETING_LINKS:{line}: the key on this line names no event "
+            "or session",
             file=sys.stderr,
         )
     for item in report.problems:

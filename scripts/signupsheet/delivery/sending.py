@@ -47,6 +47,7 @@ from signupsheet.delivery.secrets import (
     LINKS_VARIABLE,
     Contacts,
     MeetingLinks,
+    mask_candidates,
     parse_contacts,
     parse_meeting_links,
     valid_address,
@@ -169,7 +170,7 @@ class DeliveryReport:
     outcomes: list[Outcome] = field(default_factory=list)
     down: str | None = None
     problems: list[Problem] = field(default_factory=list)
-    unknown_link_keys: list[str] = field(default_factory=list)
+    unknown_link_lines: list[int] = field(default_factory=list)
     recorded: int = 0
     replayed: int = 0
     commit: str | None = None
@@ -203,7 +204,7 @@ class DeliveryReport:
             "counts": {status: len(self.with_status(status)) for status in STATUSES},
             "down": self.down,
             "problems": [str(problem) for problem in self.problems],
-            "unknown_link_keys": self.unknown_link_keys,
+            "unknown_link_lines": self.unknown_link_lines,
             "recorded": self.recorded,
             "replayed": self.replayed,
             "commit": self.commit,
@@ -362,7 +363,7 @@ def deliver(
     report.replayed = len(marks)
     catalog = load_catalog(project)
     report.problems = list(catalog.problems)
-    report.unknown_link_keys = config.links.unknown_keys(catalog.events)
+    report.unknown_link_lines = config.links.unknown_key_lines(catalog.events)
     for event in catalog.events:
         apply_marks(event, marks)
     due = due_registrations(catalog.events, now)
@@ -512,19 +513,21 @@ def edges_from_env(
 def configure(environ: Mapping[str, str], site: PublishedSite | None) -> DeliveryConfig:
     """The delivery's secrets, hidden from the workflow log before anything else is printed.
 
-    Every value is masked first, even when the secrets turn out to be malformed, so that no
-    later line, this function's errors included, can show one in a public log.
+    Every key and value the secrets' text may hold is masked before the text is read, so that
+    neither a later line nor this function's errors can show one in a public log, however the
+    secret is written (a value where a key belongs, quoted, JSON).
     """
-    config: DeliveryConfig | None = None
-    problem: ProblemsError | None = None
-    try:
-        config = config_from_env(environ, site)
-    except ProblemsError as error:
-        problem = error
-    print_masks(environ, [*secrets_of(environ), *(config.secrets() if config else [])])
-    if problem is not None:
-        raise problem
-    assert config is not None
+    print_masks(
+        environ,
+        [
+            *secrets_of(environ),
+            *mask_candidates(environ.get(LINKS_VARIABLE)),
+            *mask_candidates(environ.get(CONTACTS_VARIABLE)),
+        ],
+    )
+    config = config_from_env(environ, site)
+    # The values as read (unquoted, stripped), should they differ from the raw pieces.
+    print_masks(environ, config.secrets())
     return config
 
 
