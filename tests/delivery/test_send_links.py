@@ -444,6 +444,54 @@ def test_dry_run_shows_who_gets_what_with_the_link_hidden(
     no_leaks(site, address("alice"))
 
 
+BAN_KEY = "test-ban-key-0123456789abcdef0123456789abcdef"  # a test value, not a real key
+
+
+def test_a_banned_person_gets_no_link_and_no_notice_wherever_the_entry_came_from(
+    site: Site, recorder: Recorder, smtp_port: int, github: tuple[GitHubState, str]
+) -> None:
+    site.write_event(
+        [
+            entry("alice", source="issue:7"),
+            entry("bob"),
+            entry("Mallory", source="organizer"),
+            entry("nomail", source="pr:9"),
+        ]
+    )
+    env = env_for(
+        site,
+        smtp_port,
+        {name: address(name) for name in ("alice", "bob", "mallory")},
+        github,
+        SIGNUPSHEET_BAN_KEY=BAN_KEY,
+    )
+    state, _ = github
+    state.emails["nomail"] = None
+    command = [sys.executable, "-m", "signupsheet", "--root", str(site.root), "ban"]
+    banned = subprocess.run(
+        [*command, "ALICE", "mallory", "NoMail"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert banned.returncode == 0, banned.stdout + banned.stderr
+
+    dry = site.run(env, "--now", IN_WINDOW, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "would send   bob" in dry.stdout
+    for login in ("alice", "mallory", "nomail"):
+        assert login not in dry.stdout.casefold(), f"{login} is shown"
+
+    sent = site.run(env, "--now", IN_WINDOW, "--json")
+    assert sent.returncode == 0, sent.stderr
+    assert [item.recipients for item in recorder.messages] == [[address("bob")]]
+    assert [item["login"] for item in json.loads(sent.stdout)["outcomes"]] == ["bob"]
+    assert state.comments == {}, "no notice on the banned person's issue or pull request"
+    assert site.link_sent() == {"alice": None, "bob": IN_WINDOW, "Mallory": None, "nomail": None}
+    assert "alice" not in summary(site) and "Mallory" not in summary(site)
+
+
 def test_the_policy_link_comes_from_mkdocs_yml_when_no_variable_moves_it(site: Site) -> None:
     site.write_event([entry("alice")])
     config = "site_url: https://pages.example.org/events/\nuse_directory_urls: false\n"

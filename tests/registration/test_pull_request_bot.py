@@ -36,6 +36,7 @@ from smtp_server import Recorder, smtp_server
 
 TICKED = f"Please add me.\n\n- [x] {POLICY_SENTENCE} (linked on the event's page)\n"
 SERVER = "http://github.invalid"
+BAN_KEY = "test-ban-key-0123456789abcdef0123456789abcdef"  # a test value, not a real key
 
 
 class Site:
@@ -103,6 +104,7 @@ class Site:
         checkout = self.tmp / f"run{self.runs}"
         git(self.tmp, "clone", "--quiet", "--branch", "main", str(self.remote), str(checkout))
         monkeypatch.setenv("GITHUB_TOKEN", "test-token-not-secret")
+        monkeypatch.setenv(banlist.BAN_KEY_VARIABLE, BAN_KEY)
         return main(
             [
                 *("--root", str(checkout), "pull-request", "--number", str(number)),
@@ -123,7 +125,7 @@ def site(tmp_path: Path) -> Iterator[Site]:
     seed = tmp_path / "seed"
     make_site(seed)
     bans = banlist.BanList()
-    bans.add("Troll-42")
+    bans.add("Troll-42", BAN_KEY)
     banlist.save(seed / "banlist.txt", bans)
     init_repo(seed)
     git(tmp_path, "clone", "--quiet", "--bare", str(seed), str(tmp_path / "remote.git"))
@@ -311,6 +313,7 @@ def test_the_workflow_step_reads_everything_from_its_environment(
         "GITHUB_API_URL": site.double.base_url,
         "GITHUB_SERVER_URL": SERVER,
         "GITHUB_OUTPUT": str(outputs),
+        banlist.BAN_KEY_VARIABLE: BAN_KEY,
     }
     done = subprocess.run(
         [sys.executable, "-m", "signupsheet", "pull-request", "--no-throttle", "--now", NOW],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from signupsheet.commands.options import add_now, now_from
 from signupsheet.commands.signup_options import add_json, add_target, report
@@ -25,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from signupsheet.registration.applying import apply_cancel
+    from signupsheet.registration.applying import apply_cancel, ban_check
 
     applied = apply_cancel(
         project,
@@ -34,5 +35,6 @@ def run(args: argparse.Namespace, project: Project) -> int:
         actor=Actor("maintainer", maintainer=True),
         now=now_from(args),
         session_id=args.session,
+        banned=ban_check(project, os.environ),
     )
     return report(applied.outcome, args.json)

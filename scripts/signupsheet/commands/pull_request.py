@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         tracker=GitHubPullRequests(repo, args.bot_login),
         clock=clock,
         repo_url=github.repo_url,
-        banned=ban_check(project),
+        banned=ban_check(project, environ),
         remote=args.remote,
         branch=args.branch,
     )

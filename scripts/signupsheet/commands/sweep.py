@@ -44,6 +44,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.delivery.sending import PushTarget, send_to_confirmed
     from signupsheet.github.client import connect
     from signupsheet.github.issue_tracker import GitHubTracker
+    from signupsheet.registration.applying import ban_check
     from signupsheet.registration.git_sync import git_push_auth
     from signupsheet.registration.issues.sweep import Sweeper
 
@@ -72,6 +73,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         remote=args.remote,
         branch=args.branch,
         on_confirmed=on_confirmed,
+        banned=ban_check(project, environ),
     )
     report = sweeper.run(triggered_issue(args.event_path))
     push = PushTarget(remote=args.remote, branch=args.branch)

@@ -339,8 +339,10 @@ def cancel(
     actor: Actor,
     now: datetime,
     session_id: str | None = None,
+    banned: BanCheck = _never_banned,
 ) -> Decision:
-    """Take `user` off a session's sheet and promote from the waiting list into freed seats."""
+    """Take `user` off a session's sheet and promote from the waiting list into freed seats
+    (never a banned person: they keep their place on the list, and the seat goes on)."""
     if not actor.may_act_for(event, user):
         return _refuse(
             event,
@@ -379,7 +381,7 @@ def cancel(
     session.registrations = [
         entry for entry in session.registrations if not same_login(entry.login, user)
     ]
-    promoted = _fill_seats(session, now)
+    promoted = _fill_seats(session, now, banned)
     return Decision(
         Outcome(
             "cancelled",
@@ -393,8 +395,11 @@ def cancel(
     )
 
 
-def _fill_seats(session: Session, now: datetime) -> list[Registration]:
-    """Confirm waitlisted entries, in sign-up order, while seats are free and it is not too late."""
+def _fill_seats(
+    session: Session, now: datetime, banned: BanCheck = _never_banned
+) -> list[Registration]:
+    """Confirm waitlisted entries, in sign-up order, while seats are free and it is not too late;
+    banned people are passed over."""
     if session.capacity is None or session.cancelled or now >= session.start:
         return []
     free = session.capacity - len(session.confirmed)
@@ -402,21 +407,23 @@ def _fill_seats(session: Session, now: datetime) -> list[Registration]:
     for index, entry in enumerate(session.registrations):
         if free <= 0:
             break
-        if entry.status == "waitlisted":
+        if entry.status == "waitlisted" and not (entry.login and banned(entry.login)):
             session.registrations[index] = replace(entry, status="confirmed")
             promoted.append(session.registrations[index])
             free -= 1
     return promoted
 
 
-def promote(event: Event, session_id: str, *, now: datetime) -> tuple[Event, list[Registration]]:
+def promote(
+    event: Event, session_id: str, *, now: datetime, banned: BanCheck = _never_banned
+) -> tuple[Event, list[Registration]]:
     """Fill free seats of a session from its waiting list (after a cancellation or a larger
     capacity); returns the new event and the promoted entries."""
     picked = event.session(session_id)
     if picked is None:
         raise KeyError(session_id)
     session = _copy_session(picked)
-    promoted = _fill_seats(session, now)
+    promoted = _fill_seats(session, now, banned)
     if not promoted:
         return event, []
     return _with_session(event, session), promoted

@@ -28,6 +28,7 @@ from signupsheet.core.links_due import (
 )
 from signupsheet.core.model import Event, Session, format_timestamp
 from signupsheet.core.project import Project
+from signupsheet.core.rules import BanCheck
 from signupsheet.delivery.link_mail import (
     MailSettings,
     build_ics,
@@ -66,6 +67,7 @@ from signupsheet.github.contact_lookup import (
     github_from_env,
 )
 from signupsheet.registration import git_sync
+from signupsheet.registration.applying import ban_check
 from signupsheet.site.urls import PublishedSite, published_site
 
 Status = Literal["sent", "would-send", "unreachable", "refused", "no-link", "deferred", "not-sent"]
@@ -348,10 +350,14 @@ def deliver(
     push: PushTarget | None = None,
     dry_run: bool = False,
     only: Iterable[EntryKey] | None = None,
+    banned: BanCheck | None = None,
     report_after: timedelta = DEFAULT_REPORT_AFTER,
     checkpoint: int | None = DEFAULT_CHECKPOINT,
 ) -> DeliveryReport:
     """Send the link to everyone due at `now` (or only to `only`), then record it.
+
+    Banned people are left out wherever their entry came from: no link, no notice, and no line
+    in the report (which is a public log: it must not tell who is banned).
 
     With `push`, the marks are also committed and pushed after every `checkpoint` accepted
     messages: on a CI runner, whose disk is gone when the job dies, that bounds how many people
@@ -367,6 +373,8 @@ def deliver(
     for event in catalog.events:
         apply_marks(event, marks)
     due = due_registrations(catalog.events, now)
+    if banned is not None:
+        due = [item for item in due if not (item.key and banned(item.key.login))]
     if only is not None:
         wanted = set(only)
         due = [item for item in due if item.key in wanted]
@@ -546,6 +554,7 @@ def send_due_links(
     and so do the registration flows, with `only` the entries they just confirmed."""
     environ = os.environ if environ is None else environ
     config = configure(environ, published_site(project.root))
+    banned = ban_check(project, environ)
     edges = edges_from_env(environ, project, config, dry_run=dry_run)
     return deliver(
         project,
@@ -558,6 +567,7 @@ def send_due_links(
         push=push,
         dry_run=dry_run,
         only=only,
+        banned=banned,
         report_after=report_after,
         checkpoint=checkpoint,
     )

@@ -7,6 +7,7 @@ The new file is checked before it replaces the old: a bug can never leave a brok
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -42,8 +43,15 @@ def known_event(project: Project, event_id: str) -> bool:
     return bool(EVENT_ID.match(event_id)) and project.event_path(event_id).is_file()
 
 
-def ban_check(project: Project) -> BanCheck:
-    return banlist.load(project.banlist_path, project.display(project.banlist_path)).is_banned
+def ban_check(project: Project, environ: Mapping[str, str] | None = None) -> BanCheck:
+    """Whether a login is banned, from banlist.txt and its key in `environ` (SIGNUPSHEET_BAN_KEY).
+
+    Raises BanListError when the list bans somebody and the key is missing or wrong: a run that
+    cannot read the list stops rather than letting banned people in.
+    """
+    path = project.banlist_path
+    key = banlist.key_from(environ or {})
+    return banlist.load(path, project.display(path)).checker(key)
 
 
 def _unknown(event_id: str, session: str | None, user: str) -> Applied:
@@ -101,9 +109,19 @@ def apply_cancel(
     actor: Actor,
     now: datetime,
     session_id: str | None = None,
+    banned: BanCheck | None = None,
 ) -> Applied:
-    """Decide on a cancellation (promoting from the waiting list) and write the file."""
+    """Decide on a cancellation (promoting from the waiting list, never a banned person) and
+    write the file."""
     if not known_event(project, event_id):
         return _unknown(event_id, session_id, user)
     event = load_event(project, event_id)
-    return _write(project, cancel(event, user, actor=actor, now=now, session_id=session_id))
+    decision = cancel(
+        event,
+        user,
+        actor=actor,
+        now=now,
+        session_id=session_id,
+        banned=banned or ban_check(project),
+    )
+    return _write(project, decision)

@@ -25,7 +25,7 @@ from typing import Literal, Protocol, TextIO
 from signupsheet.core.errors import ProblemsError
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
-from signupsheet.core.rules import Actor, Outcome
+from signupsheet.core.rules import Actor, BanCheck, Outcome
 from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.eventfiles.catalog import load_catalog, load_event
 from signupsheet.registration import git_sync
@@ -117,6 +117,8 @@ class Sweeper:
     branch: str = "main"
     push_attempts: int = 30
     on_confirmed: ConfirmedHook | None = None
+    # Read once by the command (the list needs its key); None: banlist.txt without a key.
+    banned: BanCheck | None = None
     log: TextIO = sys.stderr
     forms: dict[Kind, Form] = field(default_factory=dict)
     # How long a run that changed nothing waits for a concurrent run's answer (seconds).
@@ -344,7 +346,7 @@ class Sweeper:
             if kind == "register":
                 assert parsed.request is not None
                 applied = apply_register(
-                    self.project, event_id, parsed.request, actor=actor, now=now
+                    self.project, event_id, parsed.request, actor=actor, now=now, banned=self.banned
                 )
             else:
                 applied = apply_cancel(
@@ -354,6 +356,7 @@ class Sweeper:
                     actor=actor,
                     now=now,
                     session_id=parsed.session,
+                    banned=self.banned,
                 )
             return applied, applied.written
 

@@ -88,7 +88,9 @@ class RegistrationChange:
         """Apply the change to `event` with the registration rules (never modifies `event`)."""
         actor = Actor(self.login)
         if self.kind == "cancel":
-            return cancel(event, self.login, actor=actor, now=now, session_id=self.session)
+            return cancel(
+                event, self.login, actor=actor, now=now, session_id=self.session, banned=banned
+            )
         return register(
             event, self.request(agreed=agreed, source=source), actor=actor, now=now, banned=banned
         )

@@ -198,6 +198,7 @@ class PullRequestBot:
                 actor=actor,
                 now=now,
                 session_id=change.session,
+                banned=self.banned,
             )
         request = change.request(agreed=policy_agreed(pull.body), source=f"pr:{pull.number}")
         return apply_register(
