@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from githubdouble import PAYLOADS
+from link_site import base_env
 from prcorpus import (
     ALICE,
     BASE_FILES,
@@ -326,7 +327,8 @@ def test_the_workflow_step_reads_everything_from_its_environment(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "#20: re-applied\n"
-    assert outputs.read_text() == "pushed=true\n"
+    # Outside the link window: nobody for the delivery job.
+    assert outputs.read_text() == "pushed=true\nconfirmed=\n"
     assert sheet(site.main_file())[-1]["source"] == "pr:20"
     assert token not in done.stdout + done.stderr
     assert token not in (checkout / ".git" / "config").read_text()
@@ -350,24 +352,58 @@ def test_text_from_the_pull_request_is_shown_plainly() -> None:
     assert f"````text\n{MEETUP}:3:5: '```' is not in the expected form\n````" in text
 
 
-def test_a_sign_up_inside_the_link_window_gets_the_link_at_once(
-    site: Site, monkeypatch: pytest.MonkeyPatch
+def test_a_sign_up_inside_the_link_window_is_served_by_the_delivery_job_and_only_that_entry(
+    site: Site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    """The checking job holds no mail secret and sends nothing; it names the entry it confirmed
+    in its output, and the delivery job (a fresh checkout of main, the secrets) mails exactly
+    that person — not Alice and bob, who are due as well and left to the scheduled run."""
     link = "https://meet.example.net/room-pr-4d2e"  # a test value: not a real meeting
+    contacts = {login: f"{login}@people.example.net" for login in ("alice", "bob", "dave")}
+    secrets = {
+        "SIGNUPSHEET_MEETING_LINKS": json.dumps({"2026-12-03-meetup": link}),
+        "SIGNUPSHEET_CONTACTS": json.dumps(contacts),
+        "SIGNUPSHEET_MAIL_FROM": "events@example.net",
+    }
     site.open_pull(1, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave"))})
+    outputs = tmp_path / "check-outputs"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
     recorder = Recorder()
     with smtp_server(recorder) as port:
-        monkeypatch.setenv("SIGNUPSHEET_MEETING_LINKS", json.dumps({"2026-12-03-meetup": link}))
-        monkeypatch.setenv("SIGNUPSHEET_CONTACTS", json.dumps({"dave": "dave@people.example.net"}))
-        monkeypatch.setenv("SIGNUPSHEET_SMTP_URL", f"smtp://127.0.0.1:{port}")
-        monkeypatch.setenv("SIGNUPSHEET_MAIL_FROM", "events@example.net")
         # The session starts at 14:00 UTC; the link window opens 60 minutes before.
         assert site.run_bot(1, monkeypatch, now="2026-12-03T13:30:00Z") == 0
-    (received,) = recorder.to("dave@people.example.net")
-    body = received.message.get_body(("plain",))
+        assert recorder.messages == [], "the checking job sends nothing"
+        written = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+        assert written["pushed"] == "true"
+        assert json.loads(written["confirmed"]) == [["2026-12-03-meetup", "main", "dave"]]
+
+        checkout = tmp_path / "deliver"
+        git(tmp_path, "clone", "--quiet", "--branch", "main", str(site.remote), str(checkout))
+        env = base_env(
+            **secrets,
+            SIGNUPSHEET_SMTP_URL=f"smtp://127.0.0.1:{port}",
+            SIGNUPSHEET_BAN_KEY=BAN_KEY,
+            SIGNUPSHEET_CONFIRMED=written["confirmed"],
+            GITHUB_OUTPUT=str(tmp_path / "deliver-outputs"),
+        )
+        deliver = [sys.executable, "-m", "signupsheet", "send-links", "--push", "--only-confirmed"]
+        done = subprocess.run(
+            [*deliver, "--now", "2026-12-03T13:31:00Z"],
+            cwd=checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert [item.recipients for item in recorder.messages] == [[contacts["dave"]]]
+    body = recorder.messages[0].message.get_body(("plain",))
     assert body is not None and link in body.get_content()
-    (dave,) = [item for item in sheet(site.main_file()) if item.get("login") == "dave"]
-    assert dave["link_sent"] == "2026-12-03T13:30:00Z"
+    entries = {item.get("login"): item for item in sheet(site.main_file())}
+    assert entries["dave"]["link_sent"] == "2026-12-03T13:31:00Z"
+    assert "link_sent" not in entries["Alice"] and "link_sent" not in entries["bob"]
+    assert (tmp_path / "deliver-outputs").read_text() == "changed=true\n"
     assert link not in git(site.remote, "log", "-p", "--format=%B", "main")
     assert all(link not in comment for comment in site.comments(1))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from signupsheet.commands.options import add_github_options, clock_from
 from signupsheet.core.errors import UserError
+from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
 from signupsheet.github.actions import payload_number, workflow, write_outputs
 
@@ -41,7 +42,8 @@ def pull_request_number(path: Path | None) -> int | None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from signupsheet.delivery.sending import PushTarget, send_to_confirmed
+    from signupsheet.core.links_due import EntryKey, session_due
+    from signupsheet.delivery.confirmed import encode
     from signupsheet.github.client import connect
     from signupsheet.github.pull_requests import GitHubPullRequests
     from signupsheet.registration.applying import ban_check
@@ -62,6 +64,13 @@ def run(args: argparse.Namespace, project: Project) -> int:
         polite=not args.no_throttle,
     )
     clock = clock_from(args)
+    confirmed: list[EntryKey] = []
+
+    def on_confirmed(event: Event, session: Session, entry: Registration) -> None:
+        # Owed the link now only inside the link window; the scheduled delivery serves the rest.
+        if entry.login and session_due(event, session, clock()):
+            confirmed.append(EntryKey.of(event, session, entry.login))
+
     bot = PullRequestBot(
         project=project,
         tracker=GitHubPullRequests(repo, args.bot_login),
@@ -70,14 +79,13 @@ def run(args: argparse.Namespace, project: Project) -> int:
         banned=ban_check(project, environ),
         remote=args.remote,
         branch=args.branch,
+        on_confirmed=on_confirmed,
     )
-    handled = bot.handle(number)
+    try:
+        handled = bot.handle(number)
+    finally:
+        # Written whatever happens once something was pushed: the site is rebuilt, and the job
+        # that holds the mail secrets sends the link to the entry just confirmed (no one else).
+        write_outputs(environ, pushed=bool(bot.pushed), confirmed=encode(confirmed))
     print(f"#{number}: {handled}")
-    pushed = handled == "re-applied"
-    # A sign-up that lands inside its session's link window gets the link now, not at the next
-    # scheduled delivery (everyone due is served; the delivery sends each link once).
-    if pushed:
-        push = PushTarget(remote=args.remote, branch=args.branch)
-        send_to_confirmed(project, None, push, clock(), environ)
-    write_outputs(environ, pushed=pushed)
     return 0

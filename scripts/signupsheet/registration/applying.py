@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from signupsheet.core.model import Event
+from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
 from signupsheet.core.rules import (
     Actor,
@@ -35,6 +35,20 @@ class Applied:
     outcome: Outcome
     event: Event | None = None
     written: list[Path] = field(default_factory=list)
+
+
+def confirmed_by(applied: Applied) -> list[tuple[Session, Registration]]:
+    """The entries a decision confirmed: the person, registered with a seat, and anyone moved up
+    into a freed seat (whom the meeting link is owed from now on)."""
+    outcome, event = applied.outcome, applied.event
+    session = event.session(outcome.session) if event and outcome.session else None
+    if session is None:
+        return []
+    logins = list(outcome.promoted)
+    if outcome.outcome == "registered" and outcome.status == "confirmed":
+        logins.insert(0, outcome.user)
+    found = [session.find(login) for login in logins]
+    return [(session, entry) for entry in found if entry is not None and entry.confirmed]
 
 
 def known_event(project: Project, event_id: str) -> bool:

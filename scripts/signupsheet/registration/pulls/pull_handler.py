@@ -24,16 +24,23 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal, Protocol
 
+from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
 from signupsheet.core.rules import Actor, BanCheck, Outcome
 from signupsheet.eventfiles.catalog import load_event
 from signupsheet.registration import git_sync
-from signupsheet.registration.applying import Applied, apply_cancel, apply_register, known_event
+from signupsheet.registration.applying import (
+    Applied,
+    apply_cancel,
+    apply_register,
+    confirmed_by,
+    known_event,
+)
 from signupsheet.registration.pulls.pull_check import (
     CheckResult,
     Context,
@@ -89,6 +96,11 @@ class PullRequestBot:
     push_attempts: int = 30
     fetch_waits: tuple[float, ...] = (1.0, 2.0)
     sleep: Callable[[float], None] = time.sleep
+    # Called after the push for each entry it confirmed (the author, or people moved up), e.g.
+    # to name them to the job that mails the link.
+    on_confirmed: Callable[[Event, Session, Registration], None] | None = None
+    # Commits this bot pushed (the site needs a rebuild when there are any).
+    pushed: list[str] = field(default_factory=list)
 
     @property
     def root(self) -> Path:
@@ -154,6 +166,10 @@ class PullRequestBot:
             return "accept-refused"
         # Commits pushed since the check are not part of the change: the pull request stays open
         # for the run that checks them (relative to what is on main now).
+        self.pushed.append(commit)
+        if self.on_confirmed is not None and applied.event is not None:
+            for session, entry in confirmed_by(applied):
+                self.on_confirmed(applied.event, session, entry)
         moved = self.tracker.pull(number).head_sha != pull.head_sha
         text = accepted_reply(applied, commit, repo_url=self.repo_url, moved=moved)
         self.tracker.reply(number, text)
