@@ -41,7 +41,7 @@ def offline_tests(text: str, login: str) -> list[str]:
 def test_the_repository_alone_cannot_confirm_that_a_guessed_login_is_banned(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv(banlist.BAN_KEY_VARIABLE, KEY)
+    monkeypatch.setenv("SIGNUPSHEET_BAN_KEY", KEY)
     assert ban(tmp_path, "Troll-42") == 0
     assert "1 of 1 added to banlist.txt" in capsys.readouterr().out
     text = (tmp_path / "banlist.txt").read_text()
@@ -50,7 +50,7 @@ def test_the_repository_alone_cannot_confirm_that_a_guessed_login_is_banned(
     for guess in GUESSES:
         assert not lines & set(offline_tests(text, guess)), "a guess can be tested offline"
     # With the key, the check finds the login in any spelling.
-    check = ban_check(Project(tmp_path), {banlist.BAN_KEY_VARIABLE: KEY})
+    check = ban_check(Project(tmp_path), {"SIGNUPSHEET_BAN_KEY": KEY})
     assert all(check(guess) for guess in GUESSES) and not check("someone-else")
 
 
