@@ -2,6 +2,7 @@
 # Sets up everything in .venv (and Chromium for the browser tests), then:
 #   scripts/dev.sh serve   check the events, build the site and serve it with live reload
 #   scripts/dev.sh test    run lint, types, audits and the whole test suite
+#   scripts/dev.sh lock    pin the dependencies the workflows install, with their hashes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,7 +37,8 @@ browser() {
 }
 
 audit_workflows() {
-    .venv/bin/zizmor --offline --quiet .github/workflows
+    # Every audit, the pedantic ones included; what remains is suppressed with its reason.
+    .venv/bin/zizmor --offline --quiet --persona auditor .github/workflows
     .venv/bin/actionlint
     .venv/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
     if compgen -G ".github/ISSUE_TEMPLATE/*.yml" >/dev/null; then
@@ -71,8 +73,23 @@ case "${1:-}" in
         .venv/bin/mkdocs build --strict --quiet --site-dir build/site
         .venv/bin/python -m pytest "$@"
         ;;
+    lock)
+        setup
+        shift
+        # requirements/workflows.txt: what the workflows that hold a write token or secrets
+        # install, every package pinned with the hashes of its files (pip --require-hashes), the
+        # build backend included. Run after changing the dependencies in pyproject.toml (the
+        # tests fail until then); `scripts/dev.sh lock --upgrade` moves every pin to the newest
+        # release. From the public index only: a machine's pip configuration may add wheel
+        # folders or mirrors whose files a runner would never see.
+        env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+            CUSTOM_COMPILE_COMMAND="scripts/dev.sh lock" \
+            .venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --all-build-deps \
+            --strip-extras --no-emit-index-url --no-emit-find-links \
+            --output-file requirements/workflows.txt "$@" pyproject.toml
+        ;;
     *)
-        echo "usage: scripts/dev.sh serve|test [pytest options]" >&2
+        echo "usage: scripts/dev.sh serve|test|lock [options]" >&2
         exit 2
         ;;
 esac

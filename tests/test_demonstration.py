@@ -61,6 +61,7 @@ CANCEL_SWEEP = "2026-12-03T09:05:00Z"
 LINK_RUN = "2026-12-10T13:10:00Z"
 LINK_RERUN = "2026-12-10T13:40:00Z"
 SENDER = "events.team@example.net"
+BAN_KEY = "test-ban-key-0123456789abcdef0123456789abcdef"  # a test value, not a real key
 
 
 def at(text: str) -> datetime:
@@ -231,8 +232,13 @@ def site_files(built: Built) -> dict[str, bytes]:
 
 
 def test_an_event_from_creation_to_the_meeting_link(
-    tmp_path: Path, browser: Any, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    browser: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The ban list's key: in the organizer's shell (the in-process commands) and every run.
+    monkeypatch.setenv("SIGNUPSHEET_BAN_KEY", BAN_KEY)
     link = (
         f"https://example.zoom.us/j/{secrets.randbelow(10**11):011d}"
         f"?pwd={secrets.token_urlsafe(16)}"
@@ -253,6 +259,7 @@ def test_an_event_from_creation_to_the_meeting_link(
                     GITHUB_REPOSITORY=REPOSITORY,
                     GITHUB_API_URL=double.base_url,
                     GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
+                    SIGNUPSHEET_BAN_KEY=BAN_KEY,
                     # Every workflow run has the secrets, as on GitHub.
                     SIGNUPSHEET_MEETING_LINKS=json.dumps({EVENT_ID: link}),
                     SIGNUPSHEET_CONTACTS=json.dumps(contacts),
@@ -354,8 +361,10 @@ def live_story(
     git(contributor, "push", "-q", "origin", "HEAD:refs/pull/5/head")
     ticked = f"Please add me.\n\n- [x] {POLICY_SENTENCE} (linked on the event's page)\n"
     world.double.add_pull(5, DAVE.login, head, ticked)
-    assert world.pull_request(5, PULL_REQUEST).stdout.splitlines()[-1] == "#5: merged"
-    assert world.double.pulls[5]["merged"]
+    assert world.pull_request(5, PULL_REQUEST).stdout.splitlines()[-1] == "#5: re-applied"
+    # Closed, never merged: none of the pull request's commits reaches main.
+    assert world.double.pulls[5]["state"] == "closed" and not world.double.pulls[5]["merged"]
+    assert head not in git(world.remote, "rev-list", "main")
     dave = world.sheet()["dave"]
     assert (dave["source"], dave["registered"]) == ("pr:5", PULL_REQUEST)
     assert dave.get("status", "confirmed") == "confirmed"
@@ -422,7 +431,7 @@ def live_story(
     # --- Neither the link nor an address is anywhere but in the mails. -----------------------
     pwd = link.split("pwd=")[1]
     meeting = link.split("/j/")[1].split("?")[0]
-    needles = [link, pwd, meeting, SENDER, *contacts.values()]
+    needles = [link, pwd, meeting, SENDER, BAN_KEY, *contacts.values()]
     history = subprocess.run(
         ["git", "-C", str(world.remote), "log", "-p", "--all", "--format=%H%n%an <%ae>%n%B"],
         capture_output=True,

@@ -191,7 +191,7 @@ def comments() -> dict[str, str]:
         "unknown event": registration_reply(unknown, None, "0" * 16, REPO_URL),
         "cancellation": cancellation_reply(refused, event, "0" * 16),
         "problems": problems_reply([WANTED], "0" * 16, open_events=[event], unknown_event=True),
-        "pull request": accepted_reply(Applied(refused, event), None, merged=False, repo_url=""),
+        "pull request": accepted_reply(Applied(refused, event), None, repo_url=""),
         "pull request check": check_reply(check),
         "forms": render_list([event], None),
         "notice": unreachable_notice(event, event.sessions[0])[1],

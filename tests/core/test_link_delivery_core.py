@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
@@ -39,6 +40,7 @@ from signupsheet.delivery.mailer import (
 from signupsheet.delivery.secrets import (
     Contacts,
     MeetingLinks,
+    mask_candidates,
     parse_contacts,
     parse_meeting_links,
     valid_address,
@@ -120,6 +122,9 @@ def test_the_session_link_wins_and_unknown_keys_are_named() -> None:
     assert links.for_session("e", "other") == "https://meet.example/all"
     assert links.for_session("f", "main") is None
     assert links.unknown_keys([make_event()]) == ["gone/x"]
+    assert links.unknown_key_lines([make_event()]) == [1]
+    lines = parse_meeting_links("e: https://meet.example/all\n\ngone/x: https://meet.example/x\n")
+    assert lines.unknown_key_lines([make_event()]) == [3]
     assert parse_meeting_links(None) == MeetingLinks()
     assert parse_meeting_links("  \n") == MeetingLinks()
 
@@ -166,6 +171,41 @@ def test_secret_parsers_never_crash_and_never_repeat_values(text: str) -> None:
         except ProblemsError as error:
             for problem in error.problems:
                 assert problem.path.startswith("SIGNUPSHEET_")
+
+
+SECRETS = ["alice.secret@example.org", "https://meet.example.org/j/123?pwd=s3cr3t", "sEcReT-42"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.sampled_from(SECRETS), st.from_regex(r"[a-z0-9-]{1,12}", fullmatch=True)),
+            st.one_of(st.sampled_from(SECRETS), st.text("abcxyz019 .-@", max_size=20)),
+            st.sampled_from(["{k}: {v}", "'{k}': '{v}'", '"{k}": "{v}"', "{k}:", "- {k}"]),
+        ),
+        max_size=6,
+    ),
+    st.booleans(),
+)
+def test_secret_errors_never_show_a_key_or_a_value_and_all_are_masked_first(
+    lines: list[tuple[str, str, str]], as_json: bool
+) -> None:
+    """Whatever sits where, swapped or malformed: every secret-like key or value is among the
+    values masked before the text is read, and no message repeats one."""
+    text = "\n".join(form.format(k=key, v=value) for key, value, form in lines)
+    if as_json:
+        text = json.dumps({key: value for key, value, _ in lines})
+    present = [piece for piece in SECRETS if piece in text]
+    masked = mask_candidates(text)
+    for piece in present:
+        assert piece in masked
+    for parser in (parse_meeting_links, parse_contacts):
+        try:
+            parser(text)
+        except ProblemsError as error:
+            for piece in present:
+                assert piece not in str(error)
 
 
 def test_smtp_url_is_percent_decoded_and_errors_do_not_show_it() -> None:

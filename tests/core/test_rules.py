@@ -170,6 +170,21 @@ def test_promote_after_capacity_raise() -> None:
     assert len(new.sessions[0].confirmed) == 3
 
 
+def test_a_banned_person_is_never_promoted_the_seat_goes_to_the_next() -> None:
+    ev = event(capacity=1)
+    for user in ["a", "Banned-B", "c"]:
+        ev, _, _ = reg(ev, user)
+    banned = {"banned-b"}.__contains__
+
+    def is_banned(login: str) -> bool:
+        return banned(login.casefold())
+
+    decision = cancel(ev, "a", actor=Actor("a"), now=NOW, banned=is_banned)
+    assert decision.outcome.promoted == ("c",)
+    statuses = {r.login: r.status for r in decision.event.sessions[0].registrations}
+    assert statuses == {"Banned-B": "waitlisted", "c": "confirmed"}
+
+
 def test_no_promotion_after_the_start() -> None:
     ev = event(capacity=1)
     for user in ["a", "b"]:

@@ -196,7 +196,7 @@ def test_the_reply_on_a_registration_issue() -> None:
 def test_the_reply_on_a_pull_request() -> None:
     event = one_session()
     outcome = Outcome("registered", event.id, "main", "ann", "registered", status="confirmed")
-    reply = accepted_reply(Applied(outcome, event), "a" * 40, merged=True, repo_url=REPO_URL)
+    reply = accepted_reply(Applied(outcome, event), "a" * 40, repo_url=REPO_URL)
     assert f"session `main` ({FIRST_TEXT})" in reply
 
 

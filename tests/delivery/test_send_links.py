@@ -447,6 +447,63 @@ def test_dry_run_shows_who_gets_what_with_the_link_hidden(
     no_leaks(link_site, address("alice"))
 
 
+BAN_KEY = "test-ban-key-0123456789abcdef0123456789abcdef"  # a test value, not a real key
+
+
+def test_a_banned_person_gets_no_link_and_no_notice_wherever_the_entry_came_from(
+    link_site: LinkSite, recorder: Recorder, smtp_port: int, double: GitHubDouble
+) -> None:
+    link_site.write_event(
+        [
+            entry("alice", source="issue:7"),
+            entry("bob"),
+            entry("Mallory", source="organizer"),
+            entry("nomail", source="pr:9"),
+        ]
+    )
+    env = env_for(
+        link_site,
+        smtp_port,
+        {name: address(name) for name in ("alice", "bob", "mallory")},
+        double,
+        SIGNUPSHEET_BAN_KEY=BAN_KEY,
+    )
+    # The issue and the pull request they registered with, where a notice would go.
+    for number, login in ((7, "alice"), (9, "nomail")):
+        double.add_issue(
+            number, login, "Sign me up", ["registration"], created=parse_timestamp(REGISTERED)
+        )
+    double.emails["nomail"] = None
+    command = [sys.executable, "-m", "signupsheet", "--root", str(link_site.root), "ban"]
+    banned = subprocess.run(
+        [*command, "ALICE", "mallory", "NoMail"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert banned.returncode == 0, banned.stdout + banned.stderr
+
+    dry = link_site.run(env, "--now", IN_WINDOW, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "would send   bob" in dry.stdout
+    for login in ("alice", "mallory", "nomail"):
+        assert login not in dry.stdout.casefold(), f"{login} is shown"
+
+    sent = link_site.run(env, "--now", IN_WINDOW, "--json")
+    assert sent.returncode == 0, sent.stderr
+    assert [item.recipients for item in recorder.messages] == [[address("bob")]]
+    assert [item["login"] for item in json.loads(sent.stdout)["outcomes"]] == ["bob"]
+    assert double.comments == {}, "no notice on the banned person's issue or pull request"
+    assert link_site.link_sent() == {
+        "alice": None,
+        "bob": IN_WINDOW,
+        "Mallory": None,
+        "nomail": None,
+    }
+    assert "alice" not in summary(link_site) and "Mallory" not in summary(link_site)
+
+
 def test_the_policy_link_comes_from_mkdocs_yml_when_no_variable_moves_it(
     link_site: LinkSite,
 ) -> None:
@@ -504,7 +561,7 @@ def test_links_are_masked_before_anything_is_printed_in_actions(
     assert "::add-mask::" not in outside.stdout
 
 
-def test_bad_secrets_are_reported_by_key_without_their_values(link_site: LinkSite) -> None:
+def test_bad_secrets_are_reported_by_line_without_keys_or_values(link_site: LinkSite) -> None:
     link_site.write_event([entry("alice")])
     env = env_for(link_site, None, {})
     env["SIGNUPSHEET_MEETING_LINKS"] = (
@@ -513,17 +570,60 @@ def test_bad_secrets_are_reported_by_key_without_their_values(link_site: LinkSit
     env["SIGNUPSHEET_CONTACTS"] = "alice: not-an-address secret-value\nALICE: alice@example.org\n"
     result = link_site.run(env, "--now", IN_WINDOW)
     assert result.returncode == 1
-    assert (
-        f"SIGNUPSHEET_MEETING_LINKS:1:1: the value for '{EVENT}' is not an https:// link"
-        in result.stderr
+    assert "SIGNUPSHEET_MEETING_LINKS:1:1: the value on this line is not an https:// link" in (
+        result.stderr
     )
-    assert "SIGNUPSHEET_MEETING_LINKS:2:1: key 'Bad Key'" in result.stderr
-    assert (
-        "SIGNUPSHEET_CONTACTS:1:1: the value for 'alice' is not one e-mail address" in result.stderr
+    assert "SIGNUPSHEET_MEETING_LINKS:2:1: the key on this line is not an event id" in (
+        result.stderr
     )
-    assert "SIGNUPSHEET_CONTACTS:2:1: 'ALICE' is listed twice" in result.stderr
-    for secret in ("secret-room", "secret-value", link_site.link, "alice@example.org"):
+    assert "SIGNUPSHEET_CONTACTS:1:1: the value on this line is not one e-mail address" in (
+        result.stderr
+    )
+    assert "SIGNUPSHEET_CONTACTS:2:1: this login is listed twice (also on line 1" in (result.stderr)
+    for secret in ("secret-room", "secret-value", link_site.link, "alice@example.org", "Bad Key"):
         assert secret not in result.stderr + result.stdout
+    assert "'alice'" not in result.stderr and "ALICE" not in result.stderr
+
+
+@pytest.mark.parametrize("form", ["yaml", "json"])
+def test_a_swapped_secret_is_masked_before_it_is_read_and_never_printed(
+    link_site: LinkSite, form: str
+) -> None:
+    """Keys and values swapped by mistake: the address and the link sit where keys belong. GitHub
+    masks whole secret lines only, so each key and value is masked first, and the errors name
+    the secret and the line, never a key or a value."""
+    link_site.write_event([entry("alice")])
+    hidden = "alice.secret@example.org"  # a test value, not a real address
+    contacts, links = {hidden: "alice"}, {link_site.link: EVENT}
+    env = env_for(link_site, None, {}, GITHUB_ACTIONS="true")
+    if form == "json":
+        env["SIGNUPSHEET_CONTACTS"] = json.dumps(contacts)
+        env["SIGNUPSHEET_MEETING_LINKS"] = json.dumps(links)
+    else:
+        env["SIGNUPSHEET_CONTACTS"] = f"{hidden}: alice\n"
+        env["SIGNUPSHEET_MEETING_LINKS"] = f"{link_site.link}: {EVENT}\n"
+    command = [sys.executable, "-m", "signupsheet", "--root", str(link_site.root), "send-links"]
+    # One stream, in the order a workflow log shows it.
+    result = subprocess.run(
+        [*command, "--now", IN_WINDOW, "--dry-run"],
+        env=env,
+        cwd=link_site.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    masks = [line for line in lines if line.startswith("::add-mask::")]
+    assert lines[: len(masks)] == masks, "masks come before anything else"
+    assert f"::add-mask::{hidden}" in masks
+    assert f"::add-mask::{link_site.link}" in masks
+    rest = "\n".join(lines[len(masks) :])
+    assert "SIGNUPSHEET_CONTACTS:1:" in rest and "SIGNUPSHEET_MEETING_LINKS:1:" in rest
+    assert hidden not in rest and link_site.link not in rest
+    assert "secret@" not in rest and "pwd=" not in rest
 
 
 def test_missing_link_fails_and_names_the_session(
@@ -536,7 +636,8 @@ def test_missing_link_fails_and_names_the_session(
     assert result.returncode == 1
     assert "no link      alice" in result.stdout
     assert f"has no link for {EVENT} or {EVENT}/main; add one" in result.stdout
-    assert "'other-event/main' in SIGNUPSHEET_MEETING_LINKS names no event" in result.stderr
+    assert "SIGNUPSHEET_MEETING_LINKS:1: the key on this line names no event" in result.stderr
+    assert "other-event" not in result.stderr
     assert recorder.messages == []
 
 

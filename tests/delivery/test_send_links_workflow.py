@@ -35,6 +35,8 @@ def test_permissions_are_least_privilege() -> None:
         "pull-requests": "write",
     }
     assert data["concurrency"]["cancel-in-progress"] is False
+    # The mail secrets are kept in an environment that only the sending jobs name.
+    assert job["environment"] == {"name": "link-delivery", "deployment": False}
 
 
 def test_actions_pinned_by_full_sha_with_version_comment() -> None:
@@ -42,7 +44,7 @@ def test_actions_pinned_by_full_sha_with_version_comment() -> None:
     uses = [
         (action, comment)
         for action, comment in re.findall(r"uses: (\S+)(.*)", text)
-        if not action.startswith("./")
+        if not action.startswith("$/")
     ]  # our own reusable workflow, in this repository
     assert uses
     for action, comment in uses:
@@ -58,6 +60,8 @@ def test_secrets_reach_the_command_through_env_only() -> None:
     assert step["run"] == "signupsheet send-links --push"
     assert step["env"]["SIGNUPSHEET_MEETING_LINKS"] == "${{ secrets.SIGNUPSHEET_MEETING_LINKS }}"
     assert step["env"]["SIGNUPSHEET_SMTP_URL"] == "${{ secrets.SIGNUPSHEET_SMTP_URL }}"
+    # Banned people get no link: the delivery reads the ban list with its key.
+    assert step["env"]["SIGNUPSHEET_BAN_KEY"] == "${{ secrets.SIGNUPSHEET_BAN_KEY }}"
 
 
 def test_the_site_is_rebuilt_only_when_link_sent_was_pushed() -> None:

@@ -487,16 +487,25 @@ CASES = [
 ]
 
 
+BAN_KEY = "test-ban-key-0123456789abcdef0123456789abcdef"  # a test value, not a real key
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     root = tmp_path_factory.mktemp("corpus")
     make_site(root, files=BASE_FILES)
     bans = banlist.BanList()
-    bans.add("TROLL-42")
+    bans.add("TROLL-42", BAN_KEY)
     banlist.save(root / "banlist.txt", bans)
     init_repo(root)
     heads = {case.name: commit_pull_request(root, case.name, case.edit) for case in CASES}
     return root, heads
+
+
+@pytest.fixture(autouse=True)
+def ban_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ban list's key, as the workflow gives it."""
+    monkeypatch.setenv(banlist.BAN_KEY_VARIABLE, BAN_KEY)
 
 
 def check(

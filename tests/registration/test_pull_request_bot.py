@@ -15,6 +15,7 @@ import pytest
 
 from githubdouble import PAYLOADS, PullRequestDouble
 from gitkit import bare_remote, git, init_repo, rev_parse
+from link_site import base_env
 from prcorpus import (
     ALICE,
     BASE_FILES,
@@ -34,6 +35,7 @@ from smtp_server import Recorder, smtp_server
 
 TICKED = f"Please add me.\n\n- [x] {POLICY_SENTENCE} (linked on the event's page)\n"
 SERVER = "http://github.invalid"
+BAN_KEY = "test-ban-key-0123456789abcdef0123456789abcdef"  # a test value, not a real key
 
 
 class PullRequestSite:
@@ -62,12 +64,49 @@ class PullRequestSite:
         self.double.add_pull(number, author, sha, body)
         return sha
 
+    def open_pull_history(
+        self, number: int, author: str, commits: list[dict[str, str | None]], address: str
+    ) -> list[str]:
+        """Push a branch of several commits, made with the contributor's own git identity (an
+        address): `None` as a file's content deletes it. The SHAs of the commits, in order."""
+        git(self.contributor, "fetch", "--quiet", "origin")
+        git(self.contributor, "checkout", "--quiet", "-B", f"pr{number}", "origin/main")
+        identity = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": author,
+            "GIT_AUTHOR_EMAIL": address,
+            "GIT_COMMITTER_NAME": author,
+            "GIT_COMMITTER_EMAIL": address,
+            "GIT_CONFIG_GLOBAL": os.devnull,
+        }
+        shas = []
+        for index, files in enumerate(commits, start=1):
+            for path, text in files.items():
+                target = self.contributor / path
+                if text is None:
+                    target.unlink()
+                else:
+                    target.write_text(text, encoding="utf-8")
+            subprocess.run(
+                ["git", "-C", str(self.contributor), "add", "--all"], check=True, env=identity
+            )
+            subprocess.run(
+                ["git", "-C", str(self.contributor), "commit", "--quiet", "-m", f"Step {index}"],
+                check=True,
+                env=identity,
+            )
+            shas.append(rev_parse(self.contributor))
+        git(self.contributor, "push", "--quiet", "origin", f"HEAD:refs/pull/{number}/head")
+        self.double.add_pull(number, author, shas[-1], TICKED)
+        return shas
+
     def run_bot(self, number: int, monkeypatch: pytest.MonkeyPatch, now: str = NOW) -> int:
         """One workflow run: a fresh clone of main, then the command."""
         self.runs += 1
         checkout = self.tmp / f"run{self.runs}"
         git(self.tmp, "clone", "--quiet", "--branch", "main", str(self.remote), str(checkout))
         monkeypatch.setenv("GITHUB_TOKEN", "test-token-not-secret")
+        monkeypatch.setenv(banlist.BAN_KEY_VARIABLE, BAN_KEY)
         return main(
             [
                 *("--root", str(checkout), "pull-request", "--number", str(number)),
@@ -87,7 +126,7 @@ class PullRequestSite:
 def pr_site(tmp_path: Path) -> Iterator[PullRequestSite]:
     seed = make_site(tmp_path / "seed", files=BASE_FILES)
     bans = banlist.BanList()
-    bans.add("Troll-42")
+    bans.add("Troll-42", BAN_KEY)
     banlist.save(seed / "banlist.txt", bans)
     init_repo(seed)
     bare_remote(seed, tmp_path / "remote.git")
@@ -105,7 +144,7 @@ def sheet(text: str, session: str = "main") -> list[dict[str, object]]:
     return list(found.get("registrations", []))
 
 
-def test_two_sign_ups_from_one_base_both_land_one_merged_one_reapplied(
+def test_two_sign_ups_from_one_base_both_land_as_the_bots_own_commits(
     pr_site: PullRequestSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dave = pr_site.open_pull(
@@ -114,13 +153,14 @@ def test_two_sign_ups_from_one_base_both_land_one_merged_one_reapplied(
     erin = pr_site.open_pull(
         2, "Erin", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("erin", "Erin Example"))}
     )
+    seed = rev_parse(pr_site.remote, "main")
 
     assert pr_site.run_bot(1, monkeypatch) == 0
-    merge = rev_parse(pr_site.remote, "main")
-    parents = git(pr_site.remote, "show", "--no-patch", "--format=%P", merge).split()
-    assert parents[1] == dave, "the checked head SHA is merged"
-    # Like GitHub, the double marks the pull request merged once its head is on main.
-    assert pr_site.double.pulls[1]["state"] == "closed" and pr_site.double.pulls[1]["merged"]
+    first = rev_parse(pr_site.remote, "main")
+    # One parent: main. The pull request's head is not merged, although it merges cleanly.
+    assert git(pr_site.remote, "show", "--no-patch", "--format=%P", first).split() == [seed]
+    assert dave not in git(pr_site.remote, "rev-list", "main")
+    assert pr_site.double.pulls[1]["state"] == "closed" and not pr_site.double.pulls[1]["merged"]
     text = pr_site.main_file()
     assert "# imported from the wiki" in text, "comments of the file survive"
     entries = sheet(text)
@@ -133,11 +173,12 @@ def test_two_sign_ups_from_one_base_both_land_one_merged_one_reapplied(
     }
     (comment,) = pr_site.comments(1)
     assert "**You are registered** for **Monthly meetup**, session `main`" in comment
-    assert f"Merged as [{merge[:12]}]({SERVER}/{pr_site.double.repo}/commit/{merge})" in comment
+    assert f"on main in [{first[:12]}]({SERVER}/{pr_site.double.repo}/commit/{first})" in comment
+    assert "this pull request is closed" in comment
 
     assert pr_site.run_bot(2, monkeypatch) == 0
     commit = rev_parse(pr_site.remote, "main")
-    assert git(pr_site.remote, "show", "--no-patch", "--format=%P", commit).split() == [merge]
+    assert git(pr_site.remote, "show", "--no-patch", "--format=%P", commit).split() == [first]
     message = git(pr_site.remote, "show", "--no-patch", "--format=%B", commit)
     assert message.startswith("Sign-up of Erin for 2026-12-03-meetup (pull request #2)")
     assert "@" not in message, "no address of the author in the history"
@@ -146,15 +187,11 @@ def test_two_sign_ups_from_one_base_both_land_one_merged_one_reapplied(
     assert entries[-1]["source"] == "pr:2" and entries[-1]["name"] == "Erin Example"
     assert pr_site.double.pulls[2]["state"] == "closed" and not pr_site.double.pulls[2]["merged"]
     (comment,) = pr_site.comments(2)
-    assert "no longer merges cleanly" in comment and commit in comment
+    assert "not merged" in comment and commit in comment
     assert erin not in git(pr_site.remote, "rev-list", "main")
-
-    # GitHub marks the first pull request merged because its head reached main.
-    from github import Auth, Github
-
-    client = Github(auth=Auth.Token("t"), base_url=pr_site.double.base_url, lazy=True)
-    pull = client.get_repo(pr_site.double.repo).get_pull(1)
-    assert pull.merged and pull.state == "closed"
+    # Every commit on main is the seed's or the bot's.
+    authors = set(git(pr_site.remote, "log", "--format=%ae %ce", f"{seed}..main").split())
+    assert authors == {"41898282+github-actions[bot]@users.noreply.github.com"}
 
 
 def test_banned_login_is_refused_neutrally_and_nothing_merges(
@@ -226,7 +263,6 @@ def test_cancel_by_pull_request_without_ticking_the_box(
     assert [item.get("login") for item in sheet(pr_site.main_file())] == [None, "Alice"]
     (comment,) = pr_site.comments(7)
     assert "**Your registration is cancelled**" in comment
-    # Fast-forward-free history: the merge commit has the pull request's head as parent.
     assert re.search(r"Cancellation of BOB for 2026-12-03-meetup", git(pr_site.remote, "log", "-1"))
 
 
@@ -281,6 +317,7 @@ def test_the_workflow_step_reads_everything_from_its_environment(
         "GITHUB_API_URL": pr_site.double.base_url,
         "GITHUB_SERVER_URL": SERVER,
         "GITHUB_OUTPUT": str(outputs),
+        banlist.BAN_KEY_VARIABLE: BAN_KEY,
     }
     done = subprocess.run(
         [sys.executable, "-m", "signupsheet", "pull-request", "--no-throttle", "--now", NOW],
@@ -292,8 +329,9 @@ def test_the_workflow_step_reads_everything_from_its_environment(
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "#20: merged\n"
-    assert outputs.read_text() == "pushed=true\n"
+    assert done.stdout == "#20: re-applied\n"
+    # Outside the link window: nobody for the delivery job.
+    assert outputs.read_text() == "pushed=true\nconfirmed=\n"
     assert sheet(pr_site.main_file())[-1]["source"] == "pr:20"
     assert token not in done.stdout + done.stderr
     assert token not in (checkout / ".git" / "config").read_text()
@@ -317,23 +355,94 @@ def test_text_from_the_pull_request_is_shown_plainly() -> None:
     assert f"````text\n{MEETUP}:3:5: '```' is not in the expected form\n````" in text
 
 
-def test_a_sign_up_inside_the_link_window_gets_the_link_at_once(
-    pr_site: PullRequestSite, monkeypatch: pytest.MonkeyPatch
+def test_a_sign_up_inside_the_link_window_is_served_by_the_delivery_job_and_only_that_entry(
+    pr_site: PullRequestSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    """The checking job holds no mail secret and sends nothing; it names the entry it confirmed
+    in its output, and the delivery job (a fresh checkout of main, the secrets) mails exactly
+    that person — not Alice and bob, who are due as well and left to the scheduled run."""
     link = "https://meet.example.net/room-pr-4d2e"  # a test value: not a real meeting
+    contacts = {login: f"{login}@people.example.net" for login in ("alice", "bob", "dave")}
+    secrets = {
+        "SIGNUPSHEET_MEETING_LINKS": json.dumps({"2026-12-03-meetup": link}),
+        "SIGNUPSHEET_CONTACTS": json.dumps(contacts),
+        "SIGNUPSHEET_MAIL_FROM": "events@example.net",
+    }
     pr_site.open_pull(1, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave"))})
+    outputs = tmp_path / "check-outputs"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
     recorder = Recorder()
     with smtp_server(recorder) as port:
-        monkeypatch.setenv("SIGNUPSHEET_MEETING_LINKS", json.dumps({"2026-12-03-meetup": link}))
-        monkeypatch.setenv("SIGNUPSHEET_CONTACTS", json.dumps({"dave": "dave@people.example.net"}))
-        monkeypatch.setenv("SIGNUPSHEET_SMTP_URL", f"smtp://127.0.0.1:{port}")
-        monkeypatch.setenv("SIGNUPSHEET_MAIL_FROM", "events@example.net")
         # The session starts at 14:00 UTC; the link window opens 60 minutes before.
         assert pr_site.run_bot(1, monkeypatch, now="2026-12-03T13:30:00Z") == 0
-    (received,) = recorder.to("dave@people.example.net")
-    body = received.message.get_body(("plain",))
+        assert recorder.messages == [], "the checking job sends nothing"
+        written = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+        assert written["pushed"] == "true"
+        assert json.loads(written["confirmed"]) == [["2026-12-03-meetup", "main", "dave"]]
+
+        checkout = tmp_path / "deliver"
+        git(tmp_path, "clone", "--quiet", "--branch", "main", str(pr_site.remote), str(checkout))
+        env = base_env(
+            **secrets,
+            SIGNUPSHEET_SMTP_URL=f"smtp://127.0.0.1:{port}",
+            SIGNUPSHEET_BAN_KEY=BAN_KEY,
+            SIGNUPSHEET_CONFIRMED=written["confirmed"],
+            GITHUB_OUTPUT=str(tmp_path / "deliver-outputs"),
+        )
+        deliver = [sys.executable, "-m", "signupsheet", "send-links", "--push", "--only-confirmed"]
+        done = subprocess.run(
+            [*deliver, "--now", "2026-12-03T13:31:00Z"],
+            cwd=checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert [item.recipients for item in recorder.messages] == [[contacts["dave"]]]
+    body = recorder.messages[0].message.get_body(("plain",))
     assert body is not None and link in body.get_content()
-    (dave,) = [item for item in sheet(pr_site.main_file()) if item.get("login") == "dave"]
-    assert dave["link_sent"] == "2026-12-03T13:30:00Z"
+    entries = {item.get("login"): item for item in sheet(pr_site.main_file())}
+    assert entries["dave"]["link_sent"] == "2026-12-03T13:31:00Z"
+    assert "link_sent" not in entries["Alice"] and "link_sent" not in entries["bob"]
+    assert (tmp_path / "deliver-outputs").read_text() == "changed=true\n"
     assert link not in git(pr_site.remote, "log", "-p", "--format=%B", "main")
     assert all(link not in comment for comment in pr_site.comments(1))
+
+
+def test_no_commit_of_the_pull_request_reaches_main_only_the_checked_change(
+    pr_site: PullRequestSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first commit adds a file with someone's address, a second removes it and adds the
+    author's entry: the net change is acceptable, but neither commit, the file, nor the
+    contributor's commit address may become reachable from main (beyond `purge`'s reach)."""
+    someone = "alice.private@people.example.net"  # a test value, not a real address
+    contributor = "dave.commits@people.example.net"
+    shas = pr_site.open_pull_history(
+        30,
+        "dave",
+        [
+            {"notes.txt": f"alice: {someone}\n"},
+            {"notes.txt": None, MEETUP: meetup(OLD_TIMER + ALICE + BOB + entry("dave", "Dave"))},
+        ],
+        contributor,
+    )
+    before = rev_parse(pr_site.remote, "main")
+
+    assert pr_site.run_bot(30, monkeypatch) == 0
+
+    after = rev_parse(pr_site.remote, "main")
+    assert after != before, "the sign-up was written"
+    reachable = git(pr_site.remote, "rev-list", "main").split()
+    assert not set(shas) & set(reachable), "a commit of the pull request reached main"
+    assert git(pr_site.remote, "rev-list", f"{before}..main").split() == [after]
+    assert git(pr_site.remote, "show", "--no-patch", "--format=%P", after).split() == [before]
+    history = git(pr_site.remote, "log", "-p", "--format=%an <%ae>%n%cn <%ce>%n%B", "main")
+    assert someone not in history and contributor not in history
+    assert "notes.txt" not in git(pr_site.remote, "ls-tree", "-r", "--name-only", "main")
+    assert sheet(pr_site.main_file())[-1]["login"] == "dave"
+    # Not merged (its head is not on main): answered, closed, and the comment says why.
+    assert pr_site.double.pulls[30]["state"] == "closed" and not pr_site.double.pulls[30]["merged"]
+    (comment,) = pr_site.comments(30)
+    assert "**You are registered**" in comment and after in comment

@@ -27,20 +27,27 @@ def test_pull_request_target_runs_only_our_code_from_main() -> None:
     types = workflow["on"]["pull_request_target"]["types"]
     assert types == ["opened", "synchronize", "reopened", "edited"]
     job = workflow["jobs"]["check"]
-    assert job["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write"}
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
     checkout = job["steps"][0]
     assert checkout["uses"].startswith("actions/checkout@")
     assert checkout["with"] == {"ref": "main", "persist-credentials": False}
     runs = [step["run"] for step in job["steps"] if "run" in step]
     # The pull request is fetched and read by the command, as git objects.
-    assert runs == ["python -m pip install .", "signupsheet pull-request"]
+    assert runs == [
+        "python -m pip install --quiet --require-hashes --no-deps -r requirements/workflows.txt\n"
+        "python -m pip install --quiet --no-deps --no-build-isolation --no-index .\n",
+        "signupsheet pull-request",
+    ]
     assert workflow["cache-mode"] == "none"
 
 
 def test_the_site_is_deployed_only_after_a_push() -> None:
     pages = load("pull-request.yml")["jobs"]["pages"]
-    assert pages["needs"] == ["check"]
-    assert pages["if"] == "needs.check.outputs.pushed == 'true'"
+    assert pages["needs"] == ["check", "deliver"]
+    assert pages["if"] == (
+        "${{ !cancelled() && (needs.check.outputs.pushed == 'true' || "
+        "needs.deliver.outputs.changed == 'true') }}"
+    )
     assert pages["permissions"] == {"pages": "write", "id-token": "write", "contents": "read"}
 
 

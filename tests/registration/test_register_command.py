@@ -82,14 +82,19 @@ def test_refusals_exit_1_and_leave_the_file(
 
 
 def test_ban_list_holds_no_login_and_refuses_neutrally(
-    site_root: Path, add_event: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+    site_root: Path,
+    add_event: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     add_event()
+    key = "test-ban-key-0123456789abcdef0123456789abcdef"  # a test value, not a real key
+    monkeypatch.setenv(banlist.BAN_KEY_VARIABLE, key)
     assert main(["--root", str(site_root), "ban", "Troll-42"]) == 0
     capsys.readouterr()
     text = (site_root / "banlist.txt").read_text()
     assert "troll" not in text.casefold()
-    assert "TROLL-42" in banlist.load(site_root / "banlist.txt")
+    assert banlist.load(site_root / "banlist.txt").checker(key)("TROLL-42")
     code, out = run(site_root, "register", "2026-12-03-meetup", "--user", "troll-42", capsys=capsys)
     assert (code, out["reason"]) == (
         1,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 from formbodies import cancel_body, register_body
@@ -13,6 +14,8 @@ from sweepkit import (
     make_remote,
     remote_file,
     run_sweep,
+    sweep_command,
+    sweep_env,
 )
 
 
@@ -31,7 +34,8 @@ def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHu
     output = tmp_path / "github-output"
     result = run_sweep(double, work, output=output)
     assert result.returncode == 0, result.stderr
-    assert output.read_text() == "changed=true\n"
+    # Outside the link window: nobody for the job that mails the link.
+    assert output.read_text() == "changed=true\nconfirmed=\n"
     text = remote_file(remote)
     assert "# Comments survive the bot's edits." in text
     assert "login: Ann" in text and "name: Ann A." in text and "source: issue:1" in text
@@ -69,7 +73,7 @@ def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHu
     requests_before = len(double.created_comments)
     head = git(remote, "rev-parse", "main")
     assert run_sweep(double, work, output=output).returncode == 0
-    assert output.read_text() == "changed=true\nchanged=false\n"
+    assert output.read_text() == "changed=true\nconfirmed=\nchanged=false\nconfirmed=\n"
     assert git(remote, "rev-parse", "main") == head
     assert len(double.created_comments) == requests_before
 
@@ -126,7 +130,7 @@ def test_sweep_keeps_the_forms_list_of_open_events_current(
     head = git(remote, "rev-parse", "main")
     assert run_sweep(double, work, output=output).returncode == 0
     assert git(remote, "rev-parse", "main") == head
-    assert output.read_text() == "changed=true\nchanged=false\n"
+    assert output.read_text() == "changed=true\nconfirmed=\nchanged=false\nconfirmed=\n"
 
 
 def test_seat_freed_outside_the_sweep_is_announced_by_the_next_run(
@@ -151,3 +155,44 @@ def test_seat_freed_outside_the_sweep_is_announced_by_the_next_run(
     (bob,) = double.bot_comments(2)
     assert "moved up from the waiting list" in bob
     assert double.label_names(2) == ["registered", "registration"]
+
+
+def test_a_sweep_needs_no_mail_secret_and_names_only_the_entries_it_confirmed_in_the_window(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    """The job that reads issue bodies holds no mail secret: a broken one in its environment
+    changes nothing. Inside the link window it names the entries it just confirmed (not others
+    who are due too) to the delivery job, and its outputs are written whatever happens after
+    the push."""
+    remote = make_remote(tmp_path, capacity=1)
+    work = clone(remote, tmp_path / "work")
+    reg = ["registration"]
+    double.add_issue(1, "Ann", register_body(EVENT_ID), reg, created=created(1))
+    double.add_issue(2, "bob", register_body(EVENT_ID), reg, created=created(2))
+    assert run_sweep(double, work).returncode == 0  # Ann confirmed, bob waits (days before)
+
+    double.add_issue(3, "ANN", cancel_body(EVENT_ID), ["cancellation"], created=created(3))
+    output = tmp_path / "github-output"
+    env = sweep_env()
+    env["GITHUB_OUTPUT"] = str(output)
+    # Broken secrets, as if the workflow still handed them to this job: they must not matter.
+    env["SIGNUPSHEET_MEETING_LINKS"] = "https://meet.example.org/j/1?pwd=swapped: " + EVENT_ID
+    env["SIGNUPSHEET_CONTACTS"] = "ann.secret@example.org: Ann"
+    env["SIGNUPSHEET_SMTP_URL"] = "smtp://127.0.0.1:9"
+    # The session starts at 14:00 UTC; the link window opens at 13:00.
+    result = subprocess.run(
+        sweep_command(double, work, "--now", "2026-12-03T13:30:00Z"),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["#3: cancelled"]
+    written = dict(line.split("=", 1) for line in output.read_text().splitlines())
+    assert written["changed"] == "true"
+    # bob moved up inside the window: he, and only he, is owed the link now.
+    assert json.loads(written["confirmed"]) == [[EVENT_ID, "main", "bob"]]
+    for secret in ("swapped", "ann.secret"):
+        assert secret not in result.stdout + result.stderr

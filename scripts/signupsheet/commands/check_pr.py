@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         author=args.author,
         now=now_from(args),
         agreed=agreed,
-        banned=ban_check(project),
+        banned=ban_check(project, os.environ),
         maintainer=args.maintainer,
     )
     _, result = check_revisions(project.root, args.base, args.head, context, project)

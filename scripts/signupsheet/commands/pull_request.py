@@ -1,4 +1,4 @@
-"""`signupsheet pull-request`: check a pull request on GitHub, then merge, re-apply or answer it."""
+"""`signupsheet pull-request`: check a pull request on GitHub, then apply it on main or answer."""
 
 from __future__ import annotations
 
@@ -8,16 +8,17 @@ from pathlib import Path
 
 from signupsheet.commands.options import add_github_options, clock_from
 from signupsheet.core.errors import UserError
+from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
 from signupsheet.github.actions import payload_number, workflow, write_outputs
 
 NAME = "pull-request"
-HELP = "check a pull request that edits a sign-up sheet and merge or answer it (run by CI)"
+HELP = "check a pull request that edits a sign-up sheet and apply or answer it (run by CI)"
 DESCRIPTION = (
     "Fetch the pull request's head into this clone of the base branch, check it as data (see "
     "check-pr; nothing of it is checked out or run), and on accept write the author's entry "
-    "to main: as a merge of the checked head SHA when it merges cleanly, otherwise re-applied "
-    "in a commit that names the author, and the pull request closed. Refused and review "
+    "to main in a commit of the bot's own that names the author and the pull request, then close "
+    "the pull request (its commits are never merged). Refused and review "
     "pull requests get one comment, edited on re-runs. Needs GITHUB_TOKEN; the number comes from "
     "--number or the webhook payload ($GITHUB_EVENT_PATH). Exit 0 when handled."
 )
@@ -41,7 +42,8 @@ def pull_request_number(path: Path | None) -> int | None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from signupsheet.delivery.sending import PushTarget, send_to_confirmed
+    from signupsheet.core.links_due import EntryKey, session_due
+    from signupsheet.delivery.confirmed import encode
     from signupsheet.github.client import connect
     from signupsheet.github.pull_requests import GitHubPullRequests
     from signupsheet.registration.applying import ban_check
@@ -62,22 +64,28 @@ def run(args: argparse.Namespace, project: Project) -> int:
         polite=not args.no_throttle,
     )
     clock = clock_from(args)
+    confirmed: list[EntryKey] = []
+
+    def on_confirmed(event: Event, session: Session, entry: Registration) -> None:
+        # Owed the link now only inside the link window; the scheduled delivery serves the rest.
+        if entry.login and session_due(event, session, clock()):
+            confirmed.append(EntryKey.of(event, session, entry.login))
+
     bot = PullRequestBot(
         project=project,
         tracker=GitHubPullRequests(repo, args.bot_login),
         clock=clock,
         repo_url=github.repo_url,
-        banned=ban_check(project),
+        banned=ban_check(project, environ),
         remote=args.remote,
         branch=args.branch,
+        on_confirmed=on_confirmed,
     )
-    handled = bot.handle(number)
+    try:
+        handled = bot.handle(number)
+    finally:
+        # Written whatever happens once something was pushed: the site is rebuilt, and the job
+        # that holds the mail secrets sends the link to the entry just confirmed (no one else).
+        write_outputs(environ, pushed=bool(bot.pushed), confirmed=encode(confirmed))
     print(f"#{number}: {handled}")
-    pushed = handled in ("merged", "re-applied")
-    # A sign-up that lands inside its session's link window gets the link now, not at the next
-    # scheduled delivery (everyone due is served; the delivery sends each link once).
-    if pushed:
-        push = PushTarget(remote=args.remote, branch=args.branch)
-        send_to_confirmed(project, None, push, clock(), environ)
-    write_outputs(environ, pushed=pushed)
     return 0

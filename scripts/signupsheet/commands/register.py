@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from signupsheet.commands.options import add_now, now_from
 from signupsheet.commands.signup_options import add_json, add_target, line, report
@@ -33,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from signupsheet.registration.applying import apply_request
+    from signupsheet.registration.applying import apply_request, ban_check
 
     now = now_from(args)
     request = SignupRequest(
@@ -48,6 +49,11 @@ def run(args: argparse.Namespace, project: Project) -> int:
     )
     # Whoever runs this command can push to the repository: a maintainer.
     applied = apply_request(
-        project, args.event, request, actor=Actor("maintainer", maintainer=True), now=now
+        project,
+        args.event,
+        request,
+        actor=Actor("maintainer", maintainer=True),
+        now=now,
+        banned=ban_check(project, os.environ),
     )
     return report(applied.outcome, args.json)

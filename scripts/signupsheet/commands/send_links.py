@@ -56,6 +56,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="commit link_sent and push it (retrying when the branch moved); for the workflow",
     )
+    parser.add_argument(
+        "--only-confirmed",
+        action="store_true",
+        help="serve only the entries named in $SIGNUPSHEET_CONFIRMED (the registration job's "
+        "output: a JSON list of [event id, session id, login]); for the workflows",
+    )
     parser.add_argument("--remote", default="origin", help="remote to push to (default: origin)")
     parser.add_argument(
         "--branch", default=None, help="branch to push to (default: the current branch)"
@@ -65,8 +71,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=DEFAULT_CHECKPOINT,
         metavar="N",
-        help="with --push, also commit and push after every N messages sent (default: "
-        "%(default)s; 0: only at the end)",
+        help="with --push, claim (commit and push link_sent for) at most N people at a time "
+        "before mailing them (default: %(default)s; 0: everyone due at once)",
     )
     parser.add_argument(
         "--report-after",
@@ -158,10 +164,18 @@ def summary_markdown(report: DeliveryReport) -> str:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.delivery.confirmed import CONFIRMED_VARIABLE, decode
     from signupsheet.delivery.sending import PushTarget, send_due_links
     from signupsheet.registration import git_sync
 
     environ = os.environ
+    only = None
+    if args.only_confirmed:
+        only = decode(environ.get(CONFIRMED_VARIABLE, ""))
+        if not only:
+            print("nobody confirmed by the registration run: nothing to send")
+            write_outputs(environ, changed=False)
+            return 0
     push = None
     if args.push and not args.dry_run:
         push = PushTarget(remote=args.remote, branch=args.branch or _current_branch(project.root))
@@ -169,15 +183,23 @@ def run(args: argparse.Namespace, project: Project) -> int:
             environ.get("GITHUB_TOKEN", "").strip(), environ.get("GITHUB_SERVER_URL", "").strip()
         )
         print_masks(environ, [header] if header else [])
-    report = send_due_links(
-        project,
-        now=now_from(args),
-        environ=environ,
-        push=push,
-        dry_run=args.dry_run,
-        report_after=timedelta(minutes=args.report_after),
-        checkpoint=args.checkpoint,
-    )
+    report: DeliveryReport | None = None
+    try:
+        report = send_due_links(
+            project,
+            now=now_from(args),
+            environ=environ,
+            push=push,
+            only=only,
+            dry_run=args.dry_run,
+            report_after=timedelta(minutes=args.report_after),
+            checkpoint=args.checkpoint,
+        )
+    finally:
+        # A run that stops part-way may already have pushed link_sent: rebuild the site then
+        # too (a rebuild of an unchanged site is harmless).
+        pushed = report.commit is not None if report is not None else push is not None
+        write_outputs(environ, changed=pushed)
     if args.json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -189,9 +211,11 @@ def run(args: argparse.Namespace, project: Project) -> int:
         if report.recorded:
             where = f" in commit {report.commit[:12]}" if report.commit else ""
             print(f"recorded link_sent for {report.recorded} registrations{where}")
-    for key in report.unknown_link_keys:
+    for line in report.unknown_link_lines:
+        # By line: a key is not shown, in case it is a value written in the wrong place.
         print(
-            f"warning: {key!r} in SIGNUPSHEET_MEETING_LINKS names no event or session",
+            f"warning: SIGNUPSHEET_MEETING_LINKS:{line}: the key on this line names no event "
+            "or session",
             file=sys.stderr,
         )
     for item in report.problems:
@@ -200,6 +224,5 @@ def run(args: argparse.Namespace, project: Project) -> int:
         print(f"error: {report.down}", file=sys.stderr)
     if report.push_error:
         print(f"error: {report.push_error}", file=sys.stderr)
-    write_outputs(environ, changed=report.commit is not None)
     append_summary(environ, summary_markdown(report))
     return report.exit_code

@@ -40,10 +40,11 @@ def triggered_issue(path: Path | None) -> int | None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from signupsheet.core.links_due import EntryKey
-    from signupsheet.delivery.sending import PushTarget, send_to_confirmed
+    from signupsheet.core.links_due import EntryKey, session_due
+    from signupsheet.delivery.confirmed import encode
     from signupsheet.github.client import connect
     from signupsheet.github.issue_tracker import GitHubTracker
+    from signupsheet.registration.applying import ban_check
     from signupsheet.registration.git_sync import git_push_auth
     from signupsheet.registration.issues.sweep import Sweeper
 
@@ -57,13 +58,14 @@ def run(args: argparse.Namespace, project: Project) -> int:
         backoff=args.backoff,
         polite=not args.no_throttle,
     )
+    clock = clock_from(args)
     confirmed: list[EntryKey] = []
 
     def on_confirmed(event: Event, session: Session, entry: Registration) -> None:
-        if entry.login:
-            confirmed.append(EntryKey(event.id, session.id, entry.login.casefold()))
+        # Owed the link now only inside the link window; the scheduled delivery serves the rest.
+        if entry.login and session_due(event, session, clock()):
+            confirmed.append(EntryKey.of(event, session, entry.login))
 
-    clock = clock_from(args)
     sweeper = Sweeper(
         project=project,
         tracker=GitHubTracker(repo, args.bot_login),
@@ -72,14 +74,17 @@ def run(args: argparse.Namespace, project: Project) -> int:
         remote=args.remote,
         branch=args.branch,
         on_confirmed=on_confirmed,
+        banned=ban_check(project, environ),
     )
-    report = sweeper.run(triggered_issue(args.event_path))
-    push = PushTarget(remote=args.remote, branch=args.branch)
-    delivered = send_to_confirmed(project, confirmed, push, clock(), environ)
+    try:
+        report = sweeper.run(triggered_issue(args.event_path))
+    finally:
+        # Written whatever happens once something was pushed: the site is rebuilt, and the job
+        # that holds the mail secrets sends the link to the entries confirmed inside the window.
+        write_outputs(environ, changed=bool(sweeper.pushed), confirmed=encode(confirmed))
     for number, outcome in report.handled:
         print(f"#{number}: {outcome}")
     for number, _ in report.failed:
         what = f"#{number}" if number else "the run"
         print(f"{what}: not finished, the next run retries")
-    write_outputs(environ, changed=bool(report.pushed) or delivered)
     return 1 if report.failed else 0

@@ -369,8 +369,10 @@ def cancel(
     actor: Actor,
     now: datetime,
     session_id: str | None = None,
+    banned: BanCheck = _never_banned,
 ) -> Decision:
-    """Take `user` off a session's sheet and promote from the waiting list into freed seats."""
+    """Take `user` off a session's sheet and promote from the waiting list into freed seats
+    (never a banned person: they keep their place on the list, and the seat goes on)."""
     if not actor.may_act_for(event, user):
         return _refuse(
             event,
@@ -409,7 +411,7 @@ def cancel(
     session.registrations = [
         entry for entry in session.registrations if not same_login(entry.login, user)
     ]
-    promoted = _fill_seats(session, now)
+    promoted = _fill_seats(session, now, banned)
     return Decision(
         Outcome(
             "cancelled",
@@ -434,12 +436,17 @@ def decide(
     """Register or cancel, as the request asks; every way in (issue, pull request, command)
     decides through here."""
     if isinstance(request, CancelRequest):
-        return cancel(event, request.user, actor=actor, now=now, session_id=request.session)
+        return cancel(
+            event, request.user, actor=actor, now=now, session_id=request.session, banned=banned
+        )
     return register(event, request, actor=actor, now=now, banned=banned)
 
 
-def _fill_seats(session: Session, now: datetime) -> list[Registration]:
-    """Confirm waitlisted entries, in sign-up order, while seats are free and it is not too late."""
+def _fill_seats(
+    session: Session, now: datetime, banned: BanCheck = _never_banned
+) -> list[Registration]:
+    """Confirm waitlisted entries, in sign-up order, while seats are free and it is not too late;
+    banned people are passed over."""
     if session.capacity is None or session.cancelled or now >= session.start:
         return []
     free = session.capacity - len(session.confirmed)
@@ -447,7 +454,7 @@ def _fill_seats(session: Session, now: datetime) -> list[Registration]:
     for index, entry in enumerate(session.registrations):
         if free <= 0:
             break
-        if entry.status == "waitlisted":
+        if entry.status == "waitlisted" and not (entry.login and banned(entry.login)):
             session.registrations[index] = replace(entry, status="confirmed")
             promoted.append(session.registrations[index])
             free -= 1

@@ -2,8 +2,19 @@
 
 One pass: replay the journal of an interrupted run, find who is due (`delivery.due_registrations`),
 resolve each address (the contacts secret first, then the public e-mail of the GitHub profile),
-send over one connection, note every accepted message in the journal at once, and finally record
-`link_sent` in the event files (committed and pushed when asked, re-applied on a push race).
+send over one connection, and record `link_sent` in the event files.
+
+Two ways of recording, for two situations:
+
+- **Locally** (no push), each accepted message is noted in the journal at once and `link_sent`
+  is written at the end: a run that is killed is caught up by the next one on the same disk.
+- **With a push** (the workflows), several runs may overlap — the scheduled one and the one
+  after a sign-up — and each runs on a machine of its own. So the branch itself decides: before
+  sending, a run commits `link_sent` for the people it is about to mail and pushes it (a *claim*;
+  `git_sync.commit_and_push` re-applies it on a moved branch, so a claim only covers entries
+  still unmarked on the newest main). Only what its own pushed commit marked is sent; whoever
+  another run claimed first is left alone. A message that is then not accepted (refused, server
+  down) has its mark taken back in a second commit, so the next run retries.
 
 Nothing here prints: the caller gets a `DeliveryReport` that names people by login only.
 """
@@ -11,11 +22,11 @@ Nothing here prints: the caller gets a `DeliveryReport` that names people by log
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from signupsheet.core.errors import Problem, ProblemsError
 from signupsheet.core.inert_markdown import inert_markdown
@@ -27,8 +38,9 @@ from signupsheet.core.links_due import (
     apply_marks,
     due_registrations,
 )
-from signupsheet.core.model import Event, Session, format_timestamp
+from signupsheet.core.model import Event, Registration, Session, format_timestamp
 from signupsheet.core.project import Project
+from signupsheet.core.rules import BanCheck
 from signupsheet.core.time_text import span_text
 from signupsheet.delivery.link_mail import (
     MailSettings,
@@ -48,6 +60,7 @@ from signupsheet.delivery.secrets import (
     LINKS_VARIABLE,
     Contacts,
     MeetingLinks,
+    mask_candidates,
     parse_contacts,
     parse_meeting_links,
     valid_address,
@@ -55,6 +68,7 @@ from signupsheet.delivery.secrets import (
 from signupsheet.delivery.sent_journal import SentJournal
 from signupsheet.delivery.sent_marks import record_in_file
 from signupsheet.eventfiles.catalog import check_file, load_catalog
+from signupsheet.eventfiles.sheet_editing import write_sheets
 from signupsheet.github.actions import print_masks
 from signupsheet.github.contact_lookup import (
     GitHubIssueNotices,
@@ -66,6 +80,7 @@ from signupsheet.github.contact_lookup import (
     github_from_env,
 )
 from signupsheet.registration import git_sync
+from signupsheet.registration.applying import ban_check
 from signupsheet.site.urls import PublishedSite, published_site
 
 DeliveryStatus = Literal[
@@ -82,6 +97,7 @@ STATUSES: tuple[DeliveryStatus, ...] = (
     "not-sent",
 )
 
+T = TypeVar("T")
 DEFAULT_REPORT_AFTER = timedelta(minutes=DEFAULT_REPORT_AFTER_MINUTES)
 NOTICE_MARKER = "<!-- signupsheet:link-unreachable {where} -->"
 
@@ -172,7 +188,7 @@ class DeliveryReport:
     outcomes: list[DeliveryOutcome] = field(default_factory=list)
     down: str | None = None
     problems: list[Problem] = field(default_factory=list)
-    unknown_link_keys: list[str] = field(default_factory=list)
+    unknown_link_lines: list[int] = field(default_factory=list)
     recorded: int = 0
     replayed: int = 0
     commit: str | None = None
@@ -206,7 +222,7 @@ class DeliveryReport:
             "counts": {status: len(self.with_status(status)) for status in STATUSES},
             "down": self.down,
             "problems": [str(problem) for problem in self.problems],
-            "unknown_link_keys": self.unknown_link_keys,
+            "unknown_link_lines": self.unknown_link_lines,
             "recorded": self.recorded,
             "replayed": self.replayed,
             "commit": self.commit,
@@ -262,7 +278,8 @@ class _Pass:
             return address, "profile"
         return None, None
 
-    def handle(self, due: Due) -> DeliveryOutcome:
+    def prepare(self, due: Due) -> tuple[DeliveryOutcome, _Ready | None]:
+        """Everything before sending: the entry, the link, the address; what is ready to send."""
         entry = due.registration
         outcome = DeliveryOutcome(
             due.event.id,
@@ -277,48 +294,56 @@ class _Pass:
         if key is None or entry.login is None:
             outcome.status = "unreachable"
             outcome.reason = "the entry has no GitHub login"
-            return outcome
+            return outcome, None
         link = self.config.links.for_session(due.event.id, due.session.id)
         if link is None:
             outcome.status = "no-link"
             outcome.reason = (
                 f"{LINKS_VARIABLE} has no link for {due.event.id} or {due.where}; add one"
             )
-            return outcome
+            return outcome, None
         try:
             address, source = self.resolve(entry.login)
         except LookupUnavailable as error:
             outcome.status = "deferred"
             outcome.reason = f"could not look up the GitHub profile ({error}); retried next run"
-            return outcome
+            return outcome, None
         if address is None:
             outcome.status = "unreachable"
             outcome.reason = (
                 f"no public e-mail on the GitHub profile and none in {CONTACTS_VARIABLE}"
             )
-            return outcome
+            return outcome, None
         outcome.source = source
         if self.dry_run:
             outcome.status = "would-send"
-            return outcome
+            return outcome, None
         if self.report.down is not None:
             outcome.reason = "not attempted: the mail server is unavailable"
-            return outcome
+            return outcome, None
+        return outcome, _Ready(due, outcome, key, link, address)
+
+    def send(self, ready: _Ready) -> bool:
+        """Send one message; whether the server accepted it (the outcome says the rest)."""
+        due, outcome = ready.due, ready.outcome
+        if self.report.down is not None:
+            outcome.reason = "not attempted: the mail server is unavailable"
+            return False
         ics_key = (due.event.id, due.session.id)
         if ics_key not in self.invitations:
-            self.invitations[ics_key] = build_ics(due.event, due.session, link, self.now)
+            self.invitations[ics_key] = build_ics(due.event, due.session, ready.link, self.now)
         message = build_message(
             due.event,
             due.session,
-            entry,
-            link=link,
-            recipient=address,
+            due.registration,
+            link=ready.link,
+            recipient=ready.address,
             settings=self.config.mail,
             now=self.now,
             ics=self.invitations[ics_key],
         )
         try:
-            self.transport.send(message, address)
+            self.transport.send(message, ready.address)
         except SendRefused as error:
             outcome.status = "refused"
             outcome.code = error.code
@@ -326,17 +351,34 @@ class _Pass:
             outcome.reason = (
                 f"refused by the mail server (reply code {error.code}); retried next run"
             )
-            return outcome
+            return False
         except TransportDown as error:
             self.report.down = str(error)
             outcome.reason = "not sent: the mail server is unavailable"
-            return outcome
-        # Noted before anything else happens: from here on a crash must not cause a resend.
-        self.journal.record(key, self.now)
-        self.marks[key] = self.now
-        entry.link_sent = self.now
+            return False
         outcome.status = "sent"
+        return True
+
+    def handle(self, due: Due) -> DeliveryOutcome:
+        """Prepare and send one message, noting it in the journal (the local way)."""
+        outcome, ready = self.prepare(due)
+        if ready is not None and self.send(ready):
+            # Noted before anything else happens: from here on a crash must not cause a resend.
+            self.journal.record(ready.key, self.now)
+            self.marks[ready.key] = self.now
+            due.registration.link_sent = self.now
         return outcome
+
+
+@dataclass
+class _Ready:
+    """A message that can be sent: the entry, its outcome so far, the link and the address."""
+
+    due: Due
+    outcome: DeliveryOutcome
+    key: EntryKey
+    link: str
+    address: str
 
 
 def deliver(
@@ -351,39 +393,40 @@ def deliver(
     push: PushTarget | None = None,
     dry_run: bool = False,
     only: Iterable[EntryKey] | None = None,
+    banned: BanCheck | None = None,
     report_after: timedelta = DEFAULT_REPORT_AFTER,
     checkpoint: int | None = DEFAULT_CHECKPOINT,
 ) -> DeliveryReport:
-    """Send the link to everyone due at `now` (or only to `only`), then record it.
+    """Send the link to everyone due at `now` (or only to `only`), and record it.
 
-    With `push`, the marks are also committed and pushed after every `checkpoint` accepted
-    messages: on a CI runner, whose disk is gone when the job dies, that bounds how many people
-    could get the link twice. When the marks cannot be pushed the report says so (`push_error`);
-    the journal keeps them and the next run on the same machine records them without sending.
+    Banned people are left out wherever their entry came from: no link, no notice, and no line
+    in the report (which is a public log: it must not tell who is banned).
+
+    With `push`, people are claimed on the branch before they are mailed, `checkpoint` at a time
+    (see the module's description): two runs that overlap never mail one person the same
+    session's link twice, and a run that dies mid-way leaves at most that many marked whose
+    message was not sent. When a claim cannot be pushed nothing more is sent (`push_error`).
     """
     report = DeliveryReport(now=now, dry_run=dry_run, transport=transport.description)
     marks = journal.read()
     report.replayed = len(marks)
     catalog = load_catalog(project)
     report.problems = list(catalog.problems)
-    report.unknown_link_keys = config.links.unknown_keys(catalog.events)
+    report.unknown_link_lines = config.links.unknown_key_lines(catalog.events)
     for event in catalog.events:
         apply_marks(event, marks)
     due = due_registrations(catalog.events, now)
+    if banned is not None:
+        due = [item for item in due if not (item.key and banned(item.key.login))]
     if only is not None:
         wanted = set(only)
         due = [item for item in due if item.key in wanted]
     state = _Pass(config, transport, profiles, journal, now, dry_run, report_after, marks, report)
-    unrecorded = 0
     try:
-        for item in due:
-            outcome = state.handle(item)
-            report.outcomes.append(outcome)
-            if outcome.status == "sent" and push is not None and checkpoint:
-                unrecorded += 1
-                if unrecorded >= checkpoint:
-                    _record(report, project, marks, journal, push)
-                    unrecorded = 0
+        if push is not None and not dry_run:
+            _claim_and_send(state, project, due, push, checkpoint or len(due) or 1)
+        else:
+            report.outcomes += [state.handle(item) for item in due]
     finally:
         transport.close()
         journal.close()
@@ -392,6 +435,141 @@ def deliver(
         if marks:
             _record(report, project, marks, journal, push)
     return report
+
+
+def _claim_and_send(
+    state: _Pass, project: Project, due: Sequence[Due], push: PushTarget, batch: int
+) -> None:
+    """Claim on the branch, then send, `batch` people at a time; take back what was not sent."""
+    report, now = state.report, state.now
+    for start in range(0, len(due), batch):
+        prepared = [state.prepare(item) for item in due[start : start + batch]]
+        report.outcomes += [outcome for outcome, _ in prepared]
+        ready = [item for _, item in prepared if item is not None]
+        if report.push_error is not None:
+            for item in ready:
+                item.outcome.reason = "not sent: link_sent could not be pushed first"
+            continue
+        if not ready:
+            continue
+        try:
+            claimed, commit = claim_marks(project, [item.key for item in ready], now, push)
+        except git_sync.GitError as error:
+            report.push_error = str(error)
+            for item in ready:
+                item.outcome.reason = "not sent: link_sent could not be pushed first"
+            continue
+        report.commit = commit or report.commit
+        unsent: list[EntryKey] = []
+        for item in ready:
+            if item.key not in claimed:
+                item.outcome.reason = "claimed by another run at the same time"
+            elif state.send(item):
+                report.recorded += 1
+            else:
+                unsent.append(item.key)
+        if unsent:
+            try:
+                report.commit = release_marks(project, unsent, now, push) or report.commit
+            except git_sync.GitError as error:
+                # They stay marked without a message: the run fails so that someone looks.
+                report.push_error = str(error)
+
+
+def _entries(
+    project: Project, keys: Iterable[EntryKey]
+) -> Iterator[tuple[Path, Event, set[EntryKey]]]:
+    """Each event file named by `keys`, freshly read and valid, with its keys."""
+    by_event: dict[str, set[EntryKey]] = {}
+    for key in keys:
+        by_event.setdefault(key.event, set()).add(key)
+    for event_id, group in sorted(by_event.items()):
+        path = project.event_path(event_id)
+        if not path.is_file():
+            continue
+        result = check_file(path, project)
+        if result.event is not None:
+            yield path, result.event, group
+
+
+def claim_marks(
+    project: Project, keys: Sequence[EntryKey], when: datetime, push: PushTarget
+) -> tuple[set[EntryKey], str | None]:
+    """Mark `keys` as sent on the newest branch and push; the ones this run's commit marked.
+
+    Only entries that are confirmed and still unmarked on the branch are taken; the change is
+    re-applied after every rejected push, so what is returned is exactly what the pushed commit
+    marked. An empty set when nothing was left, or when the branch already had this very commit
+    (another run made the same claim in the same second: it is theirs).
+    """
+
+    def change() -> tuple[set[EntryKey], list[Path]]:
+        claimed: set[EntryKey] = set()
+        written: list[Path] = []
+        for path, event, group in _entries(project, keys):
+            free = {
+                key: when
+                for key, entry in _named(event, group)
+                if entry.link_sent is None and entry.confirmed
+            }
+            if free and record_in_file(path, project, event, free):
+                written.append(path)
+                claimed.update(free)
+        return claimed, written
+
+    claimed, commit = _push(project, change, "Record meeting links sent for {events}", keys, push)
+    return (claimed if commit is not None else set()), commit
+
+
+def release_marks(
+    project: Project, keys: Sequence[EntryKey], when: datetime, push: PushTarget
+) -> str | None:
+    """Take back this run's marks (`link_sent` equal to `when`) of messages that were not sent,
+    so that the next run tries again; the pushed commit."""
+
+    def change() -> tuple[None, list[Path]]:
+        written: list[Path] = []
+        for path, event, group in _entries(project, keys):
+            ours = [entry for _, entry in _named(event, group) if entry.link_sent == when]
+            for entry in ours:
+                entry.link_sent = None
+            if ours:
+                write_sheets(path, event)
+                written.append(path)
+        return None, written
+
+    message = "Meeting links not sent for {events}: retried next run"
+    _, commit = _push(project, change, message, keys, push)
+    return commit
+
+
+def _named(event: Event, keys: set[EntryKey]) -> Iterator[tuple[EntryKey, Registration]]:
+    """The entries of `event` that `keys` name."""
+    for session in event.sessions:
+        for entry in session.registrations:
+            if (
+                entry.login is not None
+                and (key := EntryKey.of(event, session, entry.login)) in keys
+            ):
+                yield key, entry
+
+
+def _push(
+    project: Project,
+    change: Callable[[], tuple[T, Sequence[Path]]],
+    message: str,
+    keys: Iterable[EntryKey],
+    push: PushTarget,
+) -> tuple[T, str | None]:
+    """Commit and push `change` with `message`, which names the events (nobody)."""
+    events = ", ".join(sorted({key.event for key in keys}))
+    return git_sync.commit_and_push(
+        project.root,
+        change,
+        message.format(events=events),
+        remote=push.remote,
+        branch=push.branch,
+    )
 
 
 def _record(
@@ -516,19 +694,21 @@ def edges_from_env(
 def configure(environ: Mapping[str, str], site: PublishedSite | None) -> DeliveryConfig:
     """The delivery's secrets, hidden from the workflow log before anything else is printed.
 
-    Every value is masked first, even when the secrets turn out to be malformed, so that no
-    later line, this function's errors included, can show one in a public log.
+    Every key and value the secrets' text may hold is masked before the text is read, so that
+    neither a later line nor this function's errors can show one in a public log, however the
+    secret is written (a value where a key belongs, quoted, JSON).
     """
-    config: DeliveryConfig | None = None
-    problem: ProblemsError | None = None
-    try:
-        config = config_from_env(environ, site)
-    except ProblemsError as error:
-        problem = error
-    print_masks(environ, [*secrets_of(environ), *(config.secrets() if config else [])])
-    if problem is not None:
-        raise problem
-    assert config is not None
+    print_masks(
+        environ,
+        [
+            *secrets_of(environ),
+            *mask_candidates(environ.get(LINKS_VARIABLE)),
+            *mask_candidates(environ.get(CONTACTS_VARIABLE)),
+        ],
+    )
+    config = config_from_env(environ, site)
+    # The values as read (unquoted, stripped), should they differ from the raw pieces.
+    print_masks(environ, config.secrets())
     return config
 
 
@@ -547,6 +727,7 @@ def send_due_links(
     and so do the registration flows, with `only` the entries they just confirmed."""
     environ = os.environ if environ is None else environ
     config = configure(environ, published_site(project.root))
+    banned = ban_check(project, environ)
     edges = edges_from_env(environ, project, config, dry_run=dry_run)
     return deliver(
         project,
@@ -559,26 +740,7 @@ def send_due_links(
         push=push,
         dry_run=dry_run,
         only=only,
+        banned=banned,
         report_after=report_after,
         checkpoint=checkpoint,
     )
-
-
-def send_to_confirmed(
-    project: Project,
-    confirmed: Sequence[EntryKey] | None,
-    push: PushTarget,
-    now: datetime,
-    environ: Mapping[str, str] | None = None,
-) -> bool:
-    """Mail the link now to people just confirmed inside their session's link window.
-
-    `confirmed` names the entries a registration flow just confirmed; None means everyone due.
-    Runs only when the workflow gives the meeting links; otherwise the scheduled send-links run
-    delivers them. Returns whether link_sent marks were pushed.
-    """
-    environ = os.environ if environ is None else environ
-    if confirmed == [] or not environ.get(LINKS_VARIABLE):
-        return False
-    report = send_due_links(project, now=now, environ=environ, push=push, only=confirmed)
-    return report.commit is not None

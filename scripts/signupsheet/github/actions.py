@@ -60,13 +60,24 @@ def payload_number(path: Path | None, key: str) -> int | None:
     return number if isinstance(number, int) and not isinstance(number, bool) else None
 
 
-def write_outputs(environ: Mapping[str, str], **values: bool) -> None:
-    """Step outputs for later jobs (`changed=true`: the site rebuilds); none outside Actions."""
+def write_outputs(environ: Mapping[str, str], **values: bool | str) -> None:
+    """Step outputs for later jobs (`changed=true`: the site rebuilds); none outside Actions.
+
+    Text is written as one `name=value` line, so it must be one line of plain data made by our
+    own code (later jobs read it through `env:`, never inside a shell command).
+    """
+    lines = []
+    for name, value in values.items():
+        if isinstance(value, bool):
+            lines.append(f"{name}={'true' if value else 'false'}")
+        elif "\n" in value or "\r" in value:
+            raise ValueError(f"output {name} must be one line")
+        else:
+            lines.append(f"{name}={value}")
     path = environ.get("GITHUB_OUTPUT")
     if path:
         with Path(path).open("a", encoding="utf-8") as handle:
-            for name, value in values.items():
-                handle.write(f"{name}={'true' if value else 'false'}\n")
+            handle.writelines(line + "\n" for line in lines)
 
 
 def append_summary(environ: Mapping[str, str], markdown: str) -> None:

@@ -8,11 +8,12 @@ a broken sheet behind.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from signupsheet.core.model import Event
+from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
 from signupsheet.core.rules import Actor, BanCheck, Decision, Outcome, Request, decide
 from signupsheet.eventfiles.atomic_write import atomic_write
@@ -29,14 +30,35 @@ class Applied:
     written: list[Path] = field(default_factory=list)
 
 
+def confirmed_by(applied: Applied) -> list[tuple[Session, Registration]]:
+    """The entries a decision confirmed: the person, registered with a seat, and anyone moved up
+    into a freed seat (whom the meeting link is owed from now on)."""
+    outcome, event = applied.outcome, applied.event
+    session = event.session(outcome.session) if event and outcome.session else None
+    if session is None:
+        return []
+    logins = list(outcome.promoted)
+    if outcome.outcome == "registered" and outcome.status == "confirmed":
+        logins.insert(0, outcome.user)
+    found = [session.find(login) for login in logins]
+    return [(session, entry) for entry in found if entry is not None and entry.confirmed]
+
+
 def known_event(project: Project, event_id: str) -> bool:
     """Whether `event_id` names an event file; ids from forms are untrusted, so check the shape
     before it becomes a path."""
     return bool(EVENT_ID.match(event_id)) and project.event_path(event_id).is_file()
 
 
-def ban_check(project: Project) -> BanCheck:
-    return banlist.load(project.banlist_path, project.display(project.banlist_path)).is_banned
+def ban_check(project: Project, environ: Mapping[str, str] | None = None) -> BanCheck:
+    """Whether a login is banned, from banlist.txt and its key in `environ` (SIGNUPSHEET_BAN_KEY).
+
+    Raises BanListError when the list bans somebody and the key is missing or wrong: a run that
+    cannot read the list stops rather than letting banned people in.
+    """
+    path = project.banlist_path
+    key = banlist.key_from(environ or {})
+    return banlist.load(path, project.display(path)).checker(key)
 
 
 def _ban_check_when_asked(project: Project) -> BanCheck:

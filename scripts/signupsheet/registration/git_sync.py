@@ -23,9 +23,9 @@ T = TypeVar("T")
 BOT_NAME = "signupsheet[bot]"
 # GitHub's no-reply address for the Actions bot: not a person's address.
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
-# Every commit and merge the product makes names the bot, whatever the machine's git identity
-# is: a GitHub-hosted runner has none, and `git merge` refuses to start without one. The
-# environment outranks any configuration, so a developer's own settings cannot leak in either.
+# Every commit the product makes names the bot, whatever the machine's git identity is: a
+# GitHub-hosted runner has none. The environment outranks any configuration, so a developer's
+# own settings (their address) cannot leak into the history either.
 IDENTITY = {
     "GIT_AUTHOR_NAME": BOT_NAME,
     "GIT_AUTHOR_EMAIL": BOT_EMAIL,
@@ -71,17 +71,11 @@ def commit_paths(
     parent = head(repo)
     if tree == git(repo, "rev-parse", f"{parent}^{{tree}}").stdout.strip():
         return None
-    parents = ["-p", parent]
-    # As with `git commit`: a merge in progress (`git merge --no-commit`) is concluded, its
-    # MERGE_HEAD becoming the second parent.
-    merging = git(repo, "rev-parse", "--quiet", "--verify", "MERGE_HEAD", check=False)
-    if merging.returncode == 0:
-        parents += ["-p", merging.stdout.strip()]
-    commit = git(repo, "commit-tree", tree, *parents, "-m", message).stdout.strip()
+    # One parent, always: nothing the product commits brings another history into the branch
+    # (a pull request's commits never become reachable from main).
+    commit = git(repo, "commit-tree", tree, "-p", parent, "-m", message).stdout.strip()
     # Moves the branch HEAD points at, only if nobody else moved it meanwhile.
     git(repo, "update-ref", "HEAD", commit, parent)
-    if merging.returncode == 0:
-        git(repo, "merge", "--quit")
     return commit
 
 

@@ -316,8 +316,8 @@ def actions_html(event: Event, session: Session, state: SessionState, ctx: SiteC
             f"find the session with <code>id: {attr(session.id)}</code> and add this entry at "
             "the end of its <code>registrations:</code> list, with your own details:</p>"
             f"<pre><code>{attr(pr_entry_yaml(session))}</code></pre>"
-            "<p>Then propose the change. The pull request is checked automatically and merged "
-            "when it only adds your own entry.</p></details>"
+            "<p>Then propose the change. The pull request is checked automatically and your "
+            "entry written by the bot when it only adds your own entry.</p></details>"
         )
     return "\n".join(html_lines)
 

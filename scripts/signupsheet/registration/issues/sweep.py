@@ -25,7 +25,7 @@ from typing import Literal, Protocol, TextIO
 from signupsheet.core.errors import ProblemsError
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
-from signupsheet.core.rules import Actor, CancelRequest, Outcome, Request
+from signupsheet.core.rules import Actor, BanCheck, CancelRequest, Outcome, Request
 from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.eventfiles.catalog import load_catalog, load_event
 from signupsheet.registration import git_sync
@@ -110,6 +110,8 @@ class Sweeper:
     branch: str = "main"
     push_attempts: int = 30
     on_confirmed: ConfirmedHook | None = None
+    # Read once by the command (the list needs its key); None: banlist.txt without a key.
+    banned: BanCheck | None = None
     log: TextIO = sys.stderr
     forms: dict[RequestKind, Form] = field(default_factory=dict)
     # How long a run that changed nothing waits for a concurrent run's answer (seconds).
@@ -346,7 +348,9 @@ class Sweeper:
             request = CancelRequest(issue.author, parsed.session)
 
         def change() -> tuple[Applied, Sequence[Path]]:
-            applied = apply_request(self.project, event_id, request, actor=actor, now=self.clock())
+            applied = apply_request(
+                self.project, event_id, request, actor=actor, now=self.clock(), banned=self.banned
+            )
             return applied, applied.written
 
         # The message names the event and the login, nothing the person wrote.

@@ -1,4 +1,4 @@
-"""Handling one pull request that edits a sign-up sheet: check, then merge, re-apply or answer.
+"""Handling one pull request that edits a sign-up sheet: check, then re-apply, or answer.
 
 The pull request's commits are fetched into a clone of the base branch and read as data
 (`pull_check`); nothing of them is checked out or run. On `accept` the bot writes the entry itself,
@@ -6,18 +6,17 @@ the same way a registration issue is handled: the rules decide again on the newe
 entry gets the server's time, `source: pr:N` and its status, and the file is rendered with
 comments intact. The commit is pushed with `git_sync.commit_and_push` (re-decided when main moved).
 
-- When the pull request still merges cleanly into main, that commit is a merge commit whose
-  second parent is the head SHA that was checked — the pull request is merged with its head
-  pinned, and GitHub marks it merged when the commit reaches main. A push after the check is not
-  part of it; the check runs again for the new commits.
-- Otherwise (others signed up meanwhile, so every such pull request conflicts) the same change is
-  re-applied on main as an ordinary commit whose message names the author's login and the pull
-  request (no `Co-authored-by:` trailer: that would put an e-mail address in the history), and
-  the pull request is closed with a comment linking the commit.
+The pull request is never merged. The check looks at its net change only, so a merge (even one
+that keeps main's tree) would make every commit of its branch reachable from main: a file added
+and removed again, or the contributor's own commit address, would stay in main's history forever,
+out of reach of `purge`. So the change is re-applied on main as an ordinary commit of the bot
+whose only parent is main, and whose message names the author's login and the pull request (no
+`Co-authored-by:` trailer: that would put an e-mail address in the history); then the pull
+request is closed with a comment linking the commit. A push after the check is not part of it:
+the pull request stays open and the check runs again for the new commits.
 
-Either way main only ever holds a complete, validated file, and nothing from the pull request
-but the checked semantic change reaches it. Refused or review pull requests get one comment
-(edited in place on re-runs) and stay open. The tracker is passed in (PyGithub in production).
+Refused or review pull requests get one comment (edited in place on re-runs) and stay open. The
+tracker is passed in (PyGithub in production).
 """
 
 from __future__ import annotations
@@ -25,16 +24,17 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal, Protocol
 
+from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
 from signupsheet.core.rules import Actor, BanCheck, Outcome, takes_pull_requests
 from signupsheet.eventfiles.catalog import load_event
 from signupsheet.registration import git_sync
-from signupsheet.registration.applying import Applied, apply_request, known_event
+from signupsheet.registration.applying import Applied, apply_request, confirmed_by, known_event
 from signupsheet.registration.pulls.pull_check import (
     CheckResult,
     Context,
@@ -45,7 +45,7 @@ from signupsheet.registration.pulls.pull_check import (
 from signupsheet.registration.pulls.pull_replies import accepted_reply, check_reply, moved_reply
 
 MAINTAINER_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR")
-Handled = Literal["merged", "re-applied", "refused", "review", "accept-refused", "moved", "skipped"]
+Handled = Literal["re-applied", "refused", "review", "accept-refused", "moved", "skipped"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,11 @@ class PullRequestBot:
     push_attempts: int = 30
     fetch_waits: tuple[float, ...] = (1.0, 2.0)
     sleep: Callable[[float], None] = time.sleep
+    # Called after the push for each entry it confirmed (the author, or people moved up), e.g.
+    # to name them to the job that mails the link.
+    on_confirmed: Callable[[Event, Session, Registration], None] | None = None
+    # Commits this bot pushed (the site needs a rebuild when there are any).
+    pushed: list[str] = field(default_factory=list)
 
     @property
     def root(self) -> Path:
@@ -146,48 +151,37 @@ class PullRequestBot:
         if result.verdict != "accept" or result.change is None:
             self.tracker.reply(number, check_reply(result))
             return "refused" if result.verdict == "refuse" else "review"
-        applied, commit, merged = self.apply(pull, result.change)
+        applied, commit = self.apply(pull, result.change)
         if commit is None:
             # The rules, asked again on the newest sheet, said no (or nothing changed).
-            self.tracker.reply(number, accepted_reply(applied, None, merged=False, repo_url=""))
+            self.tracker.reply(number, accepted_reply(applied, None, repo_url=""))
             if not applied.outcome.refused:
                 self.tracker.close(number)
             return "accept-refused"
         # Commits pushed since the check are not part of the change: the pull request stays open
-        # for the run that checks them (relative to what is merged now).
+        # for the run that checks them (relative to what is on main now).
+        self.pushed.append(commit)
+        if self.on_confirmed is not None and applied.event is not None:
+            for session, entry in confirmed_by(applied):
+                self.on_confirmed(applied.event, session, entry)
         moved = self.tracker.pull(number).head_sha != pull.head_sha
-        text = accepted_reply(applied, commit, merged=merged, repo_url=self.repo_url, moved=moved)
+        text = accepted_reply(applied, commit, repo_url=self.repo_url, moved=moved)
         self.tracker.reply(number, text)
-        if not merged and not moved:
+        if not moved:
             self.tracker.close(number)
-        return "merged" if merged else "re-applied"
+        return "re-applied"
 
     def apply(
         self, pull: PullRequestInfo, change: RegistrationChange
-    ) -> tuple[Applied, str | None, bool]:
-        """Write the change on the newest main and push it; (outcome, commit, merged)."""
-        merged = False
-        upstream = f"{self.remote}/{self.branch}"
+    ) -> tuple[Applied, str | None]:
+        """Write the change on the newest main and push it as the bot's own commit."""
 
         def edit() -> tuple[Applied, Sequence[Path]]:
-            nonlocal merged
-            merged = merges_cleanly(self.root, upstream, pull.head_sha)
-            if merged:
-                # Records the checked head as second parent of the coming commit; `-s ours`
-                # keeps main's tree, so nothing of the pull request's files is taken.
-                git_sync.git(
-                    self.root,
-                    *("merge", "--quiet", "--no-ff", "--no-commit", "-s", "ours"),
-                    pull.head_sha,
-                )
             applied = self._write(pull, change)
-            if merged and not applied.written:
-                git_sync.git(self.root, "merge", "--abort")
-                merged = False
             return applied, applied.written
 
         verb = "Cancellation" if change.kind == "cancel" else "Sign-up"
-        applied, commit = git_sync.commit_and_push(
+        return git_sync.commit_and_push(
             self.root,
             edit,
             f"{verb} of {pull.author} for {change.event} (pull request #{pull.number})",
@@ -195,7 +189,6 @@ class PullRequestBot:
             branch=self.branch,
             attempts=self.push_attempts,
         )
-        return applied, commit, merged and commit is not None
 
     def _write(self, pull: PullRequestInfo, change: RegistrationChange) -> Applied:
         now = self.clock()
@@ -211,11 +204,3 @@ class PullRequestBot:
         return apply_request(
             self.project, change.event, request, actor=actor, now=now, banned=self.banned
         )
-
-
-def merges_cleanly(repo: Path, base: str, head: str) -> bool:
-    """Whether git could merge `head` into `base` without conflicts (nothing is checked out)."""
-    result = git_sync.git(
-        repo, "merge-tree", "--write-tree", "--no-messages", base, head, check=False
-    )
-    return result.returncode == 0

@@ -59,7 +59,7 @@ def moved_reply() -> str:
 
 
 def accepted_reply(
-    applied: Applied, commit: str | None, *, merged: bool, repo_url: str, moved: bool = False
+    applied: Applied, commit: str | None, *, repo_url: str, moved: bool = False
 ) -> str:
     """The answer after the bot wrote (or, asked again, could not write) the entry."""
     outcome = applied.outcome
@@ -87,17 +87,14 @@ def accepted_reply(
         )
     else:
         parts.append(f"**You are registered** for {where}.")
-    if merged:
-        parts.append(
-            f"\nMerged as {link}. The bot wrote your entry with the time of registration, "
-            "where it came from and your status."
-        )
-    else:
-        parts.append(
-            f"\nOthers changed the sign-up sheet since this pull request was opened, so it no "
-            f"longer merges cleanly. The bot made the same change on main in {link}, naming "
-            "you and this pull request" + (", and closes this pull request." if not moved else ".")
-        )
+    # Never merged: a merge would bring every commit of the branch into main's history, and
+    # only the checked change may reach it.
+    parts.append(
+        f"\nThe bot wrote your entry on main in {link}, with the time of registration, where it "
+        "came from and your status; the commit names you and this pull request. The pull "
+        "request's own commits are not merged, so only this change reaches the history"
+        + (", and this pull request is closed." if not moved else ".")
+    )
     if moved:
         parts.append(
             "\nNew commits arrived after the check; they are not part of this change and are "
