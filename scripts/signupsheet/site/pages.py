@@ -275,20 +275,46 @@ def sheet_html(session: Session, search: bool = False) -> str:
 # --- registering ------------------------------------------------------------------------------
 
 
+# What "private" means, said the same way wherever a registrant chooses.
+PRIVATE_MEANS = (
+    "counted, not named: the sheet in the public event file keeps only your GitHub login (to "
+    "spot a second sign-up and to let you cancel) and when you signed up, not the name, "
+    "affiliation or note you type. The issue or pull request you open is public too, so leave "
+    "those fields empty there if they should not be seen."
+)
+
+
 def pr_entry_yaml(session: Session) -> str:
-    """The exact entry someone adds under the session's `registrations:` in a pull request.
+    """The exact lines someone adds to the session in a pull request.
 
     Only what the person decides: the bot fills in the time, the source and the status, and the
-    pull request check refuses an entry that sets them itself.
+    pull request check refuses an entry that sets them itself. A session nobody signed may have
+    no `registrations:` key or an empty `registrations: []`: the lines then start with the key,
+    and `pr_entry_where` says to replace the empty list, so the file never has the key twice.
     """
     lines = [] if session.registrations else ["    registrations:"]
     lines += [
         "      - login: YOUR-GITHUB-LOGIN",
         "        name: Your Name",
         "        affiliation: WMXX  # optional: delete the line if none",
-        "        visibility: public  # or private: counted, not named",
+        "        visibility: public  # or private: then delete the name and affiliation lines",
     ]
     return "\n".join(lines)
+
+
+def pr_entry_where(session: Session) -> str:
+    """Where the lines of `pr_entry_yaml` go, as HTML, for the session's shape in the file."""
+    found = f"find the session with <code>id: {attr(session.id)}</code>"
+    if session.registrations:
+        return (
+            f"{found} and add this entry at the end of its <code>registrations:</code> list, "
+            "with your own details:"
+        )
+    return (
+        f"{found}: nobody has signed it yet. If it has a line <code>registrations: []</code>, "
+        "replace that line with these lines; otherwise add them below the session's last line. "
+        "Put in your own details:"
+    )
 
 
 def actions_html(event: Event, session: Session, state: SessionState, ctx: SiteContext) -> str:
@@ -313,8 +339,7 @@ def actions_html(event: Event, session: Session, state: SessionState, ctx: SiteC
         html_lines.append(
             '<details class="ss-pr"><summary>Or register with a pull request</summary>'
             f'<p>Open <a href="{attr(repo.edit_url(path))}">{attr(path)} in GitHub\'s editor</a>, '
-            f"find the session with <code>id: {attr(session.id)}</code> and add this entry at "
-            "the end of its <code>registrations:</code> list, with your own details:</p>"
+            f"{pr_entry_where(session)}</p>"
             f"<pre><code>{attr(pr_entry_yaml(session))}</code></pre>"
             "<p>Then propose the change. The pull request is checked automatically and merged "
             "when it only adds your own entry.</p></details>"
@@ -421,8 +446,8 @@ def _privacy_html(event: Event, ctx: SiteContext, page: str) -> str:
     return (
         "<p><strong>What becomes public:</strong> the display name, affiliation and note you "
         "give, and when you signed up, are shown on this page and kept in the site's Git "
-        "history; your GitHub login shows on the issue or pull request you open. Choose "
-        "<em>private</em> to be counted without being named. <strong>The meeting link is never "
+        "history; your GitHub login shows on the issue or pull request you open. "
+        f"<em>Private</em> means {escape(PRIVATE_MEANS)} <strong>The meeting link is never "
         f"published:</strong> it comes by e-mail {when} the session starts. See "
         f'<a href="{registering}">how to register</a> for the details.</p>'
     )
