@@ -136,10 +136,10 @@ def time_tag(moment: datetime, style: TimeStyle = "full", start: datetime | None
     reader's local date differs from the start's.
     """
     extra = "" if start is None else f' data-ss-start="{format_timestamp(start)}"'
-    return (
-        f'<time datetime="{format_timestamp(moment)}" data-ss="{style}"{extra}>'
-        f"{time_text(moment, style)}</time>"
-    )
+    # The clock and its zone never wrap apart ("14:00" at a line's end, "UTC" on the next).
+    day, _, clock = time_text(moment, style).rpartition(", ")
+    text = f'{day}{", " if day else ""}<span class="ss-nowrap">{clock}</span>'
+    return f'<time datetime="{format_timestamp(moment)}" data-ss="{style}"{extra}>{text}</time>'
 
 
 def duration_text(delta: timedelta) -> str:
@@ -219,13 +219,13 @@ def _entry_row(number: int, entry: Registration, session: Session) -> str:
         if entry.registered > session.end:
             registered += ' <span class="ss-late">signed after the event</span>'
     cells = (
-        str(number),
+        f'<td class="ss-number">{number}</td>',
         attr(entry.name),
         attr(entry.affiliation or ""),
         registered,
         attr(entry.note or ""),
     )
-    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+    return "<tr>" + cells[0] + "".join(f"<td>{cell}</td>" for cell in cells[1:]) + "</tr>"
 
 
 def _sheet_table(caption: str, entries: Sequence[Registration], session: Session) -> list[str]:
@@ -233,10 +233,10 @@ def _sheet_table(caption: str, entries: Sequence[Registration], session: Session
     hidden = len(entries) - len(public)
     lines: list[str] = []
     if public:
-        lines.append("<table>")
+        lines.append('<table class="ss-table">')  # a class: Material's table styles stay off
         lines.append(f"<caption>{caption}</caption>")
         lines.append(
-            '<thead><tr><th scope="col">#</th><th scope="col">Name</th>'
+            '<thead><tr><th scope="col" class="ss-number">#</th><th scope="col">Name</th>'
             '<th scope="col">Affiliation</th><th scope="col">Registered</th>'
             '<th scope="col">Note</th></tr></thead>'
         )
@@ -256,11 +256,16 @@ def _sheet_table(caption: str, entries: Sequence[Registration], session: Session
 
 
 def sheet_html(session: Session, search: bool = False) -> str:
-    """The sign-up sheet of one session as one raw HTML block (no blank line inside)."""
+    """The sign-up sheet of one session as one raw HTML block (no blank line inside).
+
+    On a narrow screen the sheet scrolls sideways inside its box; the box is a named region in
+    the tab order, so people who use a keyboard can scroll it too.
+    """
     confirmed = session.confirmed
     waitlisted = session.waitlisted
     exclude = "" if search else " data-search-exclude"
-    lines = [f'<div class="ss-sheet"{exclude}>']
+    label = attr(f"Sign-up sheet: {session.title or time_text(session.start, 'date')}")
+    lines = [f'<div class="ss-sheet" role="region" tabindex="0" aria-label="{label}"{exclude}>']
     if confirmed:
         count = f"{len(confirmed)} signed up"
         lines.extend(_sheet_table(f"Sign-up sheet: {count}", confirmed, session))
@@ -388,13 +393,33 @@ def _people(event: Event) -> list[tuple[str, str]]:
     return facts
 
 
+def session_anchor(session: Session) -> str:
+    """The id of a session's part of the event page (its state, buttons and sheet)."""
+    return f"session-{session.id}"
+
+
+def _sessions_overview(event: Event, ctx: SiteContext) -> str:
+    """Every session of the event at the top of its page, each with its state and a link down
+    to its buttons: on a phone the sheets above them are screens long."""
+    items = []
+    for session in event.sessions:
+        state = session_state(event, session, ctx.now)
+        label = f"{escape(session.title)}: " if session.title else ""
+        action = "register" if state.accepting else "details"
+        items.append(
+            f"<li>{label}{time_tag(session.start)} {_status_badge(state)} "
+            f'<a href="#{session_anchor(session)}">{action}</a></li>'
+        )
+    return f"{len(event.sessions)} sessions<ul>{''.join(items)}</ul>"
+
+
 def _facts(event: Event, ctx: SiteContext, page: str) -> list[tuple[str, str]]:
     """The event's facts as (label, HTML) pairs."""
     facts = []
     if len(event.sessions) == 1:
         facts.append(("When", when_html(event, event.sessions[0])))
     else:
-        facts.append(("When", f"{len(event.sessions)} sessions, see below"))
+        facts.append(("When", _sessions_overview(event, ctx)))
     if event.location is not None:
         where = [MODES[event.location.mode]]
         for value in (event.location.platform, event.location.venue, event.location.address):
@@ -456,7 +481,7 @@ def _privacy_html(event: Event, ctx: SiteContext, page: str) -> str:
 def session_status_html(event: Event, session: Session, ctx: SiteContext) -> str:
     """A session's time (when the event has several), registration state and counts."""
     state = session_state(event, session, ctx.now)
-    lines = []
+    lines = [f'<span id="{session_anchor(session)}"></span>']
     if len(event.sessions) > 1:
         lines.append(f"<p><strong>When:</strong> {when_html(event, session)}</p>")
     lines.append(f"<p>{_status_badge(state)} {state_text(state)}</p>")
