@@ -151,3 +151,35 @@ def commit_pull_request(root: Path, branch: str, edit: Edit, base: str = "main")
 
 
 Editor = Callable[[], Edit]
+
+
+# Three sessions, one of each shape a sheet has in a file (no key, `registrations: []`, a list),
+# each headed by a comment, for the tests of `register` and of the page's pull-request snippet.
+EVENINGS_ID = "2027-05-04-evenings"
+EVENINGS = """\
+# yaml-language-server: $schema=../schema/event.schema.json
+title: Three evenings
+sessions:
+  # Tue 4 May: the first evening
+  - id: bare
+    start: 2027-05-04T17:00:00Z
+    end: 2027-05-04T18:00:00Z  # one hour
+
+  # Tue 11 May
+  - id: empty
+    start: 2027-05-11T17:00:00Z
+    end: 2027-05-11T18:00:00Z
+    registrations: []
+
+  # Tue 18 May
+  - id: signed
+    start: 2027-05-18T17:00:00Z
+    end: 2027-05-18T18:00:00Z
+    registrations:
+      - login: early
+        name: Early Bird  # first to sign
+        source: import
+    capacity: 20
+
+  # The end of the series.
+"""

@@ -8,6 +8,7 @@ from signupsheet.core.model import (
     RegistrationSettings,
     Session,
     parse_timestamp,
+    registration_to_data,
 )
 from signupsheet.core.rules import (
     NOT_POSSIBLE,
@@ -96,12 +97,25 @@ def test_one_entry_per_login_case_insensitive_and_update() -> None:
     assert outcome == "updated"
     entries = new.sessions[0].registrations
     assert len(entries) == 1
-    assert (entries[0].name, entries[0].note, entries[0].visibility) == (
-        "Ann B.",
-        "late",
-        "private",
-    )
+    # A private entry keeps only the login: what the person wrote is not kept in the public file.
+    assert (entries[0].name, entries[0].note, entries[0].visibility) == ("Ann", None, "private")
     assert entries[0].login == "Ann"
+    public, outcome, _ = reg(new, "ann", name="Ann C.", note="on time")
+    assert outcome == "updated"
+    assert (public.sessions[0].registrations[0].name, public.sessions[0].registrations[0].note) == (
+        "Ann C.",
+        "on time",
+    )
+
+
+def test_private_entry_keeps_only_what_the_rules_need() -> None:
+    ev, outcome, _ = reg(
+        event(), "zed", name="Zed Secret", affiliation="WMXX", note="hidden", visibility="private"
+    )
+    assert outcome == "registered"
+    data = registration_to_data(ev.sessions[0].registrations[0])
+    assert set(data) == {"login", "registered", "visibility"}
+    assert data["login"] == "zed" and data["visibility"] == "private"
 
 
 def test_window() -> None:

@@ -169,8 +169,8 @@ def test_the_trap_catches_locale_dependent_formatting() -> None:
 
 def test_the_event_page() -> None:
     page = event_page(two_sessions(), context(now=at("2026-11-20T00:00:00"))).inline()
-    assert ">Thursday, 3 December 2026, 14:00 UTC</time>" in page
-    assert ">15:30 UTC</time>" in page
+    assert '>Thursday, 3 December 2026, <span class="ss-nowrap">14:00 UTC</span></time>' in page
+    assert '><span class="ss-nowrap">15:30 UTC</span></time>' in page
     assert "### 3 Dec 2026, 14:00 UTC" in page  # an untitled session is headed by its time
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from prcorpus import EVENINGS, EVENINGS_ID
 from signupsheet.main import main
 from signupsheet.registration import banlist
 
@@ -128,3 +129,62 @@ def test_usage_errors_exit_2(
     )
     assert result.returncode == 2, result.stderr
     assert "usage:" in result.stderr
+
+
+def test_register_keeps_comments_with_what_they_describe(
+    site_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = site_root / "events" / f"{EVENINGS_ID}.yaml"
+    path.write_text(EVENINGS)
+    for session in ("bare", "empty", "signed"):
+        code, _ = run(
+            site_root,
+            "register",
+            EVENINGS_ID,
+            "--user",
+            f"zz-{session}",
+            "--session",
+            session,
+            capsys=capsys,
+        )
+        assert code == 0
+    after = path.read_text()
+    lines = after.splitlines()
+
+    def at(text: str) -> int:
+        return next(number for number, line in enumerate(lines) if text in line)
+
+    # Each sign-up stays above the comment that heads the next session, and sessions that
+    # nobody signed get no empty list written into them.
+    assert at("login: zz-bare") < at("# Tue 11 May") < at("id: empty")
+    assert at("login: zz-empty") < at("# Tue 18 May") < at("id: signed")
+    assert at("name: Early Bird  # first to sign") < at("source: import") < at("login: zz-signed")
+    assert at("login: zz-signed") < at("# The end of the series.")
+    assert "end: 2027-05-04T18:00:00Z  # one hour" in after
+    assert "registrations: [" not in after
+
+
+def test_private_entry_keeps_only_the_login_in_the_file(
+    site_root: Path, add_event: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = add_event()
+    code, out = run(
+        site_root,
+        "register",
+        "2026-12-03-meetup",
+        "--user",
+        "quiet-one",
+        "--name",
+        "Secret Person",
+        "--affiliation",
+        "WMSECRET",
+        "--note",
+        "a hidden note",
+        "--private",
+        capsys=capsys,
+    )
+    assert (code, out["outcome"]) == (0, "registered")
+    after = path.read_text()
+    assert "login: quiet-one" in after and "visibility: private" in after
+    for written in ("Secret Person", "WMSECRET", "a hidden note"):
+        assert written not in after

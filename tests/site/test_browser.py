@@ -6,12 +6,13 @@ leave the machine only to GitHub's API, which is answered by a local stand-in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from paths import SEED_ID
+from paths import REPO, SEED_ID
 from sitekit import TRICKY, build, make_mkdocs_site
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -143,9 +144,19 @@ def test_register_button_opens_the_issue_form(browser: Any, base_url: str) -> No
         context.close()
 
 
-@pytest.mark.parametrize("path", ["", SEED_PAGE, "policies/safe-space/"])
-def test_no_serious_accessibility_violations(browser: Any, base_url: str, path: str) -> None:
-    context = browser.new_context(locale="en-GB")
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+TRICKY_PAGE = "events/tricky/"  # two sessions, one with a waiting list
+SCREENSHOTS = REPO / "build" / "screenshots"
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+@pytest.mark.parametrize("path", ["", SEED_PAGE, TRICKY_PAGE, "policies/safe-space/"])
+def test_no_serious_accessibility_violations(
+    browser: Any, base_url: str, path: str, size: str
+) -> None:
+    context = browser.new_context(locale="en-GB", viewport=VIEWPORTS[size])
     try:
         page, watch = open_page(context, base_url + path)
         results = axe_module.Axe().run(page)
@@ -156,5 +167,80 @@ def test_no_serious_accessibility_violations(browser: Any, base_url: str, path: 
         ]
         assert serious == []
         watch.check()
+    finally:
+        context.close()
+
+
+# Words of a name or note split over two lines: the text of every word must lie on one line.
+_BROKEN_WORDS = """
+(cells) => cells.flatMap((cell) => {
+  const broken = [];
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+      if (tops.size > 1) { broken.push(match[0]); }
+    }
+  }
+  return broken;
+})
+"""
+
+
+def test_sheet_columns_fit_their_content_at_desktop_width(browser: Any, base_url: str) -> None:
+    context = browser.new_context(locale="en-GB", viewport=DESKTOP, timezone_id="Europe/Vienna")
+    try:
+        page, watch = open_page(context, base_url + SEED_PAGE)
+        number = page.locator(".ss-sheet th").first.bounding_box()
+        assert number["width"] < 40  # "#" is as wide as its numbers, not Material's 5rem
+        cells = page.locator(".ss-sheet td:nth-child(2), .ss-sheet td:nth-child(5)")
+        assert cells.count() > 30
+        assert cells.evaluate_all(_BROKEN_WORDS) == []
+        watch.check()
+    finally:
+        context.close()
+
+
+def test_phone_width(browser: Any, base_url: str) -> None:
+    """At 390 px: nothing but the sheet scrolls sideways, the way to register is on the first
+    screen, and no clock is parted from its zone."""
+    context = browser.new_context(locale="en-GB", viewport=PHONE, timezone_id="Asia/Tokyo")
+    try:
+        for path in (SEED_PAGE, TRICKY_PAGE):
+            page, watch = open_page(context, base_url + path)
+            width = page.evaluate("document.scrollingElement.scrollWidth")
+            assert width <= PHONE["width"], path
+            if path == TRICKY_PAGE:  # two sessions: their sheets come before the second's button
+                register = page.get_by_role("link", name=re.compile("^register$", re.I)).first
+                assert register.bounding_box()["y"] < PHONE["height"]
+            lines = page.locator(".ss-nowrap").evaluate_all(
+                "(spans) => spans.map((span) => span.getClientRects().length)"
+            )
+            assert lines and set(lines) == {1}, path
+            assert page.locator('.ss-sheet[tabindex="0"][role="region"]').count() >= 1
+            watch.check()
+            page.close()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_screenshots_for_a_person_to_look_at(browser: Any, base_url: str, size: str) -> None:
+    """build/screenshots/ (ignored by git): the pages a registrant sees, to be looked at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(
+        locale="en-GB", viewport=VIEWPORTS[size], timezone_id="Europe/Vienna"
+    )
+    try:
+        for name, path in (("home", ""), ("event", TRICKY_PAGE), ("registering", "registering/")):
+            page, watch = open_page(context, base_url + path)
+            target = SCREENSHOTS / f"{name}-{size}.png"
+            page.screenshot(path=str(target), full_page=True)
+            assert target.stat().st_size > 10_000
+            watch.check()
+            page.close()
     finally:
         context.close()

@@ -178,6 +178,34 @@ def _whole(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+# What a private entry without a name (and without a login, which cannot happen from the rules)
+# is called in the model; never written to a file.
+PRIVATE_NAME = "private participant"
+
+
+def _entry_name(entry: dict[str, Any]) -> str:
+    # A private entry keeps only its login in the file: the model names it by the login, which
+    # the sheet never shows and the meeting-link mail greets.
+    name = entry.get("name") or entry.get("login") or PRIVATE_NAME
+    return str(name)
+
+
+def private_entry(entry: Registration) -> Registration:
+    """What a private entry keeps: the login (duplicates, cancelling) and what the rules set;
+    the name, affiliation and note a person wrote are dropped, so the public file holds none."""
+    if entry.public or entry.login is None:
+        return entry
+    return Registration(
+        name=entry.login,
+        login=entry.login,
+        registered=entry.registered,
+        visibility="private",
+        source=entry.source,
+        status=entry.status,
+        link_sent=entry.link_sent,
+    )
+
+
 def event_from_data(event_id: str, data: dict[str, Any]) -> Event:
     """Build the model from schema-valid data. Raises ValueError on an impossible timestamp."""
     settings = data.get("registration", {})
@@ -214,7 +242,7 @@ def event_from_data(event_id: str, data: dict[str, Any]) -> Event:
                 cancelled=session.get("cancelled", False),
                 registrations=[
                     Registration(
-                        name=entry["name"],
+                        name=_entry_name(entry),
                         login=entry.get("login"),
                         affiliation=entry.get("affiliation"),
                         registered=_time(entry.get("registered")),
@@ -245,10 +273,12 @@ def _compact(pairs: dict[str, Any], defaults: dict[str, Any] | None = None) -> d
 
 
 def registration_to_data(entry: Registration) -> dict[str, Any]:
+    # A private entry's name is its login (see `private_entry`): not written twice.
+    unnamed = not entry.public and entry.login is not None and entry.name == entry.login
     return _compact(
         {
             "login": entry.login,
-            "name": entry.name,
+            "name": None if unnamed else entry.name,
             "affiliation": entry.affiliation,
             "registered": entry.registered,
             "note": entry.note,

@@ -14,6 +14,7 @@ from signupsheet.core.model import (
     Status,
     Visibility,
     format_timestamp,
+    private_entry,
     same_login,
 )
 
@@ -271,12 +272,14 @@ def register(
         ):
             # Organizers keep such entries by hand; a form must not overwrite them.
             return _refuse(event, session_id, user, NOT_POSSIBLE)
-        wanted = replace(
-            existing,
-            name=request.name or existing.name,
-            affiliation=request.affiliation,
-            note=request.note,
-            visibility=request.visibility,
+        wanted = private_entry(
+            replace(
+                existing,
+                name=request.name or existing.name,
+                affiliation=request.affiliation,
+                note=request.note,
+                visibility=request.visibility,
+            )
         )
         if wanted == existing:
             return Decision(
@@ -327,15 +330,17 @@ def register(
         status = "waitlisted"
     else:
         return _refuse(event, session_id, user, "This session is full and has no waiting list.")
-    entry = Registration(
-        name=request.name or user,
-        login=user,
-        affiliation=request.affiliation,
-        registered=asked,
-        note=request.note,
-        visibility=request.visibility,
-        source=request.source,
-        status=status,
+    entry = private_entry(
+        Registration(
+            name=request.name or user,
+            login=user,
+            affiliation=request.affiliation,
+            registered=asked,
+            note=request.note,
+            visibility=request.visibility,
+            source=request.source,
+            status=status,
+        )
     )
     session.registrations.append(entry)
     if status == "confirmed":

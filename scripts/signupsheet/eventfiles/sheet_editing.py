@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
 from signupsheet.core.model import Event, Registration, registration_to_data
 from signupsheet.eventfiles.atomic_write import atomic_write
@@ -40,12 +42,64 @@ def _update(node: CommentedMap, wanted: dict[str, Any]) -> None:
             node[key] = value
 
 
+def _last_key(node: Any) -> tuple[CommentedMap, Any] | None:
+    """The mapping and key printed last inside `node`: ruamel.yaml keeps the comment lines that
+    follow a node (often the heading of the next session) on that key."""
+    last: tuple[CommentedMap, Any] | None = None
+    while isinstance(node, CommentedMap | CommentedSeq) and len(node):
+        if isinstance(node, CommentedMap):
+            key = list(node)[-1]
+            last = (node, key)
+            node = node[key]
+        else:
+            node = node[-1]
+            if not isinstance(node, CommentedMap):
+                return None  # a list of scalars: its comments are not moved
+    return last
+
+
+def _take_following(node: Any) -> str:
+    """Detach the comment lines after `node` (not the end-of-line comment of its last line)."""
+    last = _last_key(node)
+    if last is None:
+        return ""
+    mapping, key = last
+    item = mapping.ca.items.get(key)
+    token = None if item is None or len(item) < 3 else item[2]
+    if token is None or "\n" not in token.value:
+        return ""
+    value: str = token.value
+    own, _, following = value.partition("\n")
+    token.value = own + "\n"
+    return following
+
+
+def _give_following(node: Any, following: str) -> None:
+    """Put comment lines taken by `_take_following` back after `node`'s new last line."""
+    last = _last_key(node)
+    if not following or last is None:
+        return
+    mapping, key = last
+    item = mapping.ca.items.setdefault(key, [None, None, None, None])
+    if item[2] is None:
+        item[2] = CommentToken("\n" + following, CommentMark(0), None)
+    else:
+        item[2].value = item[2].value.rstrip("\n") + "\n" + following
+
+
 def _sync_sheet(session_node: CommentedMap, entries: list[Registration]) -> None:
     wanted = {_model_identity(entry): registration_to_data(entry) for entry in entries}
     sheet = session_node.get("registrations")
+    if not entries and not isinstance(sheet, CommentedSeq):
+        return  # nobody signed this session and its file says nothing: leave it so
+    # Comments after the session describe what follows (the next session): they stay below
+    # whatever this edit appends.
+    following = _take_following(session_node)
     if not isinstance(sheet, CommentedSeq):
         sheet = CommentedSeq()
         session_node["registrations"] = sheet
+    if entries:
+        sheet.fa.set_block_style()  # `registrations: []` becomes a list people can extend
     for index in reversed(range(len(sheet))):
         if _identity(sheet[index]) not in wanted:
             del sheet[index]
@@ -62,6 +116,7 @@ def _sync_sheet(session_node: CommentedMap, entries: list[Registration]) -> None
         # The model reordered the sheet (rare): follow it, comments of moved items may shift.
         by_key = {_identity(node): node for node in sheet}
         sheet[:] = [by_key[key] for key in order]
+    _give_following(session_node, following)
 
 
 def render_sheets(text: str, event: Event) -> str:

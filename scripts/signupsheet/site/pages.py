@@ -136,10 +136,10 @@ def time_tag(moment: datetime, style: TimeStyle = "full", start: datetime | None
     reader's local date differs from the start's.
     """
     extra = "" if start is None else f' data-ss-start="{format_timestamp(start)}"'
-    return (
-        f'<time datetime="{format_timestamp(moment)}" data-ss="{style}"{extra}>'
-        f"{time_text(moment, style)}</time>"
-    )
+    # The clock and its zone never wrap apart ("14:00" at a line's end, "UTC" on the next).
+    day, _, clock = time_text(moment, style).rpartition(", ")
+    text = f'{day}{", " if day else ""}<span class="ss-nowrap">{clock}</span>'
+    return f'<time datetime="{format_timestamp(moment)}" data-ss="{style}"{extra}>{text}</time>'
 
 
 def duration_text(delta: timedelta) -> str:
@@ -219,13 +219,13 @@ def _entry_row(number: int, entry: Registration, session: Session) -> str:
         if entry.registered > session.end:
             registered += ' <span class="ss-late">signed after the event</span>'
     cells = (
-        str(number),
+        f'<td class="ss-number">{number}</td>',
         attr(entry.name),
         attr(entry.affiliation or ""),
         registered,
         attr(entry.note or ""),
     )
-    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+    return "<tr>" + cells[0] + "".join(f"<td>{cell}</td>" for cell in cells[1:]) + "</tr>"
 
 
 def _sheet_table(caption: str, entries: Sequence[Registration], session: Session) -> list[str]:
@@ -233,10 +233,10 @@ def _sheet_table(caption: str, entries: Sequence[Registration], session: Session
     hidden = len(entries) - len(public)
     lines: list[str] = []
     if public:
-        lines.append("<table>")
+        lines.append('<table class="ss-table">')  # a class: Material's table styles stay off
         lines.append(f"<caption>{caption}</caption>")
         lines.append(
-            '<thead><tr><th scope="col">#</th><th scope="col">Name</th>'
+            '<thead><tr><th scope="col" class="ss-number">#</th><th scope="col">Name</th>'
             '<th scope="col">Affiliation</th><th scope="col">Registered</th>'
             '<th scope="col">Note</th></tr></thead>'
         )
@@ -256,11 +256,16 @@ def _sheet_table(caption: str, entries: Sequence[Registration], session: Session
 
 
 def sheet_html(session: Session, search: bool = False) -> str:
-    """The sign-up sheet of one session as one raw HTML block (no blank line inside)."""
+    """The sign-up sheet of one session as one raw HTML block (no blank line inside).
+
+    On a narrow screen the sheet scrolls sideways inside its box; the box is a named region in
+    the tab order, so people who use a keyboard can scroll it too.
+    """
     confirmed = session.confirmed
     waitlisted = session.waitlisted
     exclude = "" if search else " data-search-exclude"
-    lines = [f'<div class="ss-sheet"{exclude}>']
+    label = attr(f"Sign-up sheet: {session.title or time_text(session.start, 'date')}")
+    lines = [f'<div class="ss-sheet" role="region" tabindex="0" aria-label="{label}"{exclude}>']
     if confirmed:
         count = f"{len(confirmed)} signed up"
         lines.extend(_sheet_table(f"Sign-up sheet: {count}", confirmed, session))
@@ -275,20 +280,46 @@ def sheet_html(session: Session, search: bool = False) -> str:
 # --- registering ------------------------------------------------------------------------------
 
 
+# What "private" means, said the same way wherever a registrant chooses.
+PRIVATE_MEANS = (
+    "counted, not named: the sheet in the public event file keeps only your GitHub login (to "
+    "spot a second sign-up and to let you cancel) and when you signed up, not the name, "
+    "affiliation or note you type. The issue or pull request you open is public too, so leave "
+    "those fields empty there if they should not be seen."
+)
+
+
 def pr_entry_yaml(session: Session) -> str:
-    """The exact entry someone adds under the session's `registrations:` in a pull request.
+    """The exact lines someone adds to the session in a pull request.
 
     Only what the person decides: the bot fills in the time, the source and the status, and the
-    pull request check refuses an entry that sets them itself.
+    pull request check refuses an entry that sets them itself. A session nobody signed may have
+    no `registrations:` key or an empty `registrations: []`: the lines then start with the key,
+    and `pr_entry_where` says to replace the empty list, so the file never has the key twice.
     """
     lines = [] if session.registrations else ["    registrations:"]
     lines += [
         "      - login: YOUR-GITHUB-LOGIN",
         "        name: Your Name",
         "        affiliation: WMXX  # optional: delete the line if none",
-        "        visibility: public  # or private: counted, not named",
+        "        visibility: public  # or private: then delete the name and affiliation lines",
     ]
     return "\n".join(lines)
+
+
+def pr_entry_where(session: Session) -> str:
+    """Where the lines of `pr_entry_yaml` go, as HTML, for the session's shape in the file."""
+    found = f"find the session with <code>id: {attr(session.id)}</code>"
+    if session.registrations:
+        return (
+            f"{found} and add this entry at the end of its <code>registrations:</code> list, "
+            "with your own details:"
+        )
+    return (
+        f"{found}: nobody has signed it yet. If it has a line <code>registrations: []</code>, "
+        "replace that line with these lines; otherwise add them below the session's last line. "
+        "Put in your own details:"
+    )
 
 
 def actions_html(event: Event, session: Session, state: SessionState, ctx: SiteContext) -> str:
@@ -313,8 +344,7 @@ def actions_html(event: Event, session: Session, state: SessionState, ctx: SiteC
         html_lines.append(
             '<details class="ss-pr"><summary>Or register with a pull request</summary>'
             f'<p>Open <a href="{attr(repo.edit_url(path))}">{attr(path)} in GitHub\'s editor</a>, '
-            f"find the session with <code>id: {attr(session.id)}</code> and add this entry at "
-            "the end of its <code>registrations:</code> list, with your own details:</p>"
+            f"{pr_entry_where(session)}</p>"
             f"<pre><code>{attr(pr_entry_yaml(session))}</code></pre>"
             "<p>Then propose the change. The pull request is checked automatically and your "
             "entry written by the bot when it only adds your own entry.</p></details>"
@@ -363,13 +393,33 @@ def _people(event: Event) -> list[tuple[str, str]]:
     return facts
 
 
+def session_anchor(session: Session) -> str:
+    """The id of a session's part of the event page (its state, buttons and sheet)."""
+    return f"session-{session.id}"
+
+
+def _sessions_overview(event: Event, ctx: SiteContext) -> str:
+    """Every session of the event at the top of its page, each with its state and a link down
+    to its buttons: on a phone the sheets above them are screens long."""
+    items = []
+    for session in event.sessions:
+        state = session_state(event, session, ctx.now)
+        label = f"{escape(session.title)}: " if session.title else ""
+        action = "register" if state.accepting else "details"
+        items.append(
+            f"<li>{label}{time_tag(session.start)} {_status_badge(state)} "
+            f'<a href="#{session_anchor(session)}">{action}</a></li>'
+        )
+    return f"{len(event.sessions)} sessions<ul>{''.join(items)}</ul>"
+
+
 def _facts(event: Event, ctx: SiteContext, page: str) -> list[tuple[str, str]]:
     """The event's facts as (label, HTML) pairs."""
     facts = []
     if len(event.sessions) == 1:
         facts.append(("When", when_html(event, event.sessions[0])))
     else:
-        facts.append(("When", f"{len(event.sessions)} sessions, see below"))
+        facts.append(("When", _sessions_overview(event, ctx)))
     if event.location is not None:
         where = [MODES[event.location.mode]]
         for value in (event.location.platform, event.location.venue, event.location.address):
@@ -421,8 +471,8 @@ def _privacy_html(event: Event, ctx: SiteContext, page: str) -> str:
     return (
         "<p><strong>What becomes public:</strong> the display name, affiliation and note you "
         "give, and when you signed up, are shown on this page and kept in the site's Git "
-        "history; your GitHub login shows on the issue or pull request you open. Choose "
-        "<em>private</em> to be counted without being named. <strong>The meeting link is never "
+        "history; your GitHub login shows on the issue or pull request you open. "
+        f"<em>Private</em> means {escape(PRIVATE_MEANS)} <strong>The meeting link is never "
         f"published:</strong> it comes by e-mail {when} the session starts. See "
         f'<a href="{registering}">how to register</a> for the details.</p>'
     )
@@ -431,7 +481,7 @@ def _privacy_html(event: Event, ctx: SiteContext, page: str) -> str:
 def session_status_html(event: Event, session: Session, ctx: SiteContext) -> str:
     """A session's time (when the event has several), registration state and counts."""
     state = session_state(event, session, ctx.now)
-    lines = []
+    lines = [f'<span id="{session_anchor(session)}"></span>']
     if len(event.sessions) > 1:
         lines.append(f"<p><strong>When:</strong> {when_html(event, session)}</p>")
     lines.append(f"<p>{_status_badge(state)} {state_text(state)}</p>")

@@ -16,7 +16,9 @@
     var copy = {};
     for (var key in options) { copy[key] = options[key]; }
     copy.timeZone = zone;
-    return new Intl.DateTimeFormat(undefined, copy);
+    // English like the sentences around the times, whatever the browser's language.
+    copy.hourCycle = "h23";
+    return new Intl.DateTimeFormat("en-GB", copy);
   }
 
   function localize() {
@@ -42,10 +44,29 @@
       el.textContent = "";
       var local = document.createElement("span");
       local.className = "ss-local";
-      local.textContent = format.format(moment) + (style === "full" ? " (" + zone + ")" : "");
+      // The clock, its zone and the zone's name stay on one line (ss-nowrap).
+      var parts = format.formatToParts(moment);
+      var clockAt = 0;
+      while (clockAt < parts.length && parts[clockAt].type !== "hour") { clockAt++; }
+      var day = "";
+      var clock = "";
+      for (var p = 0; p < parts.length; p++) {
+        if (p < clockAt) { day += parts[p].value; } else { clock += parts[p].value; }
+      }
+      local.textContent = day;
+      var kept = document.createElement("span");
+      kept.className = "ss-nowrap";
+      kept.textContent = clock + (style === "full" ? " (" + zone + ")" : "");
+      local.appendChild(kept);
       var original = document.createElement("span");
       original.className = "ss-utc";
-      original.textContent = " [" + utc + "]";
+      // The UTC text may wrap between its words, but not between its clock and "UTC".
+      var comma = utc.lastIndexOf(", ");
+      var utcClock = document.createElement("span");
+      utcClock.className = "ss-nowrap";
+      utcClock.textContent = utc.slice(comma < 0 ? 0 : comma + 2) + "]";
+      original.textContent = " [" + (comma < 0 ? "" : utc.slice(0, comma + 2));
+      original.appendChild(utcClock);
       el.appendChild(local);
       el.appendChild(original);
     }
