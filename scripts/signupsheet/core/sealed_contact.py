@@ -36,9 +36,9 @@ _ADDRESS = re.compile(
 )
 MAX_ADDRESS = 254
 
-Problem = Literal["unreadable", "other-login", "other-event", "bad-address", "malformed"]
+SealProblem = Literal["unreadable", "other-login", "other-event", "bad-address", "malformed"]
 
-REASONS: dict[Problem, str] = {
+REASONS: dict[SealProblem, str] = {
     "malformed": "The sealed e-mail is not a sealed text: paste it exactly as the page or "
     "`signupsheet seal-contact` gave it.",
     "unreadable": "The sealed e-mail cannot be opened: it was cut off, changed, or sealed to "
@@ -69,7 +69,7 @@ class Opened:
 
 @dataclass(frozen=True)
 class Refused:
-    problem: Problem
+    problem: SealProblem
 
     @property
     def reason(self) -> str:
