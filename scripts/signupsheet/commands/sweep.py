@@ -41,13 +41,20 @@ def triggered_issue(path: Path | None) -> int | None:
 
 def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.core.links_due import EntryKey
+    from signupsheet.core.sealed_contact import Opened
+    from signupsheet.delivery.confirmation import send_confirmation
     from signupsheet.delivery.sending import PushTarget, send_to_confirmed
+    from signupsheet.github.actions import print_masks
     from signupsheet.github.client import connect
     from signupsheet.github.issue_tracker import GitHubTracker
+    from signupsheet.registration.contact_check import contact_key
     from signupsheet.registration.git_sync import git_push_auth
     from signupsheet.registration.issues.sweep import Sweeper
 
     environ = os.environ
+    key = contact_key(environ)
+    # Hidden from the log before anything else is printed.
+    print_masks(environ, [key] if key else [])
     github = workflow(environ, args.repo, args.api_url, args.server_url, "issues: write")
     git_push_auth(github.token, github.server_url)
     repo = connect(
@@ -64,6 +71,21 @@ def run(args: argparse.Namespace, project: Project) -> int:
             confirmed.append(EntryKey(event.id, session.id, entry.login.casefold()))
 
     clock = clock_from(args)
+
+    def on_sealed(event: Event, session: Session, entry: Registration, opened: Opened) -> bool:
+        assert key is not None  # only a key opens a seal
+        return send_confirmation(
+            project,
+            event,
+            session,
+            entry,
+            opened,
+            contact_key=key,
+            environ=environ,
+            now=clock(),
+            push=(args.remote, args.branch),
+        )
+
     sweeper = Sweeper(
         project=project,
         tracker=GitHubTracker(repo, args.bot_login),
@@ -72,6 +94,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
         remote=args.remote,
         branch=args.branch,
         on_confirmed=on_confirmed,
+        contact_key=key,
+        on_sealed=on_sealed,
     )
     report = sweeper.run(triggered_issue(args.event_path))
     push = PushTarget(remote=args.remote, branch=args.branch)

@@ -33,6 +33,12 @@ class Project:
         return self.root / "contact-key.pub"
 
     @property
+    def confirmations_path(self) -> Path:
+        """Today's confirmation mails as keyed hashes (delivery/confirmation.py): committed, so
+        every run of the workflow sees it, and unreadable without SIGNUPSHEET_CONTACT_KEY."""
+        return self.root / "contact-confirmations.txt"
+
+    @property
     def forms_dir(self) -> Path:
         return self.root / ".github" / "ISSUE_TEMPLATE"
 

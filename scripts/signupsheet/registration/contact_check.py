@@ -10,10 +10,12 @@ be read yet: it is checked again when it is used.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from signupsheet.core.model import Event, Registration, Session
+from signupsheet.core.rules import Outcome, Request, SignupRequest
 from signupsheet.core.sealed_contact import Opened, Refused, open_sealed, well_formed
 
 KEY_VARIABLE = "SIGNUPSHEET_CONTACT_KEY"
@@ -49,3 +51,53 @@ def check_contact(sealed: str, *, login: str, event: str, key: str | None) -> Co
     if isinstance(opened, Refused):
         return ContactCheck("refused", opened.reason)
     return ContactCheck("accepted", opened=opened)
+
+
+# Called once a registration with a readable sealed address is written: sends the confirmation
+# mail (delivery/confirmation.py) and says whether one went out. Never given to the rules.
+SealedHook = Callable[[Event, Session, Registration, Opened], bool]
+
+SENT_NOTE = (
+    "A short confirmation mail was sent to the e-mail address you sealed (it is shown nowhere "
+    "here). The meeting link goes to the same address shortly before the session."
+)
+STORED_NOTE = (
+    "Your sealed e-mail is stored with your registration: the meeting link goes to it shortly "
+    "before the session."
+)
+
+
+def request_contact_check(request: Request, event_id: str, key: str | None) -> ContactCheck | None:
+    """The check of a sign-up's sealed contact, None when there is none to check."""
+    if not isinstance(request, SignupRequest) or request.contact is None:
+        return None
+    return check_contact(request.contact, login=request.user, event=event_id, key=key)
+
+
+def reply_note(
+    checked: ContactCheck | None, event: Event | None, outcome: Outcome, hook: SealedHook | None
+) -> str:
+    """What the bot adds to its answer about the sealed contact (never the address); sends the
+    confirmation through `hook` when the entry now holds a readable one."""
+    if checked is None or event is None or outcome.refused or outcome.session is None:
+        return ""
+    if checked.verdict == "unread":
+        return "\n\n" + UNREAD_NOTICE
+    session = event.session(outcome.session)
+    entry = None if session is None else session.find(outcome.user)
+    if checked.opened is None or session is None or entry is None:
+        return ""
+    sent = hook is not None and hook(event, session, entry, checked.opened)
+    return "\n\n" + (SENT_NOTE if sent else STORED_NOTE)
+
+
+def sealed_address(key: str | None, entry: Registration, event_id: str) -> str | None:
+    """The address sealed in an entry, opened for sending; None without a key, a contact or a
+    login, or when the seal is not this entry's (checked again: files can be edited by hand)."""
+    if key is None or entry.contact is None or entry.login is None:
+        return None
+    try:
+        opened = open_sealed(key, entry.contact, login=entry.login, event=event_id)
+    except ValueError:
+        return None  # a malformed key: `configure` reports it, by name only
+    return None if isinstance(opened, Refused) else opened.address
