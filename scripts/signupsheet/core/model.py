@@ -93,6 +93,8 @@ class Registration:
     source: str | None = None
     status: Status = "confirmed"
     link_sent: datetime | None = None
+    # The e-mail address sealed to the site's key (core/sealed_contact.py); never in clear.
+    contact: str | None = None
 
     @property
     def public(self) -> bool:
@@ -223,6 +225,7 @@ def event_from_data(event_id: str, data: dict[str, Any]) -> Event:
                         source=entry.get("source"),
                         status=entry.get("status", "confirmed"),
                         link_sent=_time(entry.get("link_sent")),
+                        contact=entry.get("contact"),
                     )
                     for entry in session.get("registrations", [])
                 ],
@@ -256,6 +259,7 @@ def registration_to_data(entry: Registration) -> dict[str, Any]:
             "source": entry.source,
             "status": entry.status,
             "link_sent": entry.link_sent,
+            "contact": entry.contact,
         },
         {"visibility": "public", "status": "confirmed"},
     )
