@@ -120,6 +120,7 @@ def test_actions_pinned_and_no_untrusted_expressions_in_run() -> None:
         "secrets.GITHUB_TOKEN",
         "github.token",
         "secrets.SIGNUPSHEET_BAN_KEY",
+        "secrets.SIGNUPSHEET_CONTACT_KEY",
         "secrets.SIGNUPSHEET_CONTACTS",
         "secrets.SIGNUPSHEET_MAIL_FROM",
         "secrets.SIGNUPSHEET_MEETING_LINKS",

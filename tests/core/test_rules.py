@@ -118,6 +118,15 @@ def test_private_entry_keeps_only_what_the_rules_need() -> None:
     assert data["login"] == "zed" and data["visibility"] == "private"
 
 
+def test_a_private_entry_keeps_its_sealed_contact() -> None:
+    sealed = "c2VhbGVk" * 12  # stands for a sealed box: only the site's key opens it
+    ev, outcome, _ = reg(event(), "zed", name="Zed Secret", visibility="private", contact=sealed)
+    assert outcome == "registered"
+    data = registration_to_data(ev.sessions[0].registrations[0])
+    assert set(data) == {"login", "registered", "visibility", "contact"}
+    assert data["contact"] == sealed
+
+
 def test_window() -> None:
     early = parse_timestamp("2026-10-01T00:00:00Z")
     _, outcome, reason = reg(event(), "ann", now=early)

@@ -36,8 +36,21 @@ PACKAGE = REPO / "scripts" / "signupsheet"
         (schema_values.MAX_LINE, DEFS["line"]["maxLength"]),
         (schema_values.MAX_NOTE, DEFS["note"]["maxLength"]),
         (schema_values.MAX_CAPACITY, DEFS["session"]["properties"]["capacity"]["maximum"]),
+        (schema_values.SEALED_PATTERN, DEFS["sealed_contact"]["pattern"]),
+        (schema_values.MAX_SEALED, DEFS["sealed_contact"]["maxLength"]),
     ],
-    ids=["slug", "login", "timestamp", "line", "note-line", "max-line", "max-note", "capacity"],
+    ids=[
+        "slug",
+        "login",
+        "timestamp",
+        "line",
+        "note-line",
+        "max-line",
+        "max-note",
+        "capacity",
+        "sealed",
+        "max-sealed",
+    ],
 )
 def test_each_value_is_the_schemas(value: object, expected: object) -> None:
     assert value == expected
@@ -61,6 +74,7 @@ def test_the_fields_checked_with_these_values_use_the_definitions() -> None:
     assert entry["login"]["$ref"] == SCHEMA["properties"]["organizers"]["items"]["$ref"]
     assert entry["login"]["$ref"] == "#/$defs/login"
     assert entry["registered"]["$ref"] == "#/$defs/timestamp"
+    assert entry["contact"]["$ref"] == "#/$defs/sealed_contact"
 
 
 def test_inner_drops_only_the_anchors() -> None:

@@ -27,7 +27,7 @@ def read(text: str | None, kind: str = "register"):  # type: ignore[no-untyped-d
 
 def test_template_ids_are_the_names_in_code() -> None:
     assert [f.id for f in REGISTER.fields] == [
-        "event", "session", "name", "affiliation", "note", "visibility", "policy",
+        "event", "session", "name", "affiliation", "note", "visibility", "contact", "policy",
     ]  # fmt: skip
     assert [f.id for f in CANCEL.fields] == ["event", "session"]
     assert REGISTER.labels == ("registration",)
@@ -93,7 +93,7 @@ def test_reordered_missing_and_repeated_sections() -> None:
     # The second "### Event" belongs to the note's text, the first one counts.
     assert result.request.note == "hi ### Event something-else"
     answers = parse_body(REGISTER, text)
-    assert set(answers.missing) == {"session", "name", "affiliation", "visibility"}
+    assert set(answers.missing) == {"session", "name", "affiliation", "visibility", "contact"}
 
 
 def test_event_page_address_gives_the_id() -> None:

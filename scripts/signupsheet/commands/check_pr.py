@@ -69,6 +69,7 @@ def _body(path: Path | None) -> str | None:
 
 def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.registration.applying import ban_check
+    from signupsheet.registration.contact_check import contact_key
     from signupsheet.registration.pulls.pull_check import (
         Context,
         check_revisions,
@@ -82,6 +83,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         agreed=agreed,
         banned=ban_check(project, os.environ),
         maintainer=args.maintainer,
+        contact_key=contact_key(),
     )
     _, result = check_revisions(project.root, args.base, args.head, context, project)
     if args.json:

@@ -29,14 +29,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--private", action="store_true", help="count the person but do not show their entry"
     )
+    parser.add_argument(
+        "--contact",
+        metavar="SEALED",
+        help="a sealed e-mail address for the meeting link (from seal-contact or the event page); "
+        "opened with SIGNUPSHEET_CONTACT_KEY when set",
+    )
     add_now(parser)
     add_json(parser)
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    import sys
+
     from signupsheet.registration.applying import apply_request, ban_check
+    from signupsheet.registration.contact_check import check_contact, contact_key
 
     now = now_from(args)
+    if args.contact is not None:
+        checked = check_contact(args.contact, login=args.user, event=args.event, key=contact_key())
+        if checked.verdict == "refused":
+            print(f"refused: {checked.reason}", file=sys.stderr)
+            return 1
+        if checked.verdict == "unread":
+            print(
+                "the sealed e-mail is kept unread: SIGNUPSHEET_CONTACT_KEY is not set",
+                file=sys.stderr,
+            )
     request = SignupRequest(
         user=args.user,
         session=args.session,
@@ -46,6 +65,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         visibility="private" if args.private else "public",
         agreed=True,
         source="organizer",
+        contact=args.contact,
     )
     # Whoever runs this command can push to the repository: a maintainer.
     applied = apply_request(

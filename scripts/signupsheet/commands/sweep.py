@@ -41,14 +41,21 @@ def triggered_issue(path: Path | None) -> int | None:
 
 def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.core.links_due import EntryKey, session_due
+    from signupsheet.core.sealed_contact import Opened
+    from signupsheet.delivery.confirmation import send_confirmation
     from signupsheet.delivery.confirmed import encode
+    from signupsheet.github.actions import print_masks
     from signupsheet.github.client import connect
     from signupsheet.github.issue_tracker import GitHubTracker
     from signupsheet.registration.applying import ban_check
+    from signupsheet.registration.contact_check import contact_key
     from signupsheet.registration.git_sync import git_push_auth
     from signupsheet.registration.issues.sweep import Sweeper
 
     environ = os.environ
+    key = contact_key(environ)
+    # Hidden from the log before anything else is printed.
+    print_masks(environ, [key] if key else [])
     github = workflow(environ, args.repo, args.api_url, args.server_url, "issues: write")
     git_push_auth(github.token, github.server_url)
     repo = connect(
@@ -66,6 +73,20 @@ def run(args: argparse.Namespace, project: Project) -> int:
         if entry.login and session_due(event, session, clock()):
             confirmed.append(EntryKey.of(event, session, entry.login))
 
+    def on_sealed(event: Event, session: Session, entry: Registration, opened: Opened) -> bool:
+        assert key is not None  # only a key opens a seal
+        return send_confirmation(
+            project,
+            event,
+            session,
+            entry,
+            opened,
+            contact_key=key,
+            environ=environ,
+            now=clock(),
+            push=(args.remote, args.branch),
+        )
+
     sweeper = Sweeper(
         project=project,
         tracker=GitHubTracker(repo, args.bot_login),
@@ -75,6 +96,10 @@ def run(args: argparse.Namespace, project: Project) -> int:
         branch=args.branch,
         on_confirmed=on_confirmed,
         banned=ban_check(project, environ),
+        contact_key=key,
+        # The confirmation mail needs the mail settings; the registration workflow keeps them
+        # in the delivery job, so there the answer says the address is stored instead.
+        on_sealed=on_sealed if environ.get("SIGNUPSHEET_SMTP_URL") else None,
     )
     try:
         report = sweeper.run(triggered_issue(args.event_path))

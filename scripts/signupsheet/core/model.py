@@ -93,6 +93,8 @@ class Registration:
     source: str | None = None
     status: Status = "confirmed"
     link_sent: datetime | None = None
+    # The e-mail address sealed to the site's key (core/sealed_contact.py); never in clear.
+    contact: str | None = None
 
     @property
     def public(self) -> bool:
@@ -191,8 +193,9 @@ def _entry_name(entry: dict[str, Any]) -> str:
 
 
 def private_entry(entry: Registration) -> Registration:
-    """What a private entry keeps: the login (duplicates, cancelling) and what the rules set;
-    the name, affiliation and note a person wrote are dropped, so the public file holds none."""
+    """What a private entry keeps: the login (duplicates, cancelling), the sealed contact (the
+    link's address, readable only with the site's key) and what the rules set; the name,
+    affiliation and note a person wrote are dropped, so the public file holds none."""
     if entry.public or entry.login is None:
         return entry
     return Registration(
@@ -203,6 +206,7 @@ def private_entry(entry: Registration) -> Registration:
         source=entry.source,
         status=entry.status,
         link_sent=entry.link_sent,
+        contact=entry.contact,
     )
 
 
@@ -251,6 +255,7 @@ def event_from_data(event_id: str, data: dict[str, Any]) -> Event:
                         source=entry.get("source"),
                         status=entry.get("status", "confirmed"),
                         link_sent=_time(entry.get("link_sent")),
+                        contact=entry.get("contact"),
                     )
                     for entry in session.get("registrations", [])
                 ],
@@ -286,6 +291,7 @@ def registration_to_data(entry: Registration) -> dict[str, Any]:
             "source": entry.source,
             "status": entry.status,
             "link_sent": entry.link_sent,
+            "contact": entry.contact,
         },
         {"visibility": "public", "status": "confirmed"},
     )

@@ -27,6 +27,18 @@ class Project:
         return self.root / "banlist.txt"
 
     @property
+    def contact_key_path(self) -> Path:
+        """The site's public key for sealed contacts (`signupsheet contact-key new`): public,
+        committed, read by the event pages and `seal-contact`."""
+        return self.root / "contact-key.pub"
+
+    @property
+    def confirmations_path(self) -> Path:
+        """Today's confirmation mails as keyed hashes (delivery/confirmation.py): committed, so
+        every run of the workflow sees it, and unreadable without SIGNUPSHEET_CONTACT_KEY."""
+        return self.root / "contact-confirmations.txt"
+
+    @property
     def forms_dir(self) -> Path:
         return self.root / ".github" / "ISSUE_TEMPLATE"
 

@@ -139,6 +139,9 @@ class SignupRequest:
     source: str | None = None
     # When the person asked (the creation time); defaults to the decision's clock.
     at: datetime | None = None
+    # A sealed e-mail address, already checked by the caller (it needs the secret key, which the
+    # rules never see). None keeps the one the entry has: leaving the field empty is no removal.
+    contact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -279,6 +282,7 @@ def register(
                 affiliation=request.affiliation,
                 note=request.note,
                 visibility=request.visibility,
+                contact=request.contact or existing.contact,
             )
         )
         if wanted == existing:
@@ -340,6 +344,7 @@ def register(
             visibility=request.visibility,
             source=request.source,
             status=status,
+            contact=request.contact,
         )
     )
     session.registrations.append(entry)

@@ -37,6 +37,13 @@ MAX_NOTE = 500
 MAX_CAPACITY = 100_000
 
 
+# $defs/sealed_contact: an e-mail address sealed to the site's key (core/sealed_contact.py),
+# standard base64 of a libsodium sealed box. The shortest possible holds the 48 bytes of the box
+# and a small payload; 1024 characters leave room for the longest address, login and event id.
+SEALED_PATTERN = "^[A-Za-z0-9+/]{80,1024}={0,2}$"
+MAX_SEALED = 1026
+
+
 def inner(pattern: str) -> str:
     """An anchored pattern without its anchors, to be part of a longer one."""
     return pattern.removeprefix("^").removesuffix("$")

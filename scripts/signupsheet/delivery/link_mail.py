@@ -112,7 +112,9 @@ def message_id(event: Event, session: Session, login: str, domain: str) -> str:
     return f"<link.{digest}@{domain}>"
 
 
-def build_ics(event: Event, session: Session, link: str, now: datetime) -> bytes:
+def build_ics(event: Event, session: Session, link: str | None, now: datetime) -> bytes:
+    """The session's invitation; without `link` (the confirmation mail) it says the link
+    follows. One uid per session, so the link mail's invitation updates the confirmation's."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//signupsheet//meeting link//EN")
     calendar.add("version", "2.0")
@@ -125,12 +127,16 @@ def build_ics(event: Event, session: Session, link: str, now: datetime) -> bytes
     title = event.title if session.title is None else f"{event.title} ({session.title})"
     entry.add("summary", title)
     platform = event.location.platform if event.location and event.location.platform else None
-    entry.add("location", link)
-    entry.add("url", link)
-    lines = [f"Join{' on ' + platform if platform else ''}: {link}"]
+    if link is None:
+        lines = ["The meeting link follows by e-mail shortly before the session."]
+    else:
+        entry.add("location", link)
+        entry.add("url", link)
+        lines = [f"Join{' on ' + platform if platform else ''}: {link}"]
     if event.summary:
         lines += ["", event.summary.strip()]
-    lines += ["", "This link is for you only; please do not share it."]
+    if link is not None:
+        lines += ["", "This link is for you only; please do not share it."]
     entry.add("description", "\n".join(lines))
     calendar.add_component(entry)
     ical: bytes = calendar.to_ical()

@@ -81,12 +81,13 @@ from signupsheet.github.contact_lookup import (
 )
 from signupsheet.registration import git_sync
 from signupsheet.registration.applying import ban_check
+from signupsheet.registration.contact_check import contact_key, sealed_address
 from signupsheet.site.urls import PublishedSite, published_site
 
 DeliveryStatus = Literal[
     "sent", "would-send", "unreachable", "refused", "no-link", "deferred", "not-sent"
 ]
-Source = Literal["contacts", "profile"]
+Source = Literal["contacts", "sealed", "profile"]
 STATUSES: tuple[DeliveryStatus, ...] = (
     "sent",
     "would-send",
@@ -107,9 +108,12 @@ class DeliveryConfig:
     links: MeetingLinks
     contacts: Contacts
     mail: MailSettings
+    # SIGNUPSHEET_CONTACT_KEY, which opens the sealed contacts of the entries (None: not set).
+    contact_key: str | None = None
 
     def secrets(self) -> list[str]:
-        return [*self.links.secrets(), *self.contacts.secrets()]
+        key = [self.contact_key] if self.contact_key else []
+        return [*self.links.secrets(), *self.contacts.secrets(), *key]
 
 
 def config_from_env(
@@ -129,7 +133,7 @@ def config_from_env(
         problems.extend(error.problems)
     if problems:
         raise ProblemsError(problems)
-    return DeliveryConfig(links, contacts, settings_from_env(environ, site))
+    return DeliveryConfig(links, contacts, settings_from_env(environ, site), contact_key(environ))
 
 
 @dataclass
@@ -239,10 +243,15 @@ def unreachable_notice(event: Event, session: Session) -> tuple[str, str]:
         f"{marker}\n"
         f"**About the meeting link for {inert_markdown(event.title)}** ({when})\n\n"
         "The link is sent by e-mail shortly before the session, but we have no e-mail address "
-        "for you. To get it, make an address public on your GitHub profile (Settings → Public "
-        "profile → Public email): the link then goes out within about ten minutes. Or contact "
-        "the organizers privately.\n\n"
-        "Please do not post your address here — this page is public."
+        "for you. To get it, add a **sealed** address to the registration you already have: "
+        "type your address into “E-mail for the meeting link” on the event's page and press "
+        "“Seal”, or run `signupsheet seal-contact --user YOUR-LOGIN --event "
+        f"{event.id} YOUR-ADDRESS`; then edit this issue and paste the sealed text into "
+        "“Sealed e-mail for the meeting link” (in a pull request: add it as `contact:` to your "
+        "entry). Only the site's workflow can read it; the next run picks it up. Or make an "
+        "address public on your GitHub profile (Settings → Public profile → Public email), or "
+        "contact the organizers privately.\n\n"
+        "Please do not post your address in clear here — this page is public."
     )
     return marker, body
 
@@ -269,10 +278,13 @@ class _Pass:
     report: DeliveryReport
     invitations: dict[tuple[str, str], bytes] = field(default_factory=dict)
 
-    def resolve(self, login: str) -> tuple[str | None, Source | None]:
+    def resolve(self, login: str, due: Due) -> tuple[str | None, Source | None]:
         address = self.config.contacts.address(login)
         if address is not None:
             return address, "contacts"
+        address = sealed_address(self.config.contact_key, due.registration, due.event.id)
+        if address is not None:
+            return address, "sealed"
         address = self.profiles.public_email(login)
         if address is not None and valid_address(address):
             return address, "profile"
@@ -303,7 +315,7 @@ class _Pass:
             )
             return outcome, None
         try:
-            address, source = self.resolve(entry.login)
+            address, source = self.resolve(entry.login, due)
         except LookupUnavailable as error:
             outcome.status = "deferred"
             outcome.reason = f"could not look up the GitHub profile ({error}); retried next run"

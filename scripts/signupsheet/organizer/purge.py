@@ -2,7 +2,7 @@
 
 After an event, the sheet has done its job. What stays:
 - public entries keep their display name (published by choice), status, time and source;
-  their note, affiliation, GitHub login and link-delivery time go;
+  their note, affiliation, GitHub login, sealed e-mail and link-delivery time go;
 - private entries become anonymous: `name: Participant N` (N is the place on the sheet),
   `visibility: private`, their status, and `source: purged` — nothing else;
 - with names purged too, every entry becomes anonymous that way.
@@ -88,7 +88,7 @@ def purge_entry(entry: Registration, position: int, *, names: bool) -> Registrat
             status=entry.status,
             source=PURGED_SOURCE,
         )
-    return replace(entry, note=None, affiliation=None, login=None, link_sent=None)
+    return replace(entry, note=None, affiliation=None, login=None, link_sent=None, contact=None)
 
 
 def purge_event(event: Event, *, names: bool) -> tuple[Event, PurgeReport]:

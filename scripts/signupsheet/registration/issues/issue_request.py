@@ -125,5 +125,7 @@ def read_issue(
         agreed=agreed,
         source=None if number is None else f"issue:{number}",
         at=created,
+        # Sealed text, checked by the sweep with the key; whitespace a paste may add is dropped.
+        contact="".join((answers.text("contact") or "").split()) or None,
     )
     return result

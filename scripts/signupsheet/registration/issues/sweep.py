@@ -30,6 +30,7 @@ from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.eventfiles.catalog import load_catalog, load_event
 from signupsheet.registration import git_sync
 from signupsheet.registration.applying import Applied, apply_request, known_event
+from signupsheet.registration.contact_check import SealedHook, reply_note, request_contact_check
 from signupsheet.registration.issues.form_events import open_events, stale_forms
 from signupsheet.registration.issues.issue_form import Form, load_form
 from signupsheet.registration.issues.issue_replies import (
@@ -120,6 +121,9 @@ class Sweeper:
     jitter: Callable[[float, float], float] = random.uniform
     # Commits this sweeper pushed (the site needs a rebuild when there are any).
     pushed: list[str] = field(default_factory=list)
+    # The private key for sealed contacts (None: kept unread), and the confirmation mail.
+    contact_key: str | None = None
+    on_sealed: SealedHook | None = None
 
     def __post_init__(self) -> None:
         if not self.forms:
@@ -275,6 +279,13 @@ class Sweeper:
             return self._needs_changes(issue, kind, parsed, digest, unknown=True)
         if not parsed.ok or parsed.event is None:
             return self._needs_changes(issue, kind, parsed, digest, unknown=False)
+        checked = None
+        if kind == "register" and parsed.request is not None:
+            checked = request_contact_check(parsed.request, parsed.event, self.contact_key)
+        if checked is not None and checked.verdict == "refused":
+            # Kept open like any other problem: editing the issue fixes it.
+            parsed.problems.append(checked.reason)
+            return self._needs_changes(issue, kind, parsed, digest, unknown=False)
         applied, commit = self._decide_and_push(issue, kind, parsed, parsed.event)
         if commit is not None:
             self.pushed.append(commit)
@@ -283,6 +294,7 @@ class Sweeper:
         outcome = applied.outcome
         if kind == "register":
             text = registration_reply(outcome, applied.event, digest, self.repo_url)
+            text += reply_note(checked, applied.event, outcome, self.on_sealed)
         else:
             text = cancellation_reply(outcome, applied.event, digest)
         self.tracker.reply(issue.number, text)

@@ -46,6 +46,7 @@ from signupsheet.core.rules import (
 from signupsheet.eventfiles import untrusted_yaml
 from signupsheet.eventfiles.catalog import check_parsed
 from signupsheet.eventfiles.schema import EventSchema, load_schema
+from signupsheet.registration.contact_check import request_contact_check
 from signupsheet.registration.issues.issue_form import MAX_BODY
 from signupsheet.registration.pulls import pull_changes
 from signupsheet.registration.pulls.pull_changes import Changes, FileChange
@@ -56,7 +57,7 @@ ChangeKind = Literal["register", "update", "cancel"]
 EXIT_CODES: dict[Verdict, int] = {"accept": 0, "refuse": 1, "review": 3}
 
 # Fields of an entry the person may write themself; the bot sets the others.
-OWN_FIELDS = ("login", "name", "affiliation", "note", "visibility")
+OWN_FIELDS = ("login", "name", "affiliation", "note", "visibility", "contact")
 BOT_FIELDS = ("registered", "source", "status", "link_sent")
 
 # The box a pull request's description must have ticked; the template
@@ -84,6 +85,7 @@ class RegistrationChange:
     affiliation: str | None = None
     note: str | None = None
     visibility: Visibility = "public"
+    contact: str | None = None  # sealed; checked with the key before the rules decide
 
     def request(self, *, agreed: bool, source: str | None) -> Request:
         """What the rules decide on: the sign-up (for `register` and `update`) or cancellation."""
@@ -98,6 +100,7 @@ class RegistrationChange:
             visibility=self.visibility,
             agreed=agreed,
             source=source,
+            contact=self.contact,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -160,6 +163,8 @@ class Context:
     # A maintainer of the site (the pull request's author association says so).
     maintainer: bool = False
     number: int | None = None
+    # SIGNUPSHEET_CONTACT_KEY, to open a sealed `contact:` (None: kept unread).
+    contact_key: str | None = None
 
     @property
     def source(self) -> str:
@@ -396,9 +401,15 @@ def check_event_change(
     if reasons or change is None:
         result.verdict = "refuse"
         return result
+    request = change.request(agreed=context.agreed, source=context.source)
+    checked = request_contact_check(request, event_id, context.contact_key)
+    if checked is not None and checked.verdict == "refused":
+        result.verdict = "refuse"
+        reasons.append(checked.reason)
+        return result
     decision = decide(
         base_event,
-        change.request(agreed=context.agreed, source=context.source),
+        request,
         actor=Actor(context.author),
         now=context.now,
         banned=context.banned,
@@ -484,6 +495,7 @@ def _own_change(
         affiliation=text("affiliation"),
         note=text("note"),
         visibility="private" if visibility == "private" else "public",
+        contact=text("contact"),
     )
 
 

@@ -35,6 +35,7 @@ from signupsheet.core.rules import Actor, BanCheck, Outcome, takes_pull_requests
 from signupsheet.eventfiles.catalog import load_event
 from signupsheet.registration import git_sync
 from signupsheet.registration.applying import Applied, apply_request, confirmed_by, known_event
+from signupsheet.registration.contact_check import contact_key
 from signupsheet.registration.pulls.pull_check import (
     CheckResult,
     Context,
@@ -123,6 +124,7 @@ class PullRequestBot:
             banned=self.banned,
             maintainer=pull.maintainer,
             number=pull.number,
+            contact_key=contact_key(),
         )
         _, result = check_revisions(
             self.root, f"{self.remote}/{self.branch}", pull.head_sha, context, self.project

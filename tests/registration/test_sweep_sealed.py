@@ -1,0 +1,121 @@
+"""Sealed contacts through the issue sweep: checked with the key, stored sealed, confirmed by mail
+once per address per day, and used by send-links; the address never shows anywhere public."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from formbodies import register_body
+from githubdouble import GitHubDouble
+from gitkit import clone, git
+from signupsheet.core.sealed_contact import new_key_pair, seal
+from smtp_server import Recorder, smtp_server
+from sweepkit import EVENT_ID, NOW, created, make_remote, remote_file, run_sweep
+
+ADDRESS = "sealed.person@mail.example.net"
+IN_WINDOW = "2026-12-03T13:30:00Z"
+LINK = "https://meet.example.net/room-sealed-42"  # a test value: not a real meeting
+
+
+@pytest.fixture
+def mail_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGNUPSHEET_MAIL_FROM", "events@example.net")
+    monkeypatch.delenv("SIGNUPSHEET_CONTACTS", raising=False)
+    monkeypatch.delenv("SIGNUPSHEET_MEETING_LINKS", raising=False)
+
+
+def _public_places(remote: Path, double: GitHubDouble, *outputs: str) -> str:
+    history = git(remote, "log", "-p", "--all", "--format=%B", "main")
+    comments = "\n".join(
+        comment["body"] for number in (1, 2, 3) for comment in double.comments_on(number)
+    )
+    return "\n".join([history, comments, *outputs])
+
+
+def _sealed_issue(double: GitHubDouble, number: int, login: str, public: str) -> str:
+    sealed = seal(public, ADDRESS, login=login, event=EVENT_ID)
+    body = register_body(EVENT_ID, contact=sealed)
+    double.add_issue(number, login, body, ["registration"], created=created(number))
+    return sealed
+
+
+def test_sealed_address_is_checked_stored_confirmed_and_used(
+    tmp_path: Path, double: GitHubDouble, monkeypatch: pytest.MonkeyPatch, mail_env: None
+) -> None:
+    keys = new_key_pair()
+    remote = make_remote(tmp_path, capacity=5)
+    work = clone(remote, tmp_path / "work")
+    mine = _sealed_issue(double, 2, "Sealer", keys.public)
+    # Someone copies that seal into their own registration: refused, their issue stays open.
+    double.add_issue(
+        1, "copycat", register_body(EVENT_ID, contact=mine), ["registration"], created=created(1)
+    )
+    # A third party's address given twice the same day gets one confirmation only.
+    _sealed_issue(double, 3, "second", keys.public)
+    recorder = Recorder()
+    monkeypatch.setenv("SIGNUPSHEET_CONTACT_KEY", keys.private)
+    with smtp_server(recorder) as port:
+        monkeypatch.setenv("SIGNUPSHEET_SMTP_URL", f"smtp://127.0.0.1:{port}")
+        result = run_sweep(double, work)
+        assert result.returncode == 0, result.stderr
+        (copycat,) = double.bot_comments(1)
+        assert "another GitHub account" in copycat and "needs-changes" in double.label_names(1)
+        (reply,) = double.bot_comments(2)
+        assert "confirmation mail was sent" in reply
+        (third,) = double.bot_comments(3)
+        assert "confirmation mail was sent" not in third and "stored" in third
+        (confirmation,) = recorder.to(ADDRESS)
+        body = confirmation.message.get_body(("plain",))
+        assert body is not None and "Monthly meetup" in body.get_content()
+        assert LINK not in str(confirmation.message)
+        text = remote_file(remote)
+        assert f"contact: {mine}" in text and "login: copycat" not in text
+        # send-links: no SIGNUPSHEET_CONTACTS, no profile e-mail; the sealed address is used.
+        env = {**os.environ, "SIGNUPSHEET_MEETING_LINKS": json.dumps({EVENT_ID: LINK})}
+        git(work, "pull", "--quiet", "origin", "main")
+        sent = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "signupsheet",
+                "--root",
+                str(work),
+                "send-links",
+                "--now",
+                IN_WINDOW,
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert sent.returncode == 0, sent.stderr
+    links = [item for item in recorder.to(ADDRESS) if LINK in str(item.message)]
+    assert len(links) == 2  # Sealer and second both sealed this address
+    outcomes = json.loads(sent.stdout)
+    assert "sealed" in json.dumps(outcomes)
+    public = _public_places(remote, double, result.stdout, result.stderr, sent.stdout, sent.stderr)
+    assert ADDRESS not in public and ADDRESS.split("@")[0] not in public
+    assert keys.private not in public
+
+
+def test_without_the_key_a_seal_is_kept_with_a_notice(
+    tmp_path: Path, double: GitHubDouble, monkeypatch: pytest.MonkeyPatch, mail_env: None
+) -> None:
+    keys = new_key_pair()
+    remote = make_remote(tmp_path, capacity=5)
+    work = clone(remote, tmp_path / "work")
+    mine = _sealed_issue(double, 1, "Sealer", keys.public)
+    monkeypatch.delenv("SIGNUPSHEET_CONTACT_KEY", raising=False)
+    result = run_sweep(double, work, "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    (reply,) = double.bot_comments(1)
+    assert "cannot be read yet" in reply
+    assert f"contact: {mine}" in remote_file(remote)
