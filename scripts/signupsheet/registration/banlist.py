@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from signupsheet.core.errors import UserError
 from signupsheet.eventfiles.atomic_write import atomic_write
 
 HEADER = """\
@@ -65,8 +66,8 @@ class BanList:
         return "\n".join(lines) + "\n"
 
 
-class BanListError(ValueError):
-    pass
+class BanListError(UserError, ValueError):
+    """A ban list that cannot be read: a maintainer fixes it with `signupsheet ban`."""
 
 
 def parse(text: str, shown: str = "banlist.txt") -> BanList:

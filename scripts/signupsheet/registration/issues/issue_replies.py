@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from signupsheet.core.inert_markdown import inert_markdown
+from signupsheet.core.inert_markdown import MAX_COMMENT, fitting, inert_markdown
 from signupsheet.core.model import Event
 from signupsheet.core.rules import Outcome
 from signupsheet.core.time_text import span_text
@@ -112,9 +112,20 @@ def problems_reply(
         "**This form needs a fix** before it can be handled — please edit the issue:",
         "",
     ]
-    lines += [f"- {inert_markdown(problem)}" for problem in problems]
+    # A reply must fit in one GitHub comment: a quarter for the problems, most of the rest for
+    # the open events, the few lines around them in what remains.
+    lines += fitting(
+        [f"- {inert_markdown(problem)}" for problem in problems],
+        MAX_COMMENT // 4,
+        lambda more: f"- … and {more} more problems.",
+    )
     if unknown_event:
-        listing = render_list(open_events, site).split("\n", 1)[1]
-        lines += ["", listing.rstrip("\n")]
+        listing = render_list(open_events, site).rstrip("\n").split("\n")[1:]
+        lines.append("")
+        lines += fitting(
+            listing,
+            MAX_COMMENT // 2,
+            lambda more: f"\n… and {more} more events: see the site for all of them.",
+        )
     lines.append("\nThe issue is checked again as soon as you save your edit.")
     return "\n".join(lines) + "\n"

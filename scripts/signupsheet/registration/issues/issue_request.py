@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Literal
 
 from signupsheet.core.model import Visibility
+from signupsheet.core.plain_text import plain_line
 from signupsheet.core.rules import SignupRequest
 from signupsheet.core.schema_values import MAX_LINE, MAX_NOTE, SLUG_PATTERN, inner
 from signupsheet.eventfiles.semantic_checks import EVENT_ID, secret_leaks
@@ -21,7 +22,6 @@ RequestKind = Literal["register", "cancel"]
 
 # A pasted event page address ends in /events/<id>/ (or .html): take the id from it.
 _EVENT_URL = re.compile(rf"/events/({inner(SLUG_PATTERN)})(?:/|\.html)?(?:[?#].*)?$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -54,7 +54,7 @@ def _line(
     value = answers.text(field_id)
     if value is None:
         return None
-    value = " ".join(_CONTROL.sub("", value).split())
+    value = plain_line(value)
     label = form.field(field_id).label
     if len(value) > limit:
         problems.append(f"{label}: at most {limit} characters, please shorten it.")

@@ -16,13 +16,14 @@ from __future__ import annotations
 import random
 import sys
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal, Protocol, TextIO
 
-from signupsheet.core.errors import ProblemsError
+from signupsheet.core.errors import ProblemsError, UserError
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
 from signupsheet.core.rules import Actor, CancelRequest, Outcome, Request
@@ -171,14 +172,20 @@ class Sweeper:
                         continue
                 assert issue is not None
                 report.handled.append((issue.number, self.handle(issue)))
-            except (git_sync.GitError, ProblemsError) as error:
-                # Left open: the next run tries again. Other issues still get their turn.
-                print(f"issue #{listed.number}: {error}", file=self.log)
-                report.failed.append((listed.number, str(error)))
             except TrackerUnavailable as error:
                 print(f"issue #{listed.number}: {error}; stopping this run", file=self.log)
                 report.failed.append((listed.number, str(error)))
                 break
+            except (git_sync.GitError, UserError) as error:
+                # Left open: the next run tries again. Other issues still get their turn.
+                print(f"issue #{listed.number}: {error}", file=self.log)
+                report.failed.append((listed.number, str(error)))
+            except Exception as error:
+                # A bug met on one issue's input: keep its traceback for the maintainers and
+                # go on, or the issue would stop every run (it is handled first each time).
+                print(f"issue #{listed.number}: unexpected error, left open:", file=self.log)
+                traceback.print_exception(error, file=self.log)
+                report.failed.append((listed.number, f"unexpected error: {error!r}"))
         self._refresh_forms(report)
         try:
             self._reconcile_waitlist()
