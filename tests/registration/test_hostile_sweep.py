@@ -144,3 +144,17 @@ def test_an_unexpected_error_on_one_issue_leaves_the_others_handled(
     assert dict(report.handled) == {2: "registered"}
     assert [number for number, _ in report.failed] == [1]
     assert double.issues[1]["state"] == "open"
+
+
+def test_a_body_longer_than_github_allows_is_refused_at_once(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    remote = make_remote(tmp_path)
+    work = clone(remote, tmp_path / "work")
+    huge = register_body(EVENT_ID) + "\n" + "y" * 70_000
+    one_bad_then_a_good(double, "huge", huge)
+    report = sweep(double, work)
+    assert dict(report.handled) == {1: "refused", 2: "registered"}
+    assert double.issues[1]["state"] == "closed"
+    assert "refused" in double.label_names(1)
+    assert "login: huge" not in remote_file(remote)

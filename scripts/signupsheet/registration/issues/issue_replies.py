@@ -129,3 +129,12 @@ def problems_reply(
         )
     lines.append("\nThe issue is checked again as soon as you save your edit.")
     return "\n".join(lines) + "\n"
+
+
+def too_long_reply(digest: str, limit: int) -> str:
+    return (
+        _head(digest)
+        + f"**This issue is refused:** its text is longer than {limit:,} characters, more than "
+        "GitHub lets an issue form write, so it was not made with the form. Please open a new "
+        "issue from the form.\n"
+    )

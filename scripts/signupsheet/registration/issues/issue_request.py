@@ -20,8 +20,9 @@ from signupsheet.registration.issues.issue_form import Answers, Form, parse_body
 
 RequestKind = Literal["register", "cancel"]
 
-# A pasted event page address ends in /events/<id>/ (or .html): take the id from it.
-_EVENT_URL = re.compile(rf"/events/({inner(SLUG_PATTERN)})(?:/|\.html)?(?:[?#].*)?$")
+# A pasted event page address ends in /events/<id>/ (or .html): take the id from it. Matched
+# after the last "/events/" only: searching from every occurrence costs the square of the line.
+_EVENT_URL = re.compile(rf"/events/({inner(SLUG_PATTERN)})(?:/|\.html)?(?:[?#].*)?")
 
 
 @dataclass
@@ -42,7 +43,7 @@ def _event_id(text: str | None) -> str | None:
     if text is None:
         return None
     value = text.strip().strip("`'\"").strip()
-    url = _EVENT_URL.search(value)
+    url = _EVENT_URL.fullmatch(value, max(0, value.rfind("/events/")))
     if url:
         return url.group(1)
     return value.casefold()
@@ -79,6 +80,15 @@ def read_issue(
     answers = parse_body(form, body)
     result = IssueRequest(kind, truncated=answers.truncated)
     problems = result.problems
+    if answers.mismatches:
+        # Guessing which of two "Event" sections counts would let an edit bend the rules.
+        labels = ", ".join(f"“{item.label}”" for item in form.fields)
+        problems.append(
+            "The issue does not match the form: "
+            + "; ".join(answers.mismatches[:5])
+            + f". Please edit it back to one section each, in this order: {labels}, with the "
+            "box text as the form wrote it — or open a new issue from the form."
+        )
     event = _event_id(answers.text("event"))
     if event is None:
         problems.append(f"{form.field('event').label}: please give the event's id.")

@@ -32,13 +32,14 @@ from signupsheet.eventfiles.catalog import load_catalog, load_event
 from signupsheet.registration import git_sync
 from signupsheet.registration.applying import Applied, apply_request, known_event
 from signupsheet.registration.issues.form_events import open_events, stale_forms
-from signupsheet.registration.issues.issue_form import Form, load_form
+from signupsheet.registration.issues.issue_form import MAX_BODY, Form, load_form
 from signupsheet.registration.issues.issue_replies import (
     answered_digest,
     body_digest,
     cancellation_reply,
     problems_reply,
     registration_reply,
+    too_long_reply,
 )
 from signupsheet.registration.issues.issue_request import IssueRequest, RequestKind, read_issue
 from signupsheet.site.urls import published_site
@@ -264,6 +265,13 @@ class Sweeper:
         if kind is None:
             return "skipped"
         digest = body_digest(issue.body)
+        if issue.body is not None and len(issue.body) > MAX_BODY:
+            # Not made with the form (GitHub refuses such bodies): refused, not parsed.
+            self.tracker.reply(issue.number, too_long_reply(digest, MAX_BODY))
+            self.tracker.finish(
+                issue.number, [LABELS[kind], "refused"], close=True, completed=False
+            )
+            return "refused"
         parsed = read_issue(
             self.forms[kind],
             kind,
