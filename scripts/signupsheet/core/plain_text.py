@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import unicodedata
 
-# Control, format, surrogate, private use, unassigned.
-_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+# Control, format, surrogate. Unassigned code points stay: Python's Unicode tables lag behind
+# the newest emoji, which must not vanish from a name.
+_HIDDEN = frozenset({"Cc", "Cf", "Cs"})
 
 
 def _hidden(char: str) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from signupsheet.core.model import Event, Registration
+from signupsheet.core.plain_text import hidden_characters
 from signupsheet.core.schema_values import SLUG_PATTERN
 from signupsheet.eventfiles.schema import PathTuple
 
@@ -199,6 +200,16 @@ def _check_sheet(
     confirmed = 0
     for index, entry in enumerate(entries):
         at: PathTuple = (*here, "registrations", index)
+        for key in ("name", "affiliation", "note"):
+            # The rule the issue form applies by removing them (core/plain_text.py): entries
+            # from a pull request reach terminals and pages as well.
+            hidden = hidden_characters(getattr(entry, key) or "")
+            if hidden:
+                report(
+                    (*at, key),
+                    f"contains invisible control or format characters ({', '.join(hidden[:5])}); "
+                    "remove them",
+                )
         if entry.login is not None:
             key = entry.login.casefold()
             if key in logins:
