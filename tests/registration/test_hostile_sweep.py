@@ -158,3 +158,90 @@ def test_a_body_longer_than_github_allows_is_refused_at_once(
     assert double.issues[1]["state"] == "closed"
     assert "refused" in double.label_names(1)
     assert "login: huge" not in remote_file(remote)
+
+
+TWO_SESSIONS = """\
+# yaml-language-server: $schema=../schema/event.schema.json
+title: Two sessions
+policy: policies/safe-space.md
+registration:
+  closes: {closes}
+sessions:
+  - id: morning
+    start: 2026-12-03T09:00:00Z
+    end: 2026-12-03T10:00:00Z
+    capacity: 10
+  - id: evening
+    start: 2026-12-03T18:00:00Z
+    end: 2026-12-03T19:00:00Z
+    capacity: 10
+"""
+TWO = "2026-12-03-two"
+
+
+def two_event_remote(tmp_path: Path, closes: str = "2026-12-03T08:00:00Z") -> Path:
+    from gitkit import bare_remote, init_repo
+    from signupsheet.main import main
+    from sitekit import make_site
+    from sweepkit import EVENT
+
+    files = {EVENT_ID: EVENT.format(capacity=10), TWO: TWO_SESSIONS.format(closes=closes)}
+    seed = make_site(tmp_path / "seed", files, forms=True)
+    assert main(["--root", str(seed), "forms", "--now", NOW]) == 0
+    init_repo(seed, "site")
+    return bare_remote(seed, tmp_path / "remote.git")
+
+
+def sources(text: str) -> list[str]:
+    return [line.split(":", 1)[1].strip() for line in text.splitlines() if "source:" in line]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [((EVENT_ID, None), (TWO, "evening")), ((TWO, "morning"), (TWO, "evening"))],
+    ids=["other-event", "other-session"],
+)
+def test_an_edit_to_another_event_or_session_moves_the_one_entry(
+    tmp_path: Path,
+    double: GitHubDouble,
+    first: tuple[str, str | None],
+    second: tuple[str, str | None],
+) -> None:
+    remote = two_event_remote(tmp_path)
+    work = clone(remote, tmp_path / "work")
+    double.add_issue(1, "mover", register_body(*first), ["registration"], created=created(1))
+    assert dict(sweep(double, work).handled) == {1: "registered"}
+    double.edit_body(1, register_body(*second), parse_timestamp(NOW))
+    assert dict(sweep(double, work).handled) == {1: "registered"}
+    everywhere = remote_file(remote) + remote_file(remote, f"events/{TWO}.yaml")
+    assert sources(everywhere) == ["issue:1"]
+    moved_to = remote_file(remote, f"events/{TWO}.yaml").split("id: evening", 1)[1]
+    assert "login: mover" in moved_to
+    assert len(double.bot_comments(1)) == 1
+
+
+def test_an_edit_after_registration_closed_does_not_register(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    # Asked before the deadline without ticking the box; fixed after it.
+    remote = two_event_remote(tmp_path, closes="2026-12-01T00:00:00Z")
+    work = clone(remote, tmp_path / "work")
+    unticked = register_body(TWO, "morning", policy=False)
+    double.add_issue(1, "late", unticked, ["registration"], created=created(1))
+    assert dict(sweep(double, work).handled) == {1: "needs-changes"}
+    double.edit_body(1, register_body(TWO, "morning"), parse_timestamp(NOW))
+    assert dict(sweep(double, work).handled) == {1: "refused"}
+    assert "login: late" not in remote_file(remote, f"events/{TWO}.yaml")
+
+
+def test_a_first_submission_keeps_its_place_in_the_queue(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    # Created before the deadline, first swept after it: still registered, at creation time.
+    remote = two_event_remote(tmp_path, closes="2026-12-01T00:00:00Z")
+    work = clone(remote, tmp_path / "work")
+    double.add_issue(
+        1, "early", register_body(TWO, "morning"), ["registration"], created=created(1)
+    )
+    assert dict(sweep(double, work).handled) == {1: "registered"}
+    assert "registered: 2026-11-30T08:00:01Z" in remote_file(remote, f"events/{TWO}.yaml")

@@ -38,6 +38,20 @@ def _head(digest: str) -> str:
     return f"{REPLY_MARKER} digest={digest} -->\n"
 
 
+# Where the issue's one entry is, in the bot's own reply: an edit that names another event or
+# session moves the entry from there (one issue holds at most one registration).
+_ENTRY = re.compile(r"<!-- signupsheet:entry ([a-z0-9-]{1,80})/([a-z0-9-]{1,80}) -->")
+
+
+def entry_marker(event: str, session: str) -> str:
+    return f"<!-- signupsheet:entry {event}/{session} -->"
+
+
+def answered_entry(comment: str) -> tuple[str, str] | None:
+    found = _ENTRY.search(comment)
+    return (found.group(1), found.group(2)) if found else None
+
+
 def registration_reply(
     outcome: Outcome,
     event: Event | None,
@@ -60,6 +74,7 @@ def registration_reply(
         lines.append(f"{reason} ({where})")
         return "\n".join(lines) + "\n"
     assert event is not None and session is not None
+    lines.append(entry_marker(event.id, session.id))
     if outcome.status == "waitlisted":
         lines.append(
             f"**You are on the waiting list** for {where}. The session is full; when a seat "

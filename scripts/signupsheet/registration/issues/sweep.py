@@ -18,7 +18,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal, Protocol, TextIO
@@ -35,6 +35,7 @@ from signupsheet.registration.issues.form_events import open_events, stale_forms
 from signupsheet.registration.issues.issue_form import MAX_BODY, Form, load_form
 from signupsheet.registration.issues.issue_replies import (
     answered_digest,
+    answered_entry,
     body_digest,
     cancellation_reply,
     problems_reply,
@@ -288,11 +289,14 @@ class Sweeper:
             return self._needs_changes(issue, kind, parsed, digest, unknown=True)
         if not parsed.ok or parsed.event is None:
             return self._needs_changes(issue, kind, parsed, digest, unknown=False)
-        applied, commit = self._decide_and_push(issue, kind, parsed, parsed.event)
+        earlier = self.tracker.find_reply(issue.number) if kind == "register" else None
+        moved, applied, commit = self._decide_and_push(issue, kind, parsed, parsed.event, earlier)
         if commit is not None:
             self.pushed.append(commit)
         elif self._answered_meanwhile(issue, digest):
             return "answered by another run"
+        if moved is not None and moved.event is not None:
+            self._after(moved.event, moved.outcome)
         outcome = applied.outcome
         if kind == "register":
             text = registration_reply(outcome, applied.event, digest, self.repo_url)
@@ -349,24 +353,42 @@ class Sweeper:
         return "needs-changes"
 
     def _decide_and_push(
-        self, issue: TrackedIssue, kind: RequestKind, parsed: IssueRequest, event_id: str
-    ) -> tuple[Applied, str | None]:
+        self,
+        issue: TrackedIssue,
+        kind: RequestKind,
+        parsed: IssueRequest,
+        event_id: str,
+        earlier: Reply | None = None,
+    ) -> tuple[Applied | None, Applied, str | None]:
+        """Decide and push; for an edited registration issue, also the cancellation of the
+        entry it held before when the edit names another event or session (None otherwise)."""
         actor = Actor(issue.author)
         request: Request
         if kind == "register":
             assert parsed.request is not None
             request = parsed.request
+            if earlier is not None:
+                # Answered before: an edit or a re-opening is judged when it is decided. Only
+                # a first submission keeps its place in the queue (the issue's creation time).
+                request = replace(request, at=None)
         else:
             # A cancellation form asks for nothing but the event and the session.
             request = CancelRequest(issue.author, parsed.session)
+        held = answered_entry(earlier.body) if earlier is not None else None
 
-        def change() -> tuple[Applied, Sequence[Path]]:
-            applied = apply_request(self.project, event_id, request, actor=actor, now=self.clock())
-            return applied, applied.written
+        def change() -> tuple[tuple[Applied | None, Applied], Sequence[Path]]:
+            now = self.clock()
+            applied = apply_request(self.project, event_id, request, actor=actor, now=now)
+            moved = None
+            target = (event_id, applied.outcome.session)
+            if held is not None and held != target and not applied.outcome.refused:
+                moved = self._release(issue, held, actor, now)
+            written = [*applied.written, *(moved.written if moved else [])]
+            return (moved, applied), written
 
         # The message names the event and the login, nothing the person wrote.
         verb = "Sign-up" if kind == "register" else "Cancellation"
-        return git_sync.commit_and_push(
+        (moved, applied), commit = git_sync.commit_and_push(
             self.project.root,
             change,
             f"{verb} of {issue.author} for {event_id}",
@@ -374,6 +396,21 @@ class Sweeper:
             branch=self.branch,
             attempts=self.push_attempts,
         )
+        return moved, applied, commit
+
+    def _release(
+        self, issue: TrackedIssue, held: tuple[str, str], actor: Actor, now: datetime
+    ) -> Applied | None:
+        """Cancel the entry this issue made before, when it is still this issue's."""
+        event_id, session_id = held
+        if not known_event(self.project, event_id):
+            return None
+        session = load_event(self.project, event_id).session(session_id)
+        entry = session.find(issue.author) if session is not None else None
+        if entry is None or entry.source != f"issue:{issue.number}":
+            return None  # gone already, or made another way (a pull request): not ours to move
+        cancel = CancelRequest(issue.author, session_id)
+        return apply_request(self.project, event_id, cancel, actor=actor, now=now)
 
     def _after(self, event: Event, outcome: Outcome) -> None:
         session = event.session(outcome.session) if outcome.session else None
