@@ -45,6 +45,17 @@ def line(max_size: int = 60) -> st.SearchStrategy[str]:
     return text(min_size=1, max_size=max_size)
 
 
+# What a registrant may write (name, affiliation, note): no control or format characters,
+# the rule of core/plain_text.py, but the YAML-meaningful ones often.
+_REGISTRANT = st.one_of(
+    st.characters(blacklist_categories=("Cs", "Cc", "Cf")), st.sampled_from(" :#-'\"[]{}&*!|>%@`?,")
+)
+
+
+def registrant_text(*, min_size: int = 0, max_size: int = 60) -> st.SearchStrategy[str]:
+    return st.text(_REGISTRANT, min_size=min_size, max_size=max_size).filter(_clean)
+
+
 SLUG = st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)
 LOGIN = st.from_regex(r"[A-Za-z0-9]{1,10}(-[A-Za-z0-9]{1,10}){0,2}", fullmatch=True)
 LANGUAGE = st.from_regex(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}", fullmatch=True)
@@ -70,7 +81,7 @@ def registrations(draw: st.DrawFn, end: datetime, capacity: int | None) -> list[
     confirmed = 0
     for _ in range(draw(st.integers(0, 5))):
         login = draw(st.none() | LOGIN)
-        name = draw(line())
+        name = draw(registrant_text(min_size=1))
         key = (login or name).casefold()
         if key in (logins if login else names):
             continue
@@ -88,9 +99,9 @@ def registrations(draw: st.DrawFn, end: datetime, capacity: int | None) -> list[
             Registration(
                 name=name,
                 login=login,
-                affiliation=draw(st.none() | line()),
+                affiliation=draw(st.none() | registrant_text(min_size=1)),
                 registered=registered,
-                note=draw(st.none() | text(max_size=80)),
+                note=draw(st.none() | registrant_text(max_size=80)),
                 visibility=draw(st.sampled_from(["public", "private"])),
                 source=source,
                 status="waitlisted" if waitlisted else "confirmed",

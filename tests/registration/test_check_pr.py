@@ -484,6 +484,21 @@ CASES = [
         "only comments or layout",
     ),
     Case("nothing", "dave", Edit(), "review", "changes no file"),
+    # --- the characters the issue form removes are refused here (issue 16) ---
+    Case(
+        "name-with-terminal-escape",
+        "dave",
+        meetup_with(OLD_TIMER + ALICE + BOB + entry("dave", '"\\e]8;;https://x.example\\aDave"')),
+        "refuse",
+        "invisible control or format characters (U+001B, U+0007)",
+    ),
+    Case(
+        "note-with-bidi-override",
+        "dave",
+        meetup_with(OLD_TIMER + ALICE + BOB + entry("dave", "Dave", note="a\u202eb")),
+        "refuse",
+        "invisible control or format characters (U+202E)",
+    ),
 ]
 
 

@@ -42,7 +42,7 @@ def test_full_body_crlf_and_upper_x() -> None:
             "session": "main",
             "name": "Zoë Ünïcode 🎉",
             "affiliation": "WMDE",
-            "note": "### not a heading of ours",
+            "note": "## not a heading of ours",
             "visibility": "Private",
             "policy": True,
         },
@@ -53,7 +53,7 @@ def test_full_body_crlf_and_upper_x() -> None:
     assert (result.event, result.session) == ("2026-12-03-meetup", "main")
     assert result.request is not None
     assert result.request.name == "Zoë Ünïcode 🎉"
-    assert result.request.note == "### not a heading of ours"
+    assert result.request.note == "## not a heading of ours"
     assert result.request.visibility == "private"
     assert result.request.agreed
     assert result.request.user == "Ann"
@@ -80,20 +80,41 @@ def test_unticked_policy_and_bad_values_are_all_reported() -> None:
     assert any(p.startswith("Policy:") for p in problems)
 
 
-def test_reordered_missing_and_repeated_sections() -> None:
+def test_reordered_missing_and_repeated_sections_need_changes() -> None:
     text = (
         "### Policy\n\n- [X] something reworded\n\n"
         "### event\n\n`2026-12-03-meetup`\n\n"
         "### Note\n\nhi\n### Event\n\nsomething-else\n"
     )
     result = read(text)
-    assert result.ok, result.problems
-    assert result.event == "2026-12-03-meetup"
-    assert result.request is not None and result.request.agreed
-    # The second "### Event" belongs to the note's text, the first one counts.
-    assert result.request.note == "hi ### Event something-else"
+    (mismatch,) = [p for p in result.problems if p.startswith("The issue does not match")]
+    assert "not in the form's order" in mismatch
+    assert "“Event” appears more than once" in mismatch
+    assert "does not have the form's text" in mismatch
     answers = parse_body(REGISTER, text)
     assert set(answers.missing) == {"session", "name", "affiliation", "visibility", "contact"}
+    # The second "### Event" is not read as anything: neither as the event nor as the note.
+    assert answers.text("note") == "hi"
+
+
+def test_a_second_event_section_is_not_read_by_position() -> None:
+    good = register_body("2026-12-03-meetup")
+    for extra in ("\n### Event\n\nother-event\n", "\n### Event\n\nx\n" * 5000):
+        result = read(good + extra)
+        assert not result.ok
+        assert sum("appears more than once" in p for p in result.problems) == 1
+
+
+def test_a_policy_box_with_another_text_agrees_to_nothing() -> None:
+    good = register_body("2026-12-03-meetup")
+    option = REGISTER.field("policy").options[0]
+    tampered = good.replace(f"- [X] {option}", "- [x] I do NOT agree")
+    assert tampered != good
+    result = read(tampered)
+    assert result.request is not None and not result.request.agreed
+    assert any("does not have the form's text" in p for p in result.problems)
+    # A heading the form does not have is a mismatch too.
+    assert not read(good + "\n### Maintainers: approved\n\nyes\n").ok
 
 
 def test_event_page_address_gives_the_id() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Sequence
 
 _ZERO_WIDTH_SPACE = "\u200b"
 # Inline syntax anywhere in the text: escapes, code, emphasis, links and images, tables,
@@ -41,3 +42,20 @@ def inert_markdown(text: str) -> str:
     flat = " ".join(text.split())
     escaped = _INLINE.sub(r"\\\1", html.escape(flat, quote=False))
     return _AUTOLINK.sub(_break, _LEADING.sub(_leading, escaped, count=1))
+
+
+# GitHub refuses a comment longer than this many characters (422 Unprocessable Entity).
+MAX_COMMENT = 65_536
+
+
+def fitting(lines: Sequence[str], budget: int, more: Callable[[int], str]) -> list[str]:
+    """The first of `lines` that fit in `budget` characters (newlines counted), then `more(n)`
+    for the n left out, so a long list of problems or events never makes a reply too long."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        used += len(line) + 1
+        if used > budget:
+            return [*kept, more(len(lines) - len(kept))]
+        kept.append(line)
+    return kept

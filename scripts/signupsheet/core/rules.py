@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,6 +18,7 @@ from signupsheet.core.model import (
     private_entry,
     same_login,
 )
+from signupsheet.core.schema_values import LOGIN_PATTERN
 
 State = Literal["not-open", "open", "full", "closed", "cancelled"]
 
@@ -112,6 +114,12 @@ OutcomeKind = Literal["registered", "waitlisted", "updated", "cancelled", "uncha
 # Used for every refusal whose reason is not for the public: a ban must look like any other case
 # the organizers handle personally.
 NOT_POSSIBLE = "Registration is not possible. Please contact the organizers."
+# What a sheet can hold as a login: app accounts (`name[bot]`) cannot be on it.
+_LOGIN = re.compile(LOGIN_PATTERN)
+NO_SHEET_LOGIN = (
+    "This account's login cannot be put on a sign-up sheet (app and bot accounts cannot "
+    "register). Please register with a personal account."
+)
 
 
 @dataclass(frozen=True)
@@ -250,6 +258,8 @@ def register(
             f"{actor.login} may not register {user}: only the person themself, an organizer "
             "of the event or a maintainer can.",
         )
+    if not _LOGIN.match(user):
+        return _refuse(event, request.session, user, NO_SHEET_LOGIN)
     if banned(user):
         return _refuse(event, request.session, user, NOT_POSSIBLE)
     picked = _pick_session(event, request.session)

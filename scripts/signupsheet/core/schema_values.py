@@ -17,8 +17,9 @@ SLUG_PATTERN = "^[a-z0-9][a-z0-9-]{0,79}$"
 # The longest slug the pattern allows.
 MAX_SLUG = 80
 
-# $defs/login: a GitHub login.
-LOGIN_PATTERN = "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"
+# $defs/login: a GitHub login. Today's rules allow single inner dashes only, but accounts created
+# under earlier rules keep trailing and doubled dashes, and they may register too.
+LOGIN_PATTERN = "^[A-Za-z0-9][A-Za-z0-9-]{0,38}$"
 
 # $defs/timestamp: RFC 3339 with seconds and an offset.
 TIMESTAMP_PATTERN = (

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from signupsheet.core.model import Event, Registration
+from signupsheet.core.plain_text import hidden_characters
 from signupsheet.core.schema_values import SLUG_PATTERN
 from signupsheet.eventfiles.schema import PathTuple
 
@@ -45,8 +46,27 @@ MEETING_HOSTS = (
 MEETING_LINK = re.compile(
     r"(?i)(?<![a-z0-9-])(" + "|".join(re.escape(host) for host in MEETING_HOSTS) + r")/[^\s'\"<>]+"
 )
-# Self-hosted Jitsi servers are commonly named for it: jitsi.example.org/Room.
-JITSI_LINK = re.compile(r"(?i)(?<![a-z0-9-])jitsi(?:\.[a-z0-9-]+)+/[^\s'\"<>]+")
+# Self-hosted Jitsi servers are commonly named for it: jitsi.example.org/Room, meet.jitsi.org/Room.
+# The host is read as one whole run (it may not follow a host character, and `++` gives nothing
+# back), and its labels are looked at in Python: matching `jitsi(\.label)+/` from each "jitsi"
+# costs the square of a line such as "jitsi.jitsi.jitsi…", which any file can contain.
+_HOST_AND_PATH = re.compile(r"(?i)(?<![a-z0-9.-])([a-z0-9.-]++)/[^\s'\"<>]")
+
+
+def _jitsi_links(text: str) -> list[int]:
+    """Offsets of `jitsi.<domain>/<path>` links: a host label "jitsi" followed by more labels."""
+    found = []
+    for match in _HOST_AND_PATH.finditer(text):
+        labels = match.group(1).lower().split(".")
+        offset = match.start(1)
+        for index, label in enumerate(labels[:-1]):
+            if label == "jitsi" and all(labels[index + 1 :]):
+                found.append(offset)
+                break
+            offset += len(label) + 1
+    return found
+
+
 _URL_START = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*://)?[a-z0-9.-]*\Z")
 
 RuleProblem = tuple[PathTuple, str]
@@ -68,7 +88,7 @@ def secret_leaks(text: str) -> list[tuple[int, str]]:
     if any(host in lowered for host in MEETING_HOSTS):
         links += [(match.start(), match.group(1).lower()) for match in MEETING_LINK.finditer(text)]
     if "jitsi" in lowered:
-        links += [(match.start(), "a Jitsi server") for match in JITSI_LINK.finditer(text)]
+        links += [(offset, "a Jitsi server") for offset in _jitsi_links(text)]
     for offset, host in links:
         # Point at the start of the address (scheme and subdomains), not at the host.
         before = text[max(0, offset - 200) : offset]
@@ -180,6 +200,16 @@ def _check_sheet(
     confirmed = 0
     for index, entry in enumerate(entries):
         at: PathTuple = (*here, "registrations", index)
+        for key in ("name", "affiliation", "note"):
+            # The rule the issue form applies by removing them (core/plain_text.py): entries
+            # from a pull request reach terminals and pages as well.
+            hidden = hidden_characters(getattr(entry, key) or "")
+            if hidden:
+                report(
+                    (*at, key),
+                    f"contains invisible control or format characters ({', '.join(hidden[:5])}); "
+                    "remove them",
+                )
         if entry.login is not None:
             key = entry.login.casefold()
             if key in logins:

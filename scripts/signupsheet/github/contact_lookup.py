@@ -60,15 +60,21 @@ class GitHubProfiles:
 
 
 class GitHubIssueNotices:
-    def __init__(self, github: Github, repository: str) -> None:
+    def __init__(
+        self, github: Github, repository: str, bot_login: str = "github-actions[bot]"
+    ) -> None:
         self._github = github
         self._repository = repository
+        self._bot = bot_login.casefold()
 
     def notify_once(self, number: int, marker: str, body: str) -> bool:
-        repo = self._github.get_repo(self._repository, lazy=True)
+        # The client is lazy (client.client): this makes no request.
+        repo = self._github.get_repo(self._repository)
         issue = repo.get_issue(number)
         for comment in issue.get_comments():
-            if marker in (comment.body or ""):
+            # Only the bot's own comments count: anyone can post the marker first to keep
+            # someone else from being told.
+            if comment.user.login.casefold() == self._bot and marker in (comment.body or ""):
                 return False
         issue.create_comment(body)
         return True

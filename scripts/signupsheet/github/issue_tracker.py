@@ -75,6 +75,7 @@ class GitHubTracker:
             self._issues[number] = self.repo.get_issue(number)
         return self._issues[number]
 
+    @_transient
     def list_requests(
         self, labels: Sequence[str], *, state: Literal["open", "closed"], since: datetime | None
     ) -> list[TrackedIssue]:

@@ -3,8 +3,11 @@
 The template in .github/ISSUE_TEMPLATE is the contract: field ids are the names used in code, and
 the labels that head each section of an issue body are read from it, so nothing is written twice.
 Bodies are untrusted and may have been edited by hand: CRLF line ends, `_No response_` for empty
-fields, `[x]`/`[X]` boxes, a `###` inside someone's text, sections missing, reordered or repeated,
-any unicode, and any size (only the first MAX_BODY characters are read). Parsing never raises.
+fields, `[x]`/`[X]` boxes, sections missing, reordered or repeated, any unicode, and any size (only
+the first MAX_BODY characters are read). Parsing never raises, and takes time linear in the body:
+no pattern here can backtrack over a line. A body whose sections are not the form's (a section
+twice, a heading the form does not have, sections out of order, a box whose text is not the
+form's) is not guessed at: `Answers.mismatches` says what differs, and the person fixes it.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ NO_RESPONSE = "_No response_"
 FieldType = Literal["input", "textarea", "dropdown", "checkboxes"]
 _FIELD_TYPES: tuple[FieldType, ...] = ("input", "textarea", "dropdown", "checkboxes")
 
-_HEADING = re.compile(r"^ {0,3}###[ \t]+(.*?)[ \t#]*$")
-_BOX = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s*(.*?)\s*$")
+# Only the start of a line is matched by a pattern; the rest is stripped with str methods, so a
+# long line costs one pass (a lazy group before `[ \t#]*$` costs the square of its length).
+_HEADING = re.compile(r" {0,3}###[ \t]")
+_BOX = re.compile(r"\s*[-*+]\s+\[([ xX])\]")
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class Answers:
     checks: dict[str, tuple[bool, ...]] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     truncated: bool = False
+    # How the body differs from the form, in words the person can act on.
+    mismatches: list[str] = field(default_factory=list)
 
     def text(self, field_id: str) -> str | None:
         return self.values.get(field_id)
@@ -114,6 +121,13 @@ def _clean(text: str) -> str | None:
     return value
 
 
+def _heading(line: str) -> str | None:
+    start = _HEADING.match(line)
+    if start is None:
+        return None
+    return line[start.end() :].strip(" \t").rstrip(" \t#")
+
+
 def parse_body(form: Form, body: str | None) -> Answers:
     """Map an issue body onto the form's fields. Never raises."""
     answers = Answers()
@@ -123,44 +137,57 @@ def parse_body(form: Form, body: str | None) -> Answers:
         answers.truncated = True
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     by_label = {_key(item.label): item for item in form.fields}
+    order = {item.id: index for index, item in enumerate(form.fields)}
     sections: dict[str, list[str]] = {}
     current: list[str] | None = None
+    last = -1
     for line in text.split("\n"):
-        heading = _HEADING.match(line)
-        if heading:
-            item = by_label.get(_key(heading.group(1)))
-            # Only the first heading of a field starts its section: a later copy is someone's text.
-            if item is not None and item.id not in sections:
-                current = sections[item.id] = []
-                continue
-        if current is not None:
-            current.append(line)
+        label = _heading(line)
+        if label is None:
+            if current is not None:
+                current.append(line)
+            continue
+        item = by_label.get(_key(label))
+        if item is None:
+            _mismatch(answers, f"the heading “{label[:80]}” is not one of the form's")
+            current = None
+        elif item.id in sections:
+            _mismatch(answers, f"the section “{item.label}” appears more than once")
+            current = None
+        else:
+            if order[item.id] < last:
+                _mismatch(answers, "the sections are not in the form's order")
+            last = max(last, order[item.id])
+            current = sections[item.id] = []
     for item in form.fields:
         lines = sections.get(item.id)
         if lines is None:
             answers.missing.append(item.id)
             continue
         if item.type == "checkboxes":
-            answers.checks[item.id] = _boxes(item, lines)
+            answers.checks[item.id] = _boxes(item, lines, answers)
         else:
             answers.values[item.id] = _clean("\n".join(lines))
     return answers
 
 
-def _boxes(item: FormField, lines: list[str]) -> tuple[bool, ...]:
-    found = [(mark != " ", _key(label)) for mark, label in (m.groups() for m in _matches(lines))]
+def _mismatch(answers: Answers, text: str) -> None:
+    # Thousands of stray headings make one line each, not thousands.
+    if text not in answers.mismatches:
+        answers.mismatches.append(text)
+
+
+def _boxes(item: FormField, lines: list[str], answers: Answers) -> tuple[bool, ...]:
     wanted = [_key(option) for option in item.options]
     state = [False] * len(wanted)
-    matched = False
-    for checked, label in found:
-        if label in wanted:
-            matched = True
-            state[wanted.index(label)] = state[wanted.index(label)] or checked
-    if not matched and len(found) == len(wanted):
-        # The template's wording changed since the issue was written: go by position.
-        state = [checked for checked, _ in found]
+    for line in lines:
+        box = _BOX.match(line)
+        if box is None:
+            continue
+        label = _key(line[box.end() :])
+        if label not in wanted:
+            # A box whose text is not the form's (`[x] I do NOT agree`) agrees to nothing.
+            _mismatch(answers, f"the box “{item.label}” does not have the form's text")
+            continue
+        state[wanted.index(label)] = state[wanted.index(label)] or box.group(1) != " "
     return tuple(state)
-
-
-def _matches(lines: list[str]) -> list[re.Match[str]]:
-    return [match for line in lines if (match := _BOX.match(line))]

@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from signupsheet.core.inert_markdown import inert_markdown
+from signupsheet.core.inert_markdown import MAX_COMMENT, fitting, inert_markdown
 from signupsheet.core.model import Event
 from signupsheet.core.rules import Outcome
 from signupsheet.core.time_text import span_text
@@ -38,6 +38,20 @@ def _head(digest: str) -> str:
     return f"{REPLY_MARKER} digest={digest} -->\n"
 
 
+# Where the issue's one entry is, in the bot's own reply: an edit that names another event or
+# session moves the entry from there (one issue holds at most one registration).
+_ENTRY = re.compile(r"<!-- signupsheet:entry ([a-z0-9-]{1,80})/([a-z0-9-]{1,80}) -->")
+
+
+def entry_marker(event: str, session: str) -> str:
+    return f"<!-- signupsheet:entry {event}/{session} -->"
+
+
+def answered_entry(comment: str) -> tuple[str, str] | None:
+    found = _ENTRY.search(comment)
+    return (found.group(1), found.group(2)) if found else None
+
+
 def registration_reply(
     outcome: Outcome,
     event: Event | None,
@@ -60,6 +74,7 @@ def registration_reply(
         lines.append(f"{reason} ({where})")
         return "\n".join(lines) + "\n"
     assert event is not None and session is not None
+    lines.append(entry_marker(event.id, session.id))
     if outcome.status == "waitlisted":
         lines.append(
             f"**You are on the waiting list** for {where}. The session is full; when a seat "
@@ -112,9 +127,29 @@ def problems_reply(
         "**This form needs a fix** before it can be handled — please edit the issue:",
         "",
     ]
-    lines += [f"- {inert_markdown(problem)}" for problem in problems]
+    # A reply must fit in one GitHub comment: a quarter for the problems, most of the rest for
+    # the open events, the few lines around them in what remains.
+    lines += fitting(
+        [f"- {inert_markdown(problem)}" for problem in problems],
+        MAX_COMMENT // 4,
+        lambda more: f"- … and {more} more problems.",
+    )
     if unknown_event:
-        listing = render_list(open_events, site).split("\n", 1)[1]
-        lines += ["", listing.rstrip("\n")]
+        listing = render_list(open_events, site).rstrip("\n").split("\n")[1:]
+        lines.append("")
+        lines += fitting(
+            listing,
+            MAX_COMMENT // 2,
+            lambda more: f"\n… and {more} more events: see the site for all of them.",
+        )
     lines.append("\nThe issue is checked again as soon as you save your edit.")
     return "\n".join(lines) + "\n"
+
+
+def too_long_reply(digest: str, limit: int) -> str:
+    return (
+        _head(digest)
+        + f"**This issue is refused:** its text is longer than {limit:,} characters, more than "
+        "GitHub lets an issue form write, so it was not made with the form. Please open a new "
+        "issue from the form.\n"
+    )

@@ -16,13 +16,14 @@ from __future__ import annotations
 import random
 import sys
 import time
+import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal, Protocol, TextIO
 
-from signupsheet.core.errors import ProblemsError
+from signupsheet.core.errors import ProblemsError, UserError
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
 from signupsheet.core.rules import Actor, BanCheck, CancelRequest, Outcome, Request
@@ -32,13 +33,15 @@ from signupsheet.registration import git_sync
 from signupsheet.registration.applying import Applied, apply_request, known_event
 from signupsheet.registration.contact_check import SealedHook, reply_note, request_contact_check
 from signupsheet.registration.issues.form_events import open_events, stale_forms
-from signupsheet.registration.issues.issue_form import Form, load_form
+from signupsheet.registration.issues.issue_form import MAX_BODY, Form, load_form
 from signupsheet.registration.issues.issue_replies import (
     answered_digest,
+    answered_entry,
     body_digest,
     cancellation_reply,
     problems_reply,
     registration_reply,
+    too_long_reply,
 )
 from signupsheet.registration.issues.issue_request import IssueRequest, RequestKind, read_issue
 from signupsheet.site.urls import published_site
@@ -177,14 +180,20 @@ class Sweeper:
                         continue
                 assert issue is not None
                 report.handled.append((issue.number, self.handle(issue)))
-            except (git_sync.GitError, ProblemsError) as error:
-                # Left open: the next run tries again. Other issues still get their turn.
-                print(f"issue #{listed.number}: {error}", file=self.log)
-                report.failed.append((listed.number, str(error)))
             except TrackerUnavailable as error:
                 print(f"issue #{listed.number}: {error}; stopping this run", file=self.log)
                 report.failed.append((listed.number, str(error)))
                 break
+            except (git_sync.GitError, UserError) as error:
+                # Left open: the next run tries again. Other issues still get their turn.
+                print(f"issue #{listed.number}: {error}", file=self.log)
+                report.failed.append((listed.number, str(error)))
+            except Exception as error:
+                # A bug met on one issue's input: keep its traceback for the maintainers and
+                # go on, or the issue would stop every run (it is handled first each time).
+                print(f"issue #{listed.number}: unexpected error, left open:", file=self.log)
+                traceback.print_exception(error, file=self.log)
+                report.failed.append((listed.number, f"unexpected error: {error!r}"))
         self._refresh_forms(report)
         try:
             self._reconcile_waitlist()
@@ -263,6 +272,13 @@ class Sweeper:
         if kind is None:
             return "skipped"
         digest = body_digest(issue.body)
+        if issue.body is not None and len(issue.body) > MAX_BODY:
+            # Not made with the form (GitHub refuses such bodies): refused, not parsed.
+            self.tracker.reply(issue.number, too_long_reply(digest, MAX_BODY))
+            self.tracker.finish(
+                issue.number, [LABELS[kind], "refused"], close=True, completed=False
+            )
+            return "refused"
         parsed = read_issue(
             self.forms[kind],
             kind,
@@ -286,11 +302,14 @@ class Sweeper:
             # Kept open like any other problem: editing the issue fixes it.
             parsed.problems.append(checked.reason)
             return self._needs_changes(issue, kind, parsed, digest, unknown=False)
-        applied, commit = self._decide_and_push(issue, kind, parsed, parsed.event)
+        earlier = self.tracker.find_reply(issue.number) if kind == "register" else None
+        moved, applied, commit = self._decide_and_push(issue, kind, parsed, parsed.event, earlier)
         if commit is not None:
             self.pushed.append(commit)
         elif self._answered_meanwhile(issue, digest):
             return "answered by another run"
+        if moved is not None and moved.event is not None:
+            self._after(moved.event, moved.outcome)
         outcome = applied.outcome
         if kind == "register":
             text = registration_reply(outcome, applied.event, digest, self.repo_url)
@@ -348,32 +367,67 @@ class Sweeper:
         return "needs-changes"
 
     def _decide_and_push(
-        self, issue: TrackedIssue, kind: RequestKind, parsed: IssueRequest, event_id: str
-    ) -> tuple[Applied, str | None]:
+        self,
+        issue: TrackedIssue,
+        kind: RequestKind,
+        parsed: IssueRequest,
+        event_id: str,
+        earlier: Reply | None = None,
+    ) -> tuple[Applied | None, Applied, str | None]:
+        """Decide and push; for an edited registration issue, also the cancellation of the
+        entry it held before when the edit names another event or session (None otherwise)."""
         actor = Actor(issue.author)
         request: Request
         if kind == "register":
             assert parsed.request is not None
             request = parsed.request
+            if earlier is not None:
+                # Answered before: an edit or a re-opening is judged when it is decided. Only
+                # a first submission keeps its place in the queue (the issue's creation time).
+                request = replace(request, at=None)
         else:
             # A cancellation form asks for nothing but the event and the session.
             request = CancelRequest(issue.author, parsed.session)
+        held = answered_entry(earlier.body) if earlier is not None else None
 
-        def change() -> tuple[Applied, Sequence[Path]]:
+        def change() -> tuple[tuple[Applied | None, Applied], Sequence[Path]]:
+            now = self.clock()
             applied = apply_request(
-                self.project, event_id, request, actor=actor, now=self.clock(), banned=self.banned
+                self.project, event_id, request, actor=actor, now=now, banned=self.banned
             )
-            return applied, applied.written
+            moved = None
+            target = (event_id, applied.outcome.session)
+            if held is not None and held != target and not applied.outcome.refused:
+                moved = self._release(issue, held, actor, now)
+            written = [*applied.written, *(moved.written if moved else [])]
+            return (moved, applied), written
 
         # The message names the event and the login, nothing the person wrote.
         verb = "Sign-up" if kind == "register" else "Cancellation"
-        return git_sync.commit_and_push(
+        (moved, applied), commit = git_sync.commit_and_push(
             self.project.root,
             change,
             f"{verb} of {issue.author} for {event_id}",
             remote=self.remote,
             branch=self.branch,
             attempts=self.push_attempts,
+        )
+        return moved, applied, commit
+
+    def _release(
+        self, issue: TrackedIssue, held: tuple[str, str], actor: Actor, now: datetime
+    ) -> Applied | None:
+        """Cancel the entry this issue made before, when it is still this issue's."""
+        event_id, session_id = held
+        if not known_event(self.project, event_id):
+            return None
+        session = load_event(self.project, event_id).session(session_id)
+        entry = session.find(issue.author) if session is not None else None
+        if entry is None or entry.source != f"issue:{issue.number}":
+            return None  # gone already, or made another way (a pull request): not ours to move
+        cancel = CancelRequest(issue.author, session_id)
+        return apply_request(
+            self.project, event_id, cancel, actor=actor, now=now, banned=self.banned
         )
 
     def _after(self, event: Event, outcome: Outcome) -> None:

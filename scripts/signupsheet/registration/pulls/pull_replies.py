@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from signupsheet.core.inert_markdown import inert_markdown
+from signupsheet.core.inert_markdown import MAX_COMMENT, fitting, inert_markdown
 from signupsheet.core.model import Event
 from signupsheet.core.time_text import span_text
 from signupsheet.registration.applying import Applied
@@ -37,10 +37,20 @@ def check_reply(result: CheckResult) -> str:
         )
     else:
         parts.append("**The bot cannot merge this pull request:**\n")
-    parts += [f"- {inert_markdown(reason)}" for reason in result.reasons]
+    # A reply must fit in one GitHub comment, however many entries the pull request touched.
+    parts += fitting(
+        [f"- {inert_markdown(reason)}" for reason in result.reasons],
+        MAX_COMMENT // 3,
+        lambda more: f"- … and {more} more reasons.",
+    )
     if result.problems:
         parts.append("\nValidation of the changed event files:\n")
-        parts.append(_code([str(problem) for problem in result.problems]))
+        shown = fitting(
+            [str(problem) for problem in result.problems],
+            MAX_COMMENT // 3,
+            lambda more: f"… and {more} more problems; run `signupsheet validate` to see all.",
+        )
+        parts.append(_code(shown))
     elif result.verdict == "review" and result.event is not None:
         parts.append("\nThe changed event files are valid.")
     if result.verdict == "refuse":
