@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -103,6 +103,18 @@ def test_cli_writes_a_valid_file_once(
     assert path.read_text(encoding="utf-8").endswith("# edited by hand\n")
     assert main([*args, "--force"]) == 0
     assert "edited by hand" not in path.read_text(encoding="utf-8")
+
+
+def test_imported_event_is_dated_by_its_first_signature(site_project: Project) -> None:
+    root = ["--root", str(site_project.root), "import-wiki", str(SEED_PAGE)]
+    assert main([*root, "--now", "2030-01-01T00:00:00Z"]) == 0
+    event = load_event(site_project, SEED_EVENT)
+    signed = [e.registered for s in event.sessions for e in s.registrations if e.registered]
+    assert signed and event.created == min(signed)
+    # Imported before anyone signed: the import time.
+    early = min(signed) - timedelta(days=1)
+    assert main([*root, "--force", "--now", early.isoformat()]) == 0
+    assert load_event(site_project, SEED_EVENT).created == early
 
 
 def test_cli_stdout_and_stdin_write_nothing(

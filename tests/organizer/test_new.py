@@ -73,6 +73,14 @@ def test_flags_make_a_valid_commented_file(
     )
 
 
+def test_new_file_records_when_it_was_created(site_project: Project) -> None:
+    now = "2026-06-01T08:30:00Z"
+    args = ("--title", "Meetup", "--session", "2026-12-03 15:00", "16:00", "--id", "meetup")
+    assert new(site_project, *args, "--now", now) == 0
+    event = check_file(site_project.event_path("meetup"), site_project).event
+    assert event is not None and event.created == datetime.fromisoformat(now)
+
+
 def test_never_overwrites(site_project: Project, capsys: pytest.CaptureFixture[str]) -> None:
     args = ("--title", "Meetup", "--session", "2026-12-03 15:00", "16:00", "--id", "meetup")
     assert new(site_project, *args) == 0

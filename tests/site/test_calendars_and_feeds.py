@@ -71,7 +71,8 @@ def test_atom_feed_lists_events_by_date_added(seed: Event, tricky: Event) -> Non
     root = ET.fromstring(raw)
     assert root.tag == f"{ATOM}feed"
     entries = root.findall(f"{ATOM}entry")
-    # tricky was created on 1 November, the seed has no `created` and counts from its session.
+    # tricky was created on 1 November; the seed has no `created` and is dated by its newest
+    # sign-up, which is later.
     assert [e.findtext(f"{ATOM}title") for e in entries] == [
         "VSN Training: Let's Connect",
         "Tricky names <b>welcome</b>",
@@ -80,7 +81,30 @@ def test_atom_feed_lists_events_by_date_added(seed: Event, tricky: Event) -> Non
     assert link is not None and link.get("href") == f"{SITE_URL}events/tricky/"
     summary = entries[1].findtext(f"{ATOM}summary") or ""
     assert "Wednesday, 30 November 2022, 20:00 to 21:30 UTC" in summary
-    assert root.findtext(f"{ATOM}updated", "").startswith("2022-11-23T14:00:00")
+    assert tricky.created is not None
+    assert parse_timestamp(entries[1].findtext(f"{ATOM}published", "")) == tricky.created
+    assert parse_timestamp(entries[1].findtext(f"{ATOM}updated", "")) == tricky.created
+    newest_sign_up = max(
+        e.registered for s in seed.sessions for e in s.registrations if e.registered
+    )
+    assert parse_timestamp(entries[0].findtext(f"{ATOM}updated", "")) == newest_sign_up
+    assert entries[0].find(f"{ATOM}published") is None
+    assert parse_timestamp(root.findtext(f"{ATOM}updated", "")) == newest_sign_up
+
+
+def test_atom_feed_never_dates_an_event_at_its_start(tricky: Event) -> None:
+    # A future event with neither `created` nor any sign-up: no date the file gives.
+    for session in tricky.sessions:
+        session.registrations = []
+    tricky.created = None
+    assert (
+        ET.fromstring(atom_feed([tricky], SITE, "Events", SEED_NOW)).findall(f"{ATOM}entry") == []
+    )
+    tricky.created = SEED_NOW - timedelta(days=2)
+    entries = ET.fromstring(atom_feed([tricky], SITE, "Events", SEED_NOW)).findall(f"{ATOM}entry")
+    assert [parse_timestamp(e.findtext(f"{ATOM}published", "")) for e in entries] == [
+        tricky.created
+    ]
 
 
 def test_events_json_has_counts_and_no_private_names(tricky: Event, seed: Event) -> None:

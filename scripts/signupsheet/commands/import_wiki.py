@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from signupsheet.commands.options import zone
+from signupsheet.commands.options import add_now, now_from, zone
 from signupsheet.core.errors import ProblemsError, UserError
 from signupsheet.core.project import Project
 from signupsheet.organizer.wiki_notes import Kind
@@ -51,6 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="write nothing when any line of the page was left out or any value guessed",
     )
+    add_now(parser)
 
 
 def _read(page: str) -> tuple[str, str]:
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.eventfiles.catalog import check_text
     from signupsheet.eventfiles.event_writer import render_event
     from signupsheet.eventfiles.semantic_checks import EVENT_ID
-    from signupsheet.organizer.wiki_import import read_page
+    from signupsheet.organizer.wiki_import import announced, read_page
 
     if args.event_id is not None and not EVENT_ID.match(args.event_id):
         raise UserError(
@@ -104,6 +105,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         )
     event.series = args.series
     event.policy = args.policy
+    event.created = announced(event, now_from(args))
     header = [
         f"Imported from a wiki page ({'wikitext' if result.wikitext else 'copied text'}).",
         "Check the description, add organizers and registration settings as needed.",

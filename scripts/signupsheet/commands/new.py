@@ -9,7 +9,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from signupsheet.commands.options import zone
+from signupsheet.commands.options import add_now, now_from, zone
 from signupsheet.core.errors import ProblemsError, UserError
 from signupsheet.core.model import EVENT_TYPES, EventType
 from signupsheet.core.project import Project
@@ -52,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy", help="policy page under docs/, e.g. policies/safe-space.md")
     parser.add_argument("--id", dest="event_id", help="the event id (default: DATE-title-slug)")
     parser.add_argument("--stdout", action="store_true", help="print the file instead")
+    add_now(parser)
 
 
 def _capacity(text: str) -> int:
@@ -158,6 +159,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         platform=args.platform or None,
         policy=args.policy,
         languages=args.language or [],
+        created=now_from(args),
     )
     text = render_new(spec)
     path = project.event_path(spec.id)

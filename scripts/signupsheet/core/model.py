@@ -171,6 +171,19 @@ class Event:
         return any(same_login(login, organizer) for organizer in self.organizers)
 
 
+def last_revision(event: Event) -> datetime | None:
+    """The newest time written in the file: `created`, a registration or a `link_sent` mark.
+
+    Files carry no edit time of their own; this is the latest change the data itself records,
+    so calendars and feeds built twice from the same files say the same thing (unlike the build
+    time). None when the file holds no time besides its sessions."""
+    times = [event.created] if event.created is not None else []
+    for session in event.sessions:
+        for entry in session.registrations:
+            times += [t for t in (entry.registered, entry.link_sent) if t is not None]
+    return max(times, default=None)
+
+
 def _time(value: Any) -> datetime | None:
     return None if value is None else parse_timestamp(value)
 

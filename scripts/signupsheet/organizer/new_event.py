@@ -37,6 +37,8 @@ class NewEvent:
     platform: str | None = None
     policy: str | None = None
     languages: list[str] = field(default_factory=list)
+    # When the file is written: the feed dates the event by it (`created`).
+    created: datetime | None = None
 
     @property
     def id(self) -> str:
@@ -117,6 +119,9 @@ def build_event(spec: NewEvent) -> Event:
         languages=list(spec.languages),
         location=Location(mode="online", platform=spec.platform) if spec.platform else None,
         policy=spec.policy,
+        created=None
+        if spec.created is None
+        else spec.created.astimezone(UTC).replace(microsecond=0),
         sessions=[
             Session(id=session_id, start=start, end=end, capacity=spec.capacity)
             for session_id, (start, end) in zip(ids, spans, strict=True)

@@ -13,7 +13,7 @@ number.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from signupsheet.core.model import Event, Location, Registration, Session
 from signupsheet.core.schema_values import MAX_LINE
@@ -239,6 +239,19 @@ def read_page(
     _comment_entries(result, drafts, lists, notes)
     result.notes.sort()
     return result
+
+
+def announced(event: Event, now: datetime) -> datetime:
+    """The `created` of an imported event: the page was up before its first signature, so the
+    earliest signature (when before the import) dates it better than the import does; an old
+    event moved to the site then does not show up as new in the feed."""
+    signed = [
+        entry.registered
+        for session in event.sessions
+        for entry in session.registrations
+        if entry.registered is not None
+    ]
+    return min([now, *signed]).astimezone(UTC).replace(microsecond=0)
 
 
 def _event(

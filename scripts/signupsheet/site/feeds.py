@@ -12,7 +12,7 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from signupsheet.core.model import Event, format_timestamp
+from signupsheet.core.model import Event, format_timestamp, last_revision
 from signupsheet.core.rules import session_state
 from signupsheet.core.time_text import span_text
 from signupsheet.site.calendars import event_page_url
@@ -22,17 +22,28 @@ from signupsheet.site.urls import PublishedSite
 JSON_VERSION = 1
 
 
-def added(event: Event) -> datetime:
-    """When an event was announced; events without `created` count from their first session."""
-    return event.created if event.created is not None else event.start
+def added(event: Event) -> datetime | None:
+    """When an event was published on the site, as far as its file tells.
+
+    `created` when written (`new` and `import-wiki` write it); else the newest time the file
+    records (a registration, a `link_sent` mark): the event was on the site by then. Never the
+    first session's start, which dated future events as if announced in the future. Git's first
+    commit of the file is not used: it costs a history walk per build, and the shallow checkouts
+    CI builds from do not have it. None when the file holds no such time.
+    """
+    return event.created if event.created is not None else last_revision(event)
 
 
 def atom_feed(
     events: Sequence[Event], site: PublishedSite, site_name: str, now: datetime, limit: int = 50
 ) -> bytes:
-    """`feed.xml`: the newest `limit` events by date added."""
+    """`feed.xml`: the newest `limit` events by date added.
+
+    An event whose file holds no time at all is left out: Atom requires every entry to have
+    `updated`, and any date we made up (its start, the build time) would misplace it."""
     base = site.url.rstrip("/")
-    newest = sorted(events, key=lambda event: (added(event), event.id), reverse=True)[:limit]
+    dated = [(when, event) for event in events if (when := added(event)) is not None]
+    newest = sorted(dated, key=lambda pair: (pair[0], pair[1].id), reverse=True)[:limit]
     feed = FeedGenerator()
     feed.id(f"{base}/")
     feed.title(site_name)
@@ -40,16 +51,18 @@ def atom_feed(
     feed.author({"name": site_name})
     feed.link(href=f"{base}/", rel="alternate")
     feed.link(href=f"{base}/feed.xml", rel="self")
-    feed.updated(max((added(event) for event in newest), default=now))
+    feed.updated(max((when for when, _ in newest), default=now))
     # feedgen prepends by default; append keeps the newest first in the file.
-    for event in newest:
+    for when, event in newest:
         entry = feed.add_entry(order="append")
         url = event_page_url(event, site)
         entry.id(url)
         entry.title(event.title)
         entry.link(href=url, rel="alternate")
-        entry.published(added(event))
-        entry.updated(added(event))
+        if event.created is not None:
+            # `published` only when the file says it; a registration time is a later bound.
+            entry.published(event.created)
+        entry.updated(when)
         sessions = ", ".join(
             span_text(session.start, session.end) + (" (cancelled)" if session.cancelled else "")
             for session in event.sessions
