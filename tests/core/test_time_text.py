@@ -69,7 +69,12 @@ def one_session() -> Event:
 
 
 def two_sessions() -> Event:
-    return Event(id="2026-12-03-course", title="Course", sessions=[FIRST, LATE])
+    return Event(
+        id="2026-12-03-course",
+        title="Course",
+        sessions=[FIRST, LATE],
+        created=at("2026-11-01T09:00:00"),
+    )
 
 
 def test_the_styles_of_one_moment() -> None:
@@ -181,7 +186,7 @@ def test_issue_form_titles_and_calendar_entries() -> None:
         repository.register_url(event, FIRST)
     )
     site = PublishedSite("https://events.example.org/")
-    calendar = Calendar.from_ical(event_calendar(event, site, at("2026-11-20T00:00:00")))
+    calendar = Calendar.from_ical(event_calendar(event, site))
     summaries = [str(vevent["summary"]) for vevent in calendar.walk("VEVENT")]
     assert summaries == ["Course (3 Dec 2026, 14:00 UTC)", "Course (10 Dec 2026, 22:00 UTC)"]
 

@@ -19,7 +19,7 @@ SITE = PublishedSite(SITE_URL)
 
 
 def test_seed_ics_matches_golden_and_parses_back(seed: Event) -> None:
-    raw = event_calendar(seed, SITE, SEED_NOW)
+    raw = event_calendar(seed, SITE)
     assert raw.decode() == golden("seed-event.ics", raw.decode())
     calendar = icalendar.Calendar.from_ical(raw)
     events = list(calendar.walk("VEVENT"))
@@ -38,19 +38,51 @@ def test_seed_ics_matches_golden_and_parses_back(seed: Event) -> None:
 
 
 def test_uids_are_stable_and_one_per_session(tricky: Event) -> None:
-    first = icalendar.Calendar.from_ical(event_calendar(tricky, SITE, SEED_NOW))
-    later = icalendar.Calendar.from_ical(event_calendar(tricky, SITE, SEED_NOW + timedelta(days=3)))
-    uids = [str(event["UID"]) for event in first.walk("VEVENT")]
-    assert uids == [str(event["UID"]) for event in later.walk("VEVENT")]
+    first = event_calendar(tricky, SITE)
+    # Nothing in a calendar depends on when it is built: DTSTAMP comes from the file.
+    assert site_calendar([tricky], SITE, SEED_NOW, "E") == site_calendar(
+        [tricky], SITE, SEED_NOW + timedelta(hours=3), "E"
+    )
+    uids = [str(event["UID"]) for event in icalendar.Calendar.from_ical(first).walk("VEVENT")]
     assert uids == ["tricky.evening@signupsheet.github.io", "tricky.morning@signupsheet.github.io"]
-    summaries = [str(event["SUMMARY"]) for event in first.walk("VEVENT")]
+    summaries = [
+        str(event["SUMMARY"]) for event in icalendar.Calendar.from_ical(first).walk("VEVENT")
+    ]
     assert summaries[1] == "Tricky names <b>welcome</b> (Morning session)"
 
 
 def test_cancelled_session_is_cancelled_in_calendars(tricky: Event) -> None:
     tricky.sessions[1].cancelled = True
-    calendar = icalendar.Calendar.from_ical(event_calendar(tricky, SITE, SEED_NOW))
+    calendar = icalendar.Calendar.from_ical(event_calendar(tricky, SITE))
     assert [str(e["STATUS"]) for e in calendar.walk("VEVENT")] == ["CONFIRMED", "CANCELLED"]
+    # For clients that ignore STATUS, the title says it as well.
+    titles = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
+    assert not titles[0].startswith("Cancelled") and titles[1].startswith("Cancelled: ")
+
+
+def test_dtstamp_is_the_events_last_revision(tricky: Event, seed: Event) -> None:
+    times = [e.registered for s in tricky.sessions for e in s.registrations if e.registered]
+    assert tricky.created is not None and times
+    newest = max([tricky.created, *times])
+    for vevent in icalendar.Calendar.from_ical(event_calendar(tricky, SITE)).walk("VEVENT"):
+        assert vevent.decoded("DTSTAMP") == newest
+    # A link_sent mark is a revision too.
+    later = newest + timedelta(days=1)
+    tricky.sessions[0].registrations[0].link_sent = later
+    vevent = icalendar.Calendar.from_ical(event_calendar(tricky, SITE)).walk("VEVENT")[0]
+    assert vevent.decoded("DTSTAMP") == later
+
+
+def test_empty_site_calendar_still_holds_a_component(seed: Event) -> None:
+    raw = site_calendar([seed], SITE, parse_timestamp("2030-01-01T00:00:00Z"), "Events")
+    calendar = icalendar.Calendar.from_ical(raw)
+    assert list(calendar.walk("VEVENT")) == []
+    # RFC 5545 §3.6: at least one component; required properties present.
+    assert len(calendar.subcomponents) >= 1
+    assert (str(calendar["VERSION"]), str(calendar["X-WR-CALNAME"])) == ("2.0", "Events")
+    assert calendar["PRODID"]
+    for component in calendar.subcomponents:
+        assert component.errors == []
 
 
 def test_site_calendar_keeps_upcoming_and_recent_sessions(seed: Event, tricky: Event) -> None:

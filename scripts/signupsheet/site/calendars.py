@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 
-from signupsheet.core.model import Event, Session
+from signupsheet.core.model import Event, Session, last_revision
 from signupsheet.site.links import session_label
 from signupsheet.site.pages import MODES, event_page_path
 from signupsheet.site.urls import PublishedSite
@@ -53,18 +53,26 @@ def _location(event: Event) -> str | None:
     return ", ".join(parts)
 
 
-def session_vevent(
-    event: Event, session: Session, site: PublishedSite, stamp: datetime
-) -> icalendar.Event:
+def revised(event: Event) -> datetime:
+    """The event's DTSTAMP: when its information was last revised (RFC 5545 §3.8.7.2).
+
+    The newest time its file records (`created`, a sign-up, a `link_sent` mark), so two builds
+    of the same files give the same calendar, unlike the build time, which told clients every
+    event changed on every build. A file without any such time falls back to its first session's
+    start: also fixed by the data; clients only compare DTSTAMPs, they do not show them."""
+    return last_revision(event) or event.start
+
+
+def session_vevent(event: Event, session: Session, site: PublishedSite) -> icalendar.Event:
     page = event_page_url(event, site)
     vevent = icalendar.Event()
     vevent.add("uid", uid(event, session, site))
-    # The build time: files carry no edit time, and RFC 5545 asks for the time the object was
-    # made when it is made on the fly.
-    vevent.add("dtstamp", stamp)
+    vevent.add("dtstamp", revised(event))
     vevent.add("dtstart", session.start)
     vevent.add("dtend", session.end)
-    vevent.add("summary", session_label(event, session))
+    label = session_label(event, session)
+    # In the title too: not every client shows STATUS:CANCELLED.
+    vevent.add("summary", f"Cancelled: {label}" if session.cancelled else label)
     vevent.add("description", _description(event, page))
     vevent.add("url", page)
     location = _location(event)
@@ -87,13 +95,26 @@ def _calendar(name: str) -> icalendar.Calendar:
     return calendar
 
 
-def event_calendar(event: Event, site: PublishedSite, now: datetime) -> bytes:
+def event_calendar(event: Event, site: PublishedSite) -> bytes:
     """`events/<id>.ics`: one VEVENT per session."""
     calendar = _calendar(event.title)
     for session in event.sessions:
-        calendar.add_component(session_vevent(event, session, site, now))
+        calendar.add_component(session_vevent(event, session, site))
     ical: bytes = calendar.to_ical()
     return ical
+
+
+def _utc_timezone() -> icalendar.Timezone:
+    """A VTIMEZONE for UTC; nothing refers to it (times are written with Z)."""
+    standard = icalendar.TimezoneStandard()
+    standard.add("dtstart", datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", timedelta(0))
+    standard.add("tzoffsetto", timedelta(0))
+    standard.add("tzname", "UTC")
+    zone = icalendar.Timezone()
+    zone.add("tzid", "UTC")
+    zone.add_component(standard)
+    return zone
 
 
 def site_calendar(
@@ -109,6 +130,10 @@ def site_calendar(
     for event in events:
         for session in event.sessions:
             if session.end >= since:
-                calendar.add_component(session_vevent(event, session, site, now))
+                calendar.add_component(session_vevent(event, session, site))
+    if not calendar.subcomponents:
+        # RFC 5545 §3.6: a VCALENDAR holds at least one component, and some clients refuse a
+        # subscription without one. A UTC VTIMEZONE shows nothing in any calendar.
+        calendar.add_component(_utc_timezone())
     ical: bytes = calendar.to_ical()
     return ical

@@ -119,7 +119,7 @@ def data_files(
     """Site path → content of the calendars, the feed and events.json."""
     site = PublishedSite(options.site_url, ctx.directory_urls)
     files: dict[str, str | bytes] = {
-        event_calendar_path(event.id): event_calendar(event, site, ctx.now) for event in events
+        event_calendar_path(event.id): event_calendar(event, site) for event in events
     }
     files["calendar.ics"] = site_calendar(
         events, site, ctx.now, options.site_name, options.calendar_recent
