@@ -7,11 +7,13 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
 import icalendar
+import jsonschema_rs
 
 from conftest import SEED_NOW, SITE_URL, golden
+from paths import REPO
 from signupsheet.core.model import Event, parse_timestamp
 from signupsheet.site.calendars import event_calendar, site_calendar
-from signupsheet.site.feeds import atom_feed, events_data
+from signupsheet.site.feeds import atom_feed, events_data, events_json
 from signupsheet.site.urls import PublishedSite
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -149,3 +151,35 @@ def test_events_json_has_counts_and_no_private_names(tricky: Event, seed: Event)
     assert [e["name"] for e in evening["public_entries"]][-1] == "Erin Waiting"
     assert data["events"][0]["sessions"][0]["confirmed"] == 33
     assert data["events"][0]["sessions"][0]["state"] == "open"
+
+
+def _undescribed(schema: object, where: str = "#") -> list[str]:
+    """Every property (and definition) of a schema that has no description."""
+    missing: list[str] = []
+    if isinstance(schema, dict):
+        for group in ("properties", "$defs"):
+            for name, sub in schema.get(group, {}).items():
+                if not isinstance(sub, dict) or "description" not in sub:
+                    missing.append(f"{where}/{group}/{name}")
+        for key, sub in schema.items():
+            missing += _undescribed(sub, f"{where}/{key}")
+    elif isinstance(schema, list):
+        for index, sub in enumerate(schema):
+            missing += _undescribed(sub, f"{where}/{index}")
+    return missing
+
+
+def test_events_json_follows_its_published_schema(tricky: Event, seed: Event) -> None:
+    schema = json.loads((REPO / "schema" / "events.schema.json").read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert _undescribed(schema) == []
+    tricky.sessions[1].cancelled = True
+    now = SEED_NOW.replace(microsecond=123456)
+    data = json.loads(events_json([seed, tricky], SITE, now))
+    validator = jsonschema_rs.validator_for(schema)
+    assert [error.message for error in validator.iter_errors(data)] == []
+    # Whole seconds, like every other time in the file.
+    assert data["generated"] == SEED_NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # The schema is strict enough to notice a field it does not describe.
+    data["events"][0]["sessions"][0]["extra"] = 1
+    assert not validator.is_valid(data)
