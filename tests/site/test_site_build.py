@@ -180,6 +180,36 @@ def test_generated_files_are_published(built: Built) -> None:
     assert f'href="../../events/{SEED_ID}/"' in series
 
 
+class _HeadFeeds(HTMLParser):
+    """The `href` of each Atom alternate link inside <head>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_head = False
+        self.feeds: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.in_head = self.in_head or tag == "head"
+        found = dict(attrs)
+        if self.in_head and tag == "link" and found.get("type") == "application/atom+xml":
+            assert found.get("rel") == "alternate"
+            self.feeds.append(found.get("href"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self.in_head = False
+
+
+def test_every_page_announces_the_feed(built: Built) -> None:
+    site_url = yaml.safe_load((built.root / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+    pages = sorted(built.site.rglob("*.html"))
+    assert any("events" in page.parts for page in pages)
+    for page in pages:
+        parser = _HeadFeeds()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert parser.feeds == [f"{site_url.rstrip('/')}/feed.xml"], page
+
+
 def test_event_pages_are_not_in_the_navigation(built: Built) -> None:
     policy = built.page("policies/safe-space/index.html")
     assert "events/tricky/" not in policy and SEED_ID not in policy

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from html import escape
 from typing import Any
 
 from feedgen.feed import FeedGenerator
@@ -32,6 +33,15 @@ def added(event: Event) -> datetime | None:
     CI builds from do not have it. None when the file holds no such time.
     """
     return event.created if event.created is not None else last_revision(event)
+
+
+def feed_link(site: PublishedSite, site_name: str) -> str:
+    """The `<link>` that lets browsers and feed readers find `feed.xml` from any page."""
+    href = escape(site.page("feed.xml"), quote=True)
+    return (
+        f'<link rel="alternate" type="application/atom+xml" title="{escape(site_name, quote=True)}"'
+        f' href="{href}">'
+    )
 
 
 def atom_feed(

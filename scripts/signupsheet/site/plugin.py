@@ -29,6 +29,7 @@ from signupsheet.core.model import Event
 from signupsheet.core.project import Project
 from signupsheet.eventfiles.catalog import event_files, load_catalog, misnamed_files, sort_events
 from signupsheet.site.config import SignupsheetConfig
+from signupsheet.site.feeds import feed_link
 from signupsheet.site.generation import (
     SCRIPTS,
     STYLESHEET,
@@ -47,6 +48,7 @@ from signupsheet.site.generation import (
 from signupsheet.site.links import Repository
 from signupsheet.site.pages import LINKED_PAGES, PageSource, SiteContext
 from signupsheet.site.second_process import SecondProcess, usable_cpus
+from signupsheet.site.urls import PublishedSite
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -64,6 +66,8 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         # renders the pages.
         self.background: SecondProcess | None = None
         self.pending: dict[str, File] = {}
+        # The feed's autodiscovery link, put into the head of every page.
+        self.feed_link = ""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -97,6 +101,9 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         data files; the calendars and feeds of a large site come later, from the second process."""
         self.context = self._site_context(project, config)
         self.options = self.config.site_options(config.site_url or "", config.site_name)
+        self.feed_link = feed_link(
+            PublishedSite(config.site_url or "", config.use_directory_urls), config.site_name
+        )
         events, made = self._events_and_pages(project, self.context, self.options)
         self._check_linked_pages(files, events)
         generated: dict[str, SiteFile] = page_files(events, self.context, made)
@@ -262,8 +269,22 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         # search index.
         if not self.config.enabled:
             return None
+        output = self._with_feed_link(output)
         source = self.sources.pop(page.file.src_uri, None)
-        return None if source is None else source.fill_late(output)
+        return output if source is None else source.fill_late(output)
+
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        # 404.html is a theme template, not a page.
+        if not self.config.enabled or not template_name.endswith(".html"):
+            return None
+        return self._with_feed_link(output_content)
+
+    def _with_feed_link(self, html: str) -> str:
+        # In the plugin rather than a theme override (Material's `extrahead` block): the site
+        # keeps no custom_dir, and a site that adds one keeps its own main.html.
+        return html.replace("</head>", f"{self.feed_link}</head>", 1) if self.feed_link else html
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
