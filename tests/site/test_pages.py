@@ -242,3 +242,9 @@ def test_empty_lists_say_so(seed: Event) -> None:
     assert "No sessions of this series are planned at the moment." in series
     assert "None yet." in series
     assert past_page([], later).inline() == "# Past events\n\nNo event is over yet.\n"
+
+
+def test_languages_are_shown_by_name(seed: Event) -> None:
+    seed.languages = ["en", "de", "gsw"]
+    page = event_page(seed, context()).inline()
+    assert "<strong>Language:</strong> English, German, gsw</li>" in page

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from signupsheet.core.languages import language_names
 from signupsheet.core.model import Event, Registration, Session, format_timestamp
 from signupsheet.core.rules import SessionState, session_state, takes_pull_requests
 from signupsheet.core.time_text import TimeStyle, time_text
@@ -427,7 +428,7 @@ def _facts(event: Event, ctx: SiteContext, page: str) -> list[tuple[str, str]]:
                 where.append(escape(value))
         facts.append(("Where", ", ".join(where)))
     if event.languages:
-        facts.append(("Language", escape(", ".join(event.languages))))
+        facts.append(("Language", escape(language_names(event.languages))))
     if event.type:
         facts.append(("Type", escape(event.type)))
     facts.extend(_people(event))
