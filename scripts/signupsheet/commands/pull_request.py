@@ -8,7 +8,6 @@ from pathlib import Path
 
 from signupsheet.commands.options import add_github_options, clock_from
 from signupsheet.core.errors import UserError
-from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
 from signupsheet.github.actions import payload_number, workflow, write_outputs
 
@@ -42,7 +41,7 @@ def pull_request_number(path: Path | None) -> int | None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from signupsheet.core.links_due import EntryKey, session_due
+    from signupsheet.core.links_due import JustConfirmed
     from signupsheet.delivery.confirmed import encode
     from signupsheet.github.client import connect
     from signupsheet.github.pull_requests import GitHubPullRequests
@@ -64,12 +63,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         polite=not args.no_throttle,
     )
     clock = clock_from(args)
-    confirmed: list[EntryKey] = []
-
-    def on_confirmed(event: Event, session: Session, entry: Registration) -> None:
-        # Owed the link now only inside the link window; the scheduled delivery serves the rest.
-        if entry.login and session_due(event, session, clock()):
-            confirmed.append(EntryKey.of(event, session, entry.login))
+    confirmed = JustConfirmed(clock)
 
     bot = PullRequestBot(
         project=project,
@@ -79,13 +73,13 @@ def run(args: argparse.Namespace, project: Project) -> int:
         banned=ban_check(project, environ),
         remote=args.remote,
         branch=args.branch,
-        on_confirmed=on_confirmed,
+        on_confirmed=confirmed,
     )
     try:
         handled = bot.handle(number)
     finally:
         # Written whatever happens once something was pushed: the site is rebuilt, and the job
         # that holds the mail secrets sends the link to the entry just confirmed (no one else).
-        write_outputs(environ, pushed=bool(bot.pushed), confirmed=encode(confirmed))
+        write_outputs(environ, pushed=bool(bot.pushed), confirmed=encode(confirmed.keys))
     print(f"#{number}: {handled}")
     return 0

@@ -40,7 +40,7 @@ def triggered_issue(path: Path | None) -> int | None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from signupsheet.core.links_due import EntryKey, session_due
+    from signupsheet.core.links_due import JustConfirmed
     from signupsheet.core.sealed_contact import Opened
     from signupsheet.delivery.confirmation import send_confirmation
     from signupsheet.delivery.confirmed import encode
@@ -66,12 +66,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         polite=not args.no_throttle,
     )
     clock = clock_from(args)
-    confirmed: list[EntryKey] = []
-
-    def on_confirmed(event: Event, session: Session, entry: Registration) -> None:
-        # Owed the link now only inside the link window; the scheduled delivery serves the rest.
-        if entry.login and session_due(event, session, clock()):
-            confirmed.append(EntryKey.of(event, session, entry.login))
+    confirmed = JustConfirmed(clock)
 
     def on_sealed(event: Event, session: Session, entry: Registration, opened: Opened) -> bool:
         assert key is not None  # only a key opens a seal
@@ -94,7 +89,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         repo_url=github.repo_url,
         remote=args.remote,
         branch=args.branch,
-        on_confirmed=on_confirmed,
+        on_confirmed=confirmed,
         banned=ban_check(project, environ),
         contact_key=key,
         # The confirmation mail needs the mail settings; the registration workflow keeps them
@@ -106,7 +101,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     finally:
         # Written whatever happens once something was pushed: the site is rebuilt, and the job
         # that holds the mail secrets sends the link to the entries confirmed inside the window.
-        write_outputs(environ, changed=bool(sweeper.pushed), confirmed=encode(confirmed))
+        write_outputs(environ, changed=bool(sweeper.pushed), confirmed=encode(confirmed.keys))
     for number, outcome in report.handled:
         print(f"#{number}: {outcome}")
     for number, _ in report.failed:

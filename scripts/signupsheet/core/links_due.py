@@ -8,8 +8,8 @@ Waitlisted registrants and cancelled sessions get nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from signupsheet.core.model import Event, Registration, Session
@@ -35,6 +35,19 @@ class EntryKey:
     @property
     def where(self) -> str:
         return f"{self.event}/{self.session}"
+
+
+@dataclass
+class JustConfirmed:
+    """Collects the entries a registration run confirms inside their link window: the run's
+    delivery job owes them the link now; the scheduled delivery serves everyone else."""
+
+    clock: Callable[[], datetime]
+    keys: list[EntryKey] = field(default_factory=list)
+
+    def __call__(self, event: Event, session: Session, entry: Registration) -> None:
+        if entry.login and session_due(event, session, self.clock()):
+            self.keys.append(EntryKey.of(event, session, entry.login))
 
 
 @dataclass(frozen=True)
