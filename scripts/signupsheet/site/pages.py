@@ -8,7 +8,9 @@ stand there as placeholders that the site plugin fills into the finished HTML (`
 
 What strangers wrote (display names, affiliations, notes) and every one-line field appear only in
 HTML blocks, escaped with `html.escape`, so `[x](javascript:…)` or `<img>` stay literal text; in
-headings, titles are escaped for Markdown. The description is Markdown.
+headings, titles are escaped for Markdown. The description is Markdown that may hold raw HTML:
+it is rendered here and sanitised with nh3 (`description_html`), then placed as a block like the
+rest, so neither a `<script>` nor a `javascript:` link in an event file reaches a page.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
+
+import markdown
+import nh3
 
 from signupsheet.core.model import Event, Registration, Session, format_timestamp
 from signupsheet.core.rules import SessionState, session_state, takes_pull_requests
@@ -124,6 +129,40 @@ def escape(text: str) -> str:
 def md_text(text: str) -> str:
     """Text shown exactly as written inside Markdown (no emphasis, links or HTML)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+# --- the description --------------------------------------------------------------------------
+
+# Ordinary formatting only: no images (a tracking pixel is a privacy leak), forms, frames,
+# styles or scripts. Attributes that carry no behaviour; nh3 itself drops `on*` handlers.
+_DESCRIPTION_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+    "em", "strong", "b", "i", "u", "s", "del", "ins", "sub", "sup", "mark", "small", "abbr",
+    "blockquote", "q", "cite", "code", "pre", "kbd", "samp", "var", "a", "span", "div",
+    "table", "thead", "tbody", "tr", "th", "td", "caption",
+}  # fmt: skip
+_DESCRIPTION_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+_DESCRIPTION_SCHEMES = {"http", "https", "mailto"}
+_BLANK_LINE = re.compile(r"\n(?=[ \t]*\n)")
+
+
+def description_html(text: str) -> str:
+    """The event description as sanitised HTML with no blank line (a raw HTML block).
+
+    Rendered here rather than by the site's Markdown engine so that what is sanitised is the
+    very HTML that reaches the page. A newline before an empty line becomes `&#10;` (the same
+    character), so a code block with an empty line does not end the raw HTML block when the page
+    is written inline.
+    """
+    rendered = str(markdown.markdown(text, extensions=["extra", "sane_lists"]))
+    clean = nh3.clean(
+        rendered,
+        tags=_DESCRIPTION_TAGS,
+        attributes=_DESCRIPTION_ATTRIBUTES,
+        url_schemes=_DESCRIPTION_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+    return '<div class="ss-description">' + _BLANK_LINE.sub("&#10;", clean.strip()) + "</div>"
 
 
 # --- times ------------------------------------------------------------------------------------
@@ -512,7 +551,8 @@ def event_page(event: Event, ctx: SiteContext) -> PageSource:
     lines = [f"# {md_text(event.title)}", "", source.add("intro", _intro_html(event, ctx, page))]
     lines.append("")
     if event.description:
-        lines += ["## About", "", event.description.strip(), ""]
+        lines += ["## About", "", source.add("description", description_html(event.description))]
+        lines.append("")
     privacy = source.add("privacy", _privacy_html(event, ctx, page), indexed=False)
     lines += ["## Registration", "", privacy, ""]
     for session in event.sessions:
