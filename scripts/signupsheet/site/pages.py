@@ -121,6 +121,15 @@ def attr(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def isolated(text: str) -> str:
+    """Registrant text for an element's content, escaped and bidi-isolated.
+
+    `<bdi>` keeps a right-to-left name, or one with a stray override, from reordering what stands
+    beside it (a number, a time, the next name). Empty text stays empty: no empty element.
+    """
+    return f"<bdi>{attr(text)}</bdi>" if text else ""
+
+
 def escape(text: str) -> str:
     """Text for the content of an HTML element (quotes stay quotes)."""
     return html.escape(text, quote=False)
@@ -259,10 +268,10 @@ def _entry_row(number: int, entry: Registration, session: Session) -> str:
             registered += ' <span class="ss-late">signed after the event</span>'
     cells = (
         f'<td class="ss-number">{number}</td>',
-        attr(entry.name),
-        attr(entry.affiliation or ""),
+        isolated(entry.name),
+        isolated(entry.affiliation or ""),
         registered,
-        attr(entry.note or ""),
+        isolated(entry.note or ""),
     )
     return "<tr>" + cells[0] + "".join(f"<td>{cell}</td>" for cell in cells[1:]) + "</tr>"
 
@@ -416,11 +425,11 @@ def _people(event: Event) -> list[tuple[str, str]]:
     if event.speakers:
         names = []
         for speaker in event.speakers:
-            shown = escape(speaker.name)
+            shown = f"<bdi>{escape(speaker.name)}</bdi>"
             if speaker.link:
                 shown = f'<a href="{attr(speaker.link)}">{shown}</a>'
             if speaker.affiliation:
-                shown += f" ({escape(speaker.affiliation)})"
+                shown += f" (<bdi>{escape(speaker.affiliation)}</bdi>)"
             names.append(shown)
         facts.append(("Speaker" if len(names) == 1 else "Speakers", ", ".join(names)))
     if event.organizers:
