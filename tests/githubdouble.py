@@ -62,6 +62,9 @@ class GitHubDouble:
         # Public profiles by login: the e-mail address shown, or None for a profile without one.
         # A login not in here has no account (404).
         self.emails: dict[str, str | None] = {}
+        # Account ids by login, for a test that renames an account (the id stays, the login
+        # moves); other logins get an id made from the login.
+        self.user_ids: dict[str, int] = {}
         self.comments: dict[int, dict[str, Any]] = {}
         self.deleted_comments: list[int] = []
         self.created_comments: list[int] = []
@@ -128,7 +131,8 @@ class GitHubDouble:
     def _user(self, login: str) -> dict[str, Any]:
         user = copy.deepcopy(self._template["user"])
         user["login"] = login
-        user["id"] = abs(hash(login)) % 10**8
+        # One account whatever the case of its login, as on GitHub.
+        user["id"] = self.user_ids.get(login, abs(hash(login.casefold())) % 10**8)
         user["type"] = "Bot" if login.endswith("[bot]") else "User"
         return user
 

@@ -23,6 +23,22 @@ MKDOCS_NOW = "2022-11-20T12:00:00Z"
 # An event whose names look like HTML and script, with a private entry and a waiting list: what a
 # page must show as text, or not at all.
 TRICKY = (REPO / "tests" / "sites" / "xss.yaml").read_text(encoding="utf-8")
+# The tricky event with a description that holds raw HTML and script links beside ordinary
+# Markdown: a maintainer's (or a merged pull request's) description must not run on the page.
+HOSTILE_DESCRIPTION = TRICKY.replace(
+    "  Maintainers write **Markdown** here.\n",
+    "  Maintainers write **Markdown** here, with [a link](https://example.org/programme).\n"
+    "\n"
+    "  <script>alert('script')</script>\n"
+    "  <img src=x onerror=\"alert('img')\">\n"
+    "\n"
+    "  - [bad link](javascript:alert('md'))\n"
+    "  - <a href=\"JaVaScRiPt:alert('a')\">bad anchor</a>\n"
+    "  - `code <b>`\n"
+    "\n"
+    "  ### Programme\n",
+)
+assert HOSTILE_DESCRIPTION != TRICKY
 
 
 def make_site(

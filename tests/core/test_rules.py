@@ -268,3 +268,35 @@ def test_registration_is_ahead_until_closed_or_cancelled() -> None:
     for session in ev.sessions:
         session.cancelled = True
     assert not open_for_registration(ev, NOW)
+
+
+def test_an_entry_belongs_to_the_account_id_not_to_whoever_holds_the_login() -> None:
+    """Ann (id 7) renames herself Anna; Mallory (id 9) takes the free login `ann`."""
+    ev, outcome, _ = reg(event(), "ann", name="Ann", user_id=7)
+    assert outcome == "registered"
+    assert registration_to_data(ev.sessions[0].registrations[0])["user_id"] == 7
+    # The new holder of the old login can neither change, cancel nor double the entry.
+    for by_mallory in (
+        register(ev, SignupRequest("ann", name="Mal", user_id=9), actor=Actor("ann"), now=NOW),
+        cancel(ev, "ann", actor=Actor("ann"), now=NOW, user_id=9),
+        decide(ev, CancelRequest("ANN", "s0", user_id=9), actor=Actor("ANN"), now=NOW),
+    ):
+        assert by_mallory.outcome.outcome == "refused", by_mallory.outcome
+        assert by_mallory.event.sessions[0].registrations == ev.sessions[0].registrations
+    # The renamed owner, same id under a new login, still controls it; it follows her login.
+    updated, outcome, _ = reg(ev, "anna", name="Anna", user_id=7, actor=Actor("anna"))
+    assert outcome == "updated"
+    [entry] = updated.sessions[0].registrations
+    assert (entry.login, entry.name, entry.user_id) == ("anna", "Anna", 7)
+    gone = cancel(ev, "anna", actor=Actor("anna"), now=NOW, user_id=7)
+    assert gone.outcome.outcome == "cancelled" and gone.event.sessions[0].registrations == []
+
+
+def test_an_entry_without_an_id_goes_by_the_login_and_is_bound_on_update() -> None:
+    ev, _, _ = reg(event(), "ann", name="Ann")  # written before ids were kept
+    assert ev.sessions[0].registrations[0].user_id is None
+    bound, outcome, _ = reg(ev, "ann", name="Ann B.", user_id=7)
+    assert outcome == "updated" and bound.sessions[0].registrations[0].user_id == 7
+    # An organizer, who knows no id, still goes by the login.
+    by_orga = cancel(bound, "ann", actor=Actor("Orga"), now=NOW)
+    assert by_orga.outcome.outcome == "cancelled"

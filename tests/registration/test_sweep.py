@@ -196,3 +196,35 @@ def test_a_sweep_needs_no_mail_secret_and_names_only_the_entries_it_confirmed_in
     assert json.loads(written["confirmed"]) == [[EVENT_ID, "main", "bob"]]
     for secret in ("swapped", "ann.secret"):
         assert secret not in result.stdout + result.stderr
+
+
+def test_an_entry_stays_with_the_account_through_a_rename(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    """Ann (id 7) signs up, renames herself `anna`; Mallory (id 9) takes the login `ann`."""
+    remote = make_remote(tmp_path)
+    work = clone(remote, tmp_path / "work")
+    reg, unreg = ["registration"], ["cancellation"]
+    double.user_ids.update(ann=7, anna=7)
+    double.add_issue(1, "ann", register_body(EVENT_ID, name="Ann A."), reg, created=created(1))
+    assert run_sweep(double, work).returncode == 0
+    text = remote_file(remote)
+    assert "login: ann\n" in text and "user_id: 7" in text
+    double.user_ids["ann"] = 9  # the login has passed to Mallory
+    double.add_issue(2, "ann", cancel_body(EVENT_ID), unreg, created=created(2))
+    double.add_issue(3, "ann", register_body(EVENT_ID, name="Mal"), reg, created=created(3))
+    result = run_sweep(double, work)
+    assert result.returncode == 0, result.stderr
+    assert remote_file(remote) == text  # neither cancelled nor changed nor doubled
+    for number in (2, 3):
+        (reply,) = double.bot_comments(number)
+        assert "belongs to another GitHub account" in reply
+    # The renamed owner still controls her entry under her new login.
+    double.add_issue(4, "anna", register_body(EVENT_ID, name="Anna A."), reg, created=created(4))
+    assert run_sweep(double, work).returncode == 0
+    text = remote_file(remote)
+    assert "login: anna\n" in text and "name: Anna A." in text and "user_id: 7" in text
+    assert "login: ann\n" not in text
+    double.add_issue(5, "anna", cancel_body(EVENT_ID), unreg, created=created(5))
+    assert run_sweep(double, work).returncode == 0
+    assert "anna" not in remote_file(remote)

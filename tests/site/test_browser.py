@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from paths import REPO, SEED_ID
-from sitekit import TRICKY, build, make_mkdocs_site
+from sitekit import HOSTILE_DESCRIPTION, TRICKY, build, make_mkdocs_site
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -113,6 +113,28 @@ def test_tricky_names_show_as_text_and_fire_nothing(browser: Any, base_url: str)
         assert page.locator('a[href^="javascript"]').count() == 0
         page.wait_for_timeout(300)  # an onerror handler would have run by now
         watch.check()
+    finally:
+        context.close()
+
+
+def test_description_html_fires_nothing(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = make_mkdocs_site(tmp_path_factory.mktemp("hostile"), {"hostile": HOSTILE_DESCRIPTION})
+    built = build(root, strict=False)  # `<img src=x>` is a broken link to MkDocs
+    assert built.result.returncode == 0, built.result.stderr
+    context = browser.new_context(locale="en-GB")
+    try:
+        with served(built.site) as base:
+            page, watch = open_page(context, base + "events/hostile/")
+            for link in ("bad link", "bad anchor"):
+                page.get_by_text(link).click()  # a script link would run on a click
+            page.wait_for_timeout(300)  # an onerror handler would have run by now
+            assert watch.dialogs == []
+            about = page.locator(".ss-description")
+            assert about.locator("strong").inner_text() == "Markdown"
+            assert about.locator("script, img").count() == 0
+            watch.check()
     finally:
         context.close()
 

@@ -38,7 +38,7 @@ def test_seed_page_names_every_registrant_in_order(seed: Event) -> None:
     rendered = markdown.markdown(event_page(seed, context()).inline())
     names = [entry.name for entry in seed.sessions[0].registrations]
     assert len(names) == 33
-    positions = [rendered.index(f"<td>{html.escape(name)}</td>") for name in names]
+    positions = [rendered.index(f"<td><bdi>{html.escape(name)}</bdi></td>") for name in names]
     assert positions == sorted(positions)
 
 
@@ -49,6 +49,27 @@ def test_entries_signed_after_the_session_are_marked(seed: Event) -> None:
     assert len(late) == 3
     assert all(name in "".join(late) for name in ("James Rhoda", "ShahajadaSJ7", "Akwugo"))
     assert "Anisa Kuci" not in "".join(late)  # signed during the session, not after
+
+
+def test_registrant_text_is_bidi_isolated(seed: Event) -> None:
+    """An override in a name (the file check refuses it, an old file may hold it) or a
+    right-to-left affiliation ends with its own `<bdi>`: the rest of the row reads as written."""
+    session = seed.sessions[0]
+    first = session.registrations[0]
+    session.registrations[0] = replace(
+        first, name="Eve \u202etxet desrever", affiliation="ויקימדיה 42", note="note \u202eevil"
+    )
+    row = next(line for line in sheet_html(session).splitlines() if "Eve" in line)
+    cells = row.removeprefix("<tr>").removesuffix("</tr>").split("</td>")
+    assert cells[1] == "<td><bdi>Eve \u202etxet desrever</bdi>"
+    assert cells[2] == "<td><bdi>ויקימדיה 42</bdi>"
+    assert cells[3].startswith("<td><time") and "\u202e" not in cells[3]
+    assert cells[4] == "<td><bdi>note \u202eevil</bdi>"
+    # Every registrant string on the page is isolated, not only the first row's.
+    rendered = event_page(seed, context()).inline()
+    for entry in session.registrations:
+        if entry.public:
+            assert f"<bdi>{html.escape(entry.name)}</bdi>" in rendered
 
 
 def test_untrusted_text_is_escaped_and_never_markup(tricky: Event) -> None:
@@ -205,9 +226,11 @@ def test_markdown_parser_sees_only_headings_and_the_description(tricky: Event) -
     source = event_page(tricky, context())
     for stranger in ("&lt;script&gt;", "<script>", "Erin Waiting", "Hidden Dave", "<time"):
         assert stranger not in source.markdown
-    assert "**Markdown**" in source.markdown  # the description, for the parser
+    # The description is rendered and sanitised before the parser sees the page.
+    assert "**Markdown**" not in source.markdown
     assert "### Morning session" in source.markdown
     indexed = source.fill(markdown.markdown(source.markdown))
+    assert "<strong>Markdown</strong>" in indexed
     assert "<strong>Where:</strong>" in indexed and "What becomes public" not in indexed
     assert "Erin Waiting" not in indexed  # the sheets come after search read the page
     rendered = source.fill_late(indexed)

@@ -20,7 +20,7 @@ import yaml
 
 from paths import SEED_ID
 from signupsheet.main import main
-from sitekit import TRICKY, Built, build, make_mkdocs_site, sheet_names
+from sitekit import HOSTILE_DESCRIPTION, TRICKY, Built, build, make_mkdocs_site, sheet_names
 from smtp_server import free_port
 
 
@@ -36,6 +36,22 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def test_strict_build_is_clean(built: Built) -> None:
     assert built.result.returncode == 0, built.result.stderr
     assert "WARNING" not in built.result.stderr
+
+
+def test_description_html_is_sanitised_and_markdown_kept(tmp_path: Path) -> None:
+    # Not strict: `<img src=x>` is a broken link to MkDocs, and the page is what is checked here.
+    built = build(make_mkdocs_site(tmp_path, {"hostile": HOSTILE_DESCRIPTION}, seed=False), False)
+    assert built.result.returncode == 0, built.result.stderr
+    page = built.page("events/hostile/index.html")
+    about = page.split('class="ss-description"', 1)[1].split('<h2 id="registration"', 1)[0]
+    for hostile in ("<script", "<img", "onerror", "javascript:", "JaVaScRiPt"):
+        assert hostile not in about
+    assert "<strong>Markdown</strong>" in about
+    assert '<a href="https://example.org/programme" rel="noopener noreferrer nofollow">' in about
+    assert "<ul>" in about and "<li>" in about and "<code>code &lt;b&gt;</code>" in about
+    assert "<h3>Programme</h3>" in about
+    assert "bad link" in about and "bad anchor" in about  # the text stays, the link goes
+    assert "<script" not in page.split('<h2 id="registration"', 1)[0].split("<article", 1)[1]
 
 
 def test_plugin_is_registered_as_an_entry_point() -> None:

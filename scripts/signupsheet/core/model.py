@@ -95,6 +95,9 @@ class Registration:
     link_sent: datetime | None = None
     # The e-mail address sealed to the site's key (core/sealed_contact.py); never in clear.
     contact: str | None = None
+    # The GitHub account's numeric id, which a rename keeps and a new holder of the old login
+    # does not have: when known, it (not the login) decides whose entry this is.
+    user_id: int | None = None
 
     @property
     def public(self) -> bool:
@@ -127,11 +130,29 @@ class Session:
     def waitlisted(self) -> list[Registration]:
         return [entry for entry in self.registrations if entry.status == "waitlisted"]
 
-    def find(self, login: str) -> Registration | None:
+    def find(self, login: str, user_id: int | None = None) -> Registration | None:
+        """The entry of the account `login` (with the numeric `user_id`, when known).
+
+        An entry that holds an id belongs to that account whatever its login is now; one
+        without an id (written by hand, or before ids were kept) goes by the login.
+        """
         for entry in self.registrations:
-            if same_login(entry.login, login):
+            if user_id is not None and entry.user_id == user_id:
+                return entry
+        for entry in self.registrations:
+            if same_login(entry.login, login) and (
+                user_id is None or entry.user_id is None or entry.user_id == user_id
+            ):
                 return entry
         return None
+
+    def login_held_by_other(self, login: str, user_id: int | None) -> bool:
+        """Whether an entry bears `login` but belongs to another account (a renamed owner's old
+        login, now someone else's)."""
+        return user_id is not None and any(
+            same_login(entry.login, login) and entry.user_id not in (None, user_id)
+            for entry in self.registrations
+        )
 
 
 @dataclass(slots=True)
@@ -220,6 +241,7 @@ def private_entry(entry: Registration) -> Registration:
         status=entry.status,
         link_sent=entry.link_sent,
         contact=entry.contact,
+        user_id=entry.user_id,
     )
 
 
@@ -269,6 +291,7 @@ def event_from_data(event_id: str, data: dict[str, Any]) -> Event:
                         status=entry.get("status", "confirmed"),
                         link_sent=_time(entry.get("link_sent")),
                         contact=entry.get("contact"),
+                        user_id=entry.get("user_id"),
                     )
                     for entry in session.get("registrations", [])
                 ],
@@ -305,6 +328,7 @@ def registration_to_data(entry: Registration) -> dict[str, Any]:
             "status": entry.status,
             "link_sent": entry.link_sent,
             "contact": entry.contact,
+            "user_id": entry.user_id,
         },
         {"visibility": "public", "status": "confirmed"},
     )

@@ -150,6 +150,9 @@ class SignupRequest:
     # A sealed e-mail address, already checked by the caller (it needs the secret key, which the
     # rules never see). None keeps the one the entry has: leaving the field empty is no removal.
     contact: str | None = None
+    # The numeric id of `user`'s GitHub account, when the caller knows it (the issue's or pull
+    # request's author asking for themself): the entry is bound to it.
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ class CancelRequest:
 
     user: str
     session: str | None = None
+    user_id: int | None = None  # as in SignupRequest
 
 
 # What a person can ask of the rules.
@@ -232,6 +236,14 @@ def _pick_session(event: Event, wanted: str | None) -> Session | str:
     return session
 
 
+# A login on the sheet whose entry another account (with another id) holds: a renamed owner's
+# old login, taken since by someone new, who must not control that entry.
+NOT_YOUR_ENTRY = (
+    "The entry under this login belongs to another GitHub account (a login can change hands "
+    "after a rename). Please ask an organizer if this is your entry."
+)
+
+
 def _label(entry: Registration) -> str:
     return entry.login or entry.name
 
@@ -278,7 +290,9 @@ def register(
     if now >= picked.end:
         return _refuse(event, session_id, user, "This session is over.")
     session = _copy_session(picked)
-    existing = session.find(user)
+    existing = session.find(user, request.user_id)
+    if existing is None and session.login_held_by_other(user, request.user_id):
+        return _refuse(event, session_id, user, NOT_YOUR_ENTRY)
     if existing is not None:
         if existing.source in ("import", "organizer") and not (
             actor.maintainer or event.is_organizer(actor.login)
@@ -293,6 +307,10 @@ def register(
                 note=request.note,
                 visibility=request.visibility,
                 contact=request.contact or existing.contact,
+                # A renamed owner's entry follows the account to its new login, and an entry
+                # from before ids were kept is bound now.
+                login=user if request.user_id is not None else existing.login,
+                user_id=request.user_id or existing.user_id,
             )
         )
         if wanted == existing:
@@ -355,6 +373,7 @@ def register(
             source=request.source,
             status=status,
             contact=request.contact,
+            user_id=request.user_id,
         )
     )
     session.registrations.append(entry)
@@ -390,6 +409,7 @@ def cancel(
     now: datetime,
     session_id: str | None = None,
     banned: BanCheck = _never_banned,
+    user_id: int | None = None,
 ) -> Decision:
     """Take `user` off a session's sheet and promote from the waiting list into freed seats
     (never a banned person: they keep their place on the list, and the seat goes on)."""
@@ -402,7 +422,7 @@ def cancel(
             "of the event or a maintainer can.",
         )
     if session_id is None or not session_id.strip():
-        mine = [session for session in event.sessions if session.find(user) is not None]
+        mine = [session for session in event.sessions if session.find(user, user_id) is not None]
         if len(mine) > 1:
             ids = ", ".join(session.id for session in mine)
             return _refuse(
@@ -419,7 +439,9 @@ def cancel(
                 event,
             )
         return _refuse(event, session_id, user, picked)
-    existing = picked.find(user)
+    existing = picked.find(user, user_id)
+    if existing is None and picked.login_held_by_other(user, user_id):
+        return _refuse(event, picked.id, user, NOT_YOUR_ENTRY)
     if existing is None:
         return Decision(
             Outcome("unchanged", event.id, picked.id, user, "You are not on the sign-up sheet."),
@@ -428,9 +450,9 @@ def cancel(
     if now >= picked.end:
         return _refuse(event, picked.id, user, "This session is over; the sheet is kept as is.")
     session = _copy_session(picked)
-    session.registrations = [
-        entry for entry in session.registrations if not same_login(entry.login, user)
-    ]
+    # The one entry found (by id when known), not every entry that bears the login.
+    own = session.find(user, user_id)
+    session.registrations = [entry for entry in session.registrations if entry is not own]
     promoted = _fill_seats(session, now, banned)
     return Decision(
         Outcome(
@@ -457,7 +479,13 @@ def decide(
     decides through here."""
     if isinstance(request, CancelRequest):
         return cancel(
-            event, request.user, actor=actor, now=now, session_id=request.session, banned=banned
+            event,
+            request.user,
+            actor=actor,
+            now=now,
+            session_id=request.session,
+            banned=banned,
+            user_id=request.user_id,
         )
     return register(event, request, actor=actor, now=now, banned=banned)
 

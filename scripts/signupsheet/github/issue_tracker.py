@@ -57,6 +57,7 @@ def _tracked(issue: Issue) -> TrackedIssue:
         body=issue.body,
         labels=tuple(label.name for label in issue.labels),
         open=issue.state == "open",
+        author_id=issue.user.id,
     )
 
 

@@ -8,7 +8,9 @@ stand there as placeholders that the site plugin fills into the finished HTML (`
 
 What strangers wrote (display names, affiliations, notes) and every one-line field appear only in
 HTML blocks, escaped with `html.escape`, so `[x](javascript:…)` or `<img>` stay literal text; in
-headings, titles are escaped for Markdown. The description is Markdown.
+headings, titles are escaped for Markdown. The description is Markdown that may hold raw HTML:
+it is rendered here and sanitised with nh3 (`description_html`), then placed as a block like the
+rest, so neither a `<script>` nor a `javascript:` link in an event file reaches a page.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
+
+import markdown
+import nh3
 
 from signupsheet.core.languages import language_names
 from signupsheet.core.model import Event, Registration, Session, format_timestamp
@@ -117,6 +122,15 @@ def attr(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def isolated(text: str) -> str:
+    """Registrant text for an element's content, escaped and bidi-isolated.
+
+    `<bdi>` keeps a right-to-left name, or one with a stray override, from reordering what stands
+    beside it (a number, a time, the next name). Empty text stays empty: no empty element.
+    """
+    return f"<bdi>{attr(text)}</bdi>" if text else ""
+
+
 def escape(text: str) -> str:
     """Text for the content of an HTML element (quotes stay quotes)."""
     return html.escape(text, quote=False)
@@ -125,6 +139,40 @@ def escape(text: str) -> str:
 def md_text(text: str) -> str:
     """Text shown exactly as written inside Markdown (no emphasis, links or HTML)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+# --- the description --------------------------------------------------------------------------
+
+# Ordinary formatting only: no images (a tracking pixel is a privacy leak), forms, frames,
+# styles or scripts. Attributes that carry no behaviour; nh3 itself drops `on*` handlers.
+_DESCRIPTION_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+    "em", "strong", "b", "i", "u", "s", "del", "ins", "sub", "sup", "mark", "small", "abbr",
+    "blockquote", "q", "cite", "code", "pre", "kbd", "samp", "var", "a", "span", "div",
+    "table", "thead", "tbody", "tr", "th", "td", "caption",
+}  # fmt: skip
+_DESCRIPTION_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+_DESCRIPTION_SCHEMES = {"http", "https", "mailto"}
+_BLANK_LINE = re.compile(r"\n(?=[ \t]*\n)")
+
+
+def description_html(text: str) -> str:
+    """The event description as sanitised HTML with no blank line (a raw HTML block).
+
+    Rendered here rather than by the site's Markdown engine so that what is sanitised is the
+    very HTML that reaches the page. A newline before an empty line becomes `&#10;` (the same
+    character), so a code block with an empty line does not end the raw HTML block when the page
+    is written inline.
+    """
+    rendered = str(markdown.markdown(text, extensions=["extra", "sane_lists"]))
+    clean = nh3.clean(
+        rendered,
+        tags=_DESCRIPTION_TAGS,
+        attributes=_DESCRIPTION_ATTRIBUTES,
+        url_schemes=_DESCRIPTION_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+    return '<div class="ss-description">' + _BLANK_LINE.sub("&#10;", clean.strip()) + "</div>"
 
 
 # --- times ------------------------------------------------------------------------------------
@@ -221,10 +269,10 @@ def _entry_row(number: int, entry: Registration, session: Session) -> str:
             registered += ' <span class="ss-late">signed after the event</span>'
     cells = (
         f'<td class="ss-number">{number}</td>',
-        attr(entry.name),
-        attr(entry.affiliation or ""),
+        isolated(entry.name),
+        isolated(entry.affiliation or ""),
         registered,
-        attr(entry.note or ""),
+        isolated(entry.note or ""),
     )
     return "<tr>" + cells[0] + "".join(f"<td>{cell}</td>" for cell in cells[1:]) + "</tr>"
 
@@ -378,11 +426,11 @@ def _people(event: Event) -> list[tuple[str, str]]:
     if event.speakers:
         names = []
         for speaker in event.speakers:
-            shown = escape(speaker.name)
+            shown = f"<bdi>{escape(speaker.name)}</bdi>"
             if speaker.link:
                 shown = f'<a href="{attr(speaker.link)}">{shown}</a>'
             if speaker.affiliation:
-                shown += f" ({escape(speaker.affiliation)})"
+                shown += f" (<bdi>{escape(speaker.affiliation)}</bdi>)"
             names.append(shown)
         facts.append(("Speaker" if len(names) == 1 else "Speakers", ", ".join(names)))
     if event.organizers:
@@ -513,7 +561,8 @@ def event_page(event: Event, ctx: SiteContext) -> PageSource:
     lines = [f"# {md_text(event.title)}", "", source.add("intro", _intro_html(event, ctx, page))]
     lines.append("")
     if event.description:
-        lines += ["## About", "", event.description.strip(), ""]
+        lines += ["## About", "", source.add("description", description_html(event.description))]
+        lines.append("")
     privacy = source.add("privacy", _privacy_html(event, ctx, page), indexed=False)
     lines += ["## Registration", "", privacy, ""]
     for session in event.sessions:

@@ -61,6 +61,9 @@ class TrackedIssue:
     body: str | None
     labels: tuple[str, ...]
     open: bool
+    # The author's numeric account id (the payload's `user.id`): what binds the entry, since a
+    # login can pass to someone else after a rename.
+    author_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -380,14 +383,14 @@ class Sweeper:
         request: Request
         if kind == "register":
             assert parsed.request is not None
-            request = parsed.request
+            request = replace(parsed.request, user_id=issue.author_id)
             if earlier is not None:
                 # Answered before: an edit or a re-opening is judged when it is decided. Only
                 # a first submission keeps its place in the queue (the issue's creation time).
                 request = replace(request, at=None)
         else:
             # A cancellation form asks for nothing but the event and the session.
-            request = CancelRequest(issue.author, parsed.session)
+            request = CancelRequest(issue.author, parsed.session, user_id=issue.author_id)
         held = answered_entry(earlier.body) if earlier is not None else None
 
         def change() -> tuple[tuple[Applied | None, Applied], Sequence[Path]]:
@@ -422,10 +425,10 @@ class Sweeper:
         if not known_event(self.project, event_id):
             return None
         session = load_event(self.project, event_id).session(session_id)
-        entry = session.find(issue.author) if session is not None else None
+        entry = session.find(issue.author, issue.author_id) if session is not None else None
         if entry is None or entry.source != f"issue:{issue.number}":
             return None  # gone already, or made another way (a pull request): not ours to move
-        cancel = CancelRequest(issue.author, session_id)
+        cancel = CancelRequest(issue.author, session_id, user_id=issue.author_id)
         return apply_request(
             self.project, event_id, cancel, actor=actor, now=now, banned=self.banned
         )
