@@ -35,12 +35,11 @@ def added(event: Event) -> datetime | None:
     return event.created if event.created is not None else last_revision(event)
 
 
-def feed_link(site: PublishedSite, site_name: str) -> str:
-    """The `<link>` that lets browsers and feed readers find `feed.xml` from any page."""
-    href = escape(site.page("feed.xml"), quote=True)
+def feed_link(href: str, site_name: str) -> str:
+    """The `<link>` that lets browsers and feed readers find `feed.xml` (at `href`) from a page."""
     return (
         f'<link rel="alternate" type="application/atom+xml" title="{escape(site_name, quote=True)}"'
-        f' href="{href}">'
+        f' href="{escape(href, quote=True)}">'
     )
 
 

@@ -48,7 +48,7 @@ from signupsheet.site.generation import (
 from signupsheet.site.links import Repository
 from signupsheet.site.pages import LINKED_PAGES, PageSource, SiteContext
 from signupsheet.site.second_process import SecondProcess, usable_cpus
-from signupsheet.site.urls import PublishedSite
+from signupsheet.site.urls import PublishedSite, href
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -67,7 +67,8 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         self.background: SecondProcess | None = None
         self.pending: dict[str, File] = {}
         # The feed's autodiscovery link, put into the head of every page.
-        self.feed_link = ""
+        self.site_name = ""
+        self.published = PublishedSite("")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -101,9 +102,8 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         data files; the calendars and feeds of a large site come later, from the second process."""
         self.context = self._site_context(project, config)
         self.options = self.config.site_options(config.site_url or "", config.site_name)
-        self.feed_link = feed_link(
-            PublishedSite(config.site_url or "", config.use_directory_urls), config.site_name
-        )
+        self.site_name = config.site_name
+        self.published = PublishedSite(config.site_url or "", config.use_directory_urls)
         events, made = self._events_and_pages(project, self.context, self.options)
         self._check_linked_pages(files, events)
         generated: dict[str, SiteFile] = page_files(events, self.context, made)
@@ -269,7 +269,10 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         # search index.
         if not self.config.enabled:
             return None
-        output = self._with_feed_link(output)
+        # Relative: Material fetches `sitemap.xml` beside every `link[rel=alternate]`, so an
+        # absolute address would make each page, previews included, call the published site.
+        relative = href(page.file.src_uri, "feed.xml", config.use_directory_urls)
+        output = self._with_feed_link(output, relative)
         source = self.sources.pop(page.file.src_uri, None)
         return output if source is None else source.fill_late(output)
 
@@ -279,12 +282,14 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         # 404.html is a theme template, not a page.
         if not self.config.enabled or not template_name.endswith(".html"):
             return None
-        return self._with_feed_link(output_content)
+        # Served at any depth, so only a full address works; Material's 404 page is absolute too.
+        return self._with_feed_link(output_content, self.published.page("feed.xml"))
 
-    def _with_feed_link(self, html: str) -> str:
+    def _with_feed_link(self, html: str, feed: str) -> str:
         # In the plugin rather than a theme override (Material's `extrahead` block): the site
         # keeps no custom_dir, and a site that adds one keeps its own main.html.
-        return html.replace("</head>", f"{self.feed_link}</head>", 1) if self.feed_link else html
+        link = feed_link(feed, self.site_name)
+        return html.replace("</head>", f"{link}</head>", 1)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
