@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -726,3 +726,32 @@ def test_a_full_session_without_waiting_list_refuses_as_the_rules_do(
         assert [problem.message.split(";")[0] for problem in result.problems] == [
             "unknown key 'phone'"
         ]
+
+
+def test_an_entry_bound_to_an_account_id_is_refused_to_the_new_holder_of_its_login(
+    tmp_path: Path,
+) -> None:
+    """Carol (id 7) renamed her account; Mallory (id 9) now holds the login `carol`."""
+    make_site(tmp_path, {})
+    path = "events/2026-12-05-small-workshop.yaml"
+    bound = entry("carol", "Carol", registered="2026-11-03T11:00:00Z", source="pr:3", user_id="7")
+    base = untrusted_yaml.parse(full_event(bound).encode(), path)
+    renamed = untrusted_yaml.parse(full_event(bound.replace("Carol\n", "Mal\n")).encode(), path)
+    removed = untrusted_yaml.parse(
+        full_event("").replace("    registrations:\n", "").encode(), path
+    )
+    for head in (renamed, removed):
+        for author_id, verdict in ((9, "refuse"), (7, "accept")):
+            context = Context(author="carol", now=parse_timestamp(NOW), agreed=True, number=8)
+            context = replace(context, author_id=author_id)
+            result = check_event_change(path, base, head, context, Project(tmp_path))
+            assert result.verdict == verdict, (author_id, result.reasons)
+            if verdict == "refuse":
+                assert "belongs to another GitHub account" in result.reasons[-1]
+    # The id is the bot's to write: an entry that sets it itself is refused.
+    forged = entry("dave", "Dave", user_id="7")
+    head = untrusted_yaml.parse(full_event(bound + forged).encode(), path)
+    context = Context(author="dave", now=parse_timestamp(NOW), agreed=True, author_id=11)
+    result = check_event_change(path, base, head, context, Project(tmp_path))
+    assert result.verdict == "refuse"
+    assert any("sets 'user_id'" in reason for reason in result.reasons), result.reasons

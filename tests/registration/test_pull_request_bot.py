@@ -170,6 +170,8 @@ def test_two_sign_ups_from_one_base_both_land_as_the_bots_own_commits(
         "registered": "2026-11-20T12:00:00Z",
         "note": "Hi",
         "source": "pr:1",
+        # The pull request author's account id, as the payload has it: the entry is bound to it.
+        "user_id": pr_site.double.pulls[1]["user"]["id"],
     }
     (comment,) = pr_site.comments(1)
     assert "**You are registered** for **Monthly meetup**, session `main`" in comment

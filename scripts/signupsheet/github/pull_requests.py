@@ -24,6 +24,7 @@ def _info(pull: PullRequest) -> PullRequestInfo:
         author_association=str(pull.raw_data.get("author_association", "NONE")),
         open=pull.state == "open",
         merged=bool(pull.merged),
+        author_id=pull.user.id,
     )
 
 

@@ -58,7 +58,7 @@ EXIT_CODES: dict[Verdict, int] = {"accept": 0, "refuse": 1, "review": 3}
 
 # Fields of an entry the person may write themself; the bot sets the others.
 OWN_FIELDS = ("login", "name", "affiliation", "note", "visibility", "contact")
-BOT_FIELDS = ("registered", "source", "status", "link_sent")
+BOT_FIELDS = ("registered", "source", "status", "link_sent", "user_id")
 
 # The box a pull request's description must have ticked; the template
 # .github/pull_request_template.md carries the same sentence.
@@ -87,10 +87,12 @@ class RegistrationChange:
     visibility: Visibility = "public"
     contact: str | None = None  # sealed; checked with the key before the rules decide
 
-    def request(self, *, agreed: bool, source: str | None) -> Request:
-        """What the rules decide on: the sign-up (for `register` and `update`) or cancellation."""
+    def request(self, *, agreed: bool, source: str | None, user_id: int | None = None) -> Request:
+        """What the rules decide on: the sign-up (for `register` and `update`) or cancellation.
+
+        `user_id` is the pull request author's account id, which binds the entry to them."""
         if self.kind == "cancel":
-            return CancelRequest(self.login, self.session)
+            return CancelRequest(self.login, self.session, user_id=user_id)
         return SignupRequest(
             user=self.login,
             session=self.session,
@@ -101,6 +103,7 @@ class RegistrationChange:
             agreed=agreed,
             source=source,
             contact=self.contact,
+            user_id=user_id,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -165,6 +168,8 @@ class Context:
     number: int | None = None
     # SIGNUPSHEET_CONTACT_KEY, to open a sealed `contact:` (None: kept unread).
     contact_key: str | None = None
+    # The author's numeric account id (None: not known, as in a local `check-pr`).
+    author_id: int | None = None
 
     @property
     def source(self) -> str:
@@ -401,7 +406,9 @@ def check_event_change(
     if reasons or change is None:
         result.verdict = "refuse"
         return result
-    request = change.request(agreed=context.agreed, source=context.source)
+    request = change.request(
+        agreed=context.agreed, source=context.source, user_id=context.author_id
+    )
     checked = request_contact_check(request, event_id, context.contact_key)
     if checked is not None and checked.verdict == "refused":
         result.verdict = "refuse"

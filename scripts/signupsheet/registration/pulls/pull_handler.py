@@ -61,6 +61,7 @@ class PullRequestInfo:
     author_association: str
     open: bool
     merged: bool
+    author_id: int | None = None  # the account id, which a rename keeps
 
     @property
     def maintainer(self) -> bool:
@@ -125,6 +126,7 @@ class PullRequestBot:
             maintainer=pull.maintainer,
             number=pull.number,
             contact_key=contact_key(),
+            author_id=pull.author_id,
         )
         _, result = check_revisions(
             self.root, f"{self.remote}/{self.branch}", pull.head_sha, context, self.project
@@ -202,7 +204,9 @@ class PullRequestBot:
                 reason = "This event takes no registrations by pull request any more."
                 outcome = Outcome("refused", change.event, change.session, pull.author, reason)
                 return Applied(outcome, event)
-        request = change.request(agreed=policy_agreed(pull.body), source=f"pr:{pull.number}")
+        request = change.request(
+            agreed=policy_agreed(pull.body), source=f"pr:{pull.number}", user_id=pull.author_id
+        )
         return apply_request(
             self.project, change.event, request, actor=actor, now=now, banned=self.banned
         )
