@@ -26,7 +26,7 @@ def bodies(draw: st.DrawFn) -> str:
     """A form as GitHub renders it, with hostile values, cut short or spliced with noise; or
     noise alone."""
     well_formed = register_body(
-        draw(st.sampled_from([EVENT_ID, "no-such-event", "", "../" + EVENT_ID])),
+        draw(st.sampled_from([EVENT_ID, "no-such-event", "", f"../{EVENT_ID}"])),
         draw(st.one_of(st.none(), st.sampled_from(["main", "nope"]))),
         name=draw(_wild),
         affiliation=draw(_wild),
