@@ -76,6 +76,7 @@ from signupsheet.github.contact_lookup import (
     IssueNotices,
     LookupUnavailable,
     NoProfiles,
+    ProfileAnswer,
     ProfileLookup,
     github_from_env,
 )
@@ -277,17 +278,49 @@ class _Pass:
     marks: dict[EntryKey, datetime]
     report: DeliveryReport
     invitations: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    # What the public profiles said, by casefolded login: each person is looked up once a run.
+    public: dict[str, ProfileAnswer] = field(default_factory=dict)
 
-    def resolve(self, login: str, due: Due) -> tuple[str | None, Source | None]:
+    def direct(self, login: str, due: Due) -> tuple[str | None, Source | None]:
+        """The address from the contacts secret or the entry's sealed contact, if any."""
         address = self.config.contacts.address(login)
         if address is not None:
             return address, "contacts"
         address = sealed_address(self.config.contact_key, due.registration, due.event.id)
         if address is not None:
             return address, "sealed"
-        address = self.profiles.public_email(login)
-        if address is not None and valid_address(address):
-            return address, "profile"
+        return None, None
+
+    def look_up(self, due: Iterable[Due]) -> None:
+        """Read the public profiles of everyone in `due` whom neither secret reaches and who has
+        a link to be sent, in as few requests as the lookup allows (GraphQL: 100 a query)."""
+        wanted: dict[str, str] = {}
+        for item in due:
+            login = item.registration.login
+            if (
+                item.key is None
+                or login is None
+                or login.casefold() in self.public
+                or login.casefold() in wanted
+                or self.config.links.for_session(item.event.id, item.session.id) is None
+                or self.direct(login, item)[0] is not None
+            ):
+                continue
+            wanted[login.casefold()] = login
+        if wanted:
+            self.public.update(self.profiles.public_emails(list(wanted.values())))
+
+    def resolve(self, login: str, due: Due) -> tuple[str | None, Source | None]:
+        address, source = self.direct(login, due)
+        if address is not None:
+            return address, source
+        if login.casefold() not in self.public:
+            self.look_up([due])
+        answer = self.public.get(login.casefold())
+        if isinstance(answer, LookupUnavailable):
+            raise LookupUnavailable(str(answer))
+        if answer is not None and valid_address(answer):
+            return answer, "profile"
         return None, None
 
     def prepare(self, due: Due) -> tuple[DeliveryOutcome, _Ready | None]:
@@ -434,6 +467,7 @@ def deliver(
         wanted = set(only)
         due = [item for item in due if item.key in wanted]
     state = _Pass(config, transport, profiles, journal, now, dry_run, report_after, marks, report)
+    state.look_up(due)
     try:
         if push is not None and not dry_run:
             _claim_and_send(state, project, due, push, checkpoint or len(due) or 1)

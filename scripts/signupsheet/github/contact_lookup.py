@@ -6,8 +6,9 @@ be run with fakes, or against a local double of the REST API in tests.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Protocol
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from github import Github
@@ -20,9 +21,19 @@ class LookupUnavailable(Exception):
     """GitHub did not answer usefully (rate limit, outage): try this person again next run."""
 
 
+# What a lookup found for one person: the public address, None when the profile shows none (or
+# the account no longer exists), or why GitHub could not tell this time.
+ProfileAnswer = str | None | LookupUnavailable
+
+# GitHub's GraphQL API takes up to 100 `user` fields in a query; such a query costs one point of
+# the 1,000 an hour a workflow's token has per repository, where REST would take 100 requests.
+BATCH = 100
+
+
 class ProfileLookup(Protocol):
-    def public_email(self, login: str) -> str | None:
-        """The address the person made public on their profile, None when there is none."""
+    def public_emails(self, logins: Sequence[str]) -> Mapping[str, ProfileAnswer]:
+        """The address each person made public on their profile, by casefolded login (logins
+        are case-insensitive): every login asked for has an answer."""
         ...
 
 
@@ -36,27 +47,112 @@ class IssueNotices(Protocol):
 class NoProfiles:
     """Used when no GitHub token is available: only the contacts secret resolves addresses."""
 
-    def public_email(self, login: str) -> str | None:
-        return None
+    def public_emails(self, logins: Sequence[str]) -> dict[str, ProfileAnswer]:
+        return {login.casefold(): None for login in logins}
+
+
+def profiles_query(count: int) -> str:
+    """The query for `count` profiles: field `uN` reads the user whose login is variable `lN`.
+    Logins only ever travel as variables, never as text of the query."""
+    if not 0 < count <= BATCH:
+        raise ValueError(f"a query reads 1 to {BATCH} profiles, not {count}")
+    variables = ", ".join(f"$l{index}: String!" for index in range(count))
+    fields = " ".join(
+        f"u{index}: user(login: $l{index}) {{ login email }}" for index in range(count)
+    )
+    return f"query({variables}) {{ {fields} }}"
 
 
 class GitHubProfiles:
+    """Public profile addresses through GitHub's GraphQL API, `BATCH` people a query."""
+
     def __init__(self, github: Github) -> None:
         self._github = github
 
-    def public_email(self, login: str) -> str | None:
-        from github import GithubException, UnknownObjectException
+    def public_emails(self, logins: Sequence[str]) -> dict[str, ProfileAnswer]:
+        unique: dict[str, str] = {}
+        for login in logins:
+            unique.setdefault(login.casefold(), login)
+        wanted = list(unique.values())
+        answers: dict[str, ProfileAnswer] = {}
+        for start in range(0, len(wanted), BATCH):
+            batch = wanted[start : start + BATCH]
+            try:
+                answers.update(self._query(batch))
+            except LookupUnavailable as error:
+                # Only this query's people wait for the next run; the other queries still go.
+                answers.update({login.casefold(): error for login in batch})
+        return answers
 
+    def _query(self, batch: Sequence[str]) -> dict[str, ProfileAnswer]:
+        from github import GithubException
+
+        variables = {f"l{index}": login for index, login in enumerate(batch)}
         try:
-            user = self._github.get_user(login)
-        except UnknownObjectException:
-            return None
+            _, answer = self._github.requester.graphql_query(profiles_query(len(batch)), variables)
         except GithubException as error:
-            raise LookupUnavailable(f"GitHub answered {error.status}") from None
+            # PyGithub raises on any entry in `errors`, even when `data` holds the answer for
+            # everyone else beside a NOT_FOUND for an account that no longer exists; the
+            # exception carries the whole answer, which `_read` then checks.
+            answer = error.data
+            if not (isinstance(answer, dict) and "errors" in answer):
+                raise LookupUnavailable(f"GitHub answered {error.status}") from None
         except OSError as error:
             raise LookupUnavailable(type(error).__name__) from None
-        email = user.email
-        return email.strip() if isinstance(email, str) and email.strip() else None
+        return _read(answer, batch)
+
+
+def _read(answer: Any, batch: Sequence[str]) -> dict[str, ProfileAnswer]:
+    """The answer to a query for `batch`, checked.
+
+    An error about one field (its `path` names the alias) concerns that person only: NOT_FOUND
+    means the account does not exist (any more), anything else defers them. Any other error, or
+    an answer that is not complete, defers the whole batch (LookupUnavailable).
+    """
+    data = answer.get("data") if isinstance(answer, dict) else None
+    if not isinstance(data, dict):
+        raise LookupUnavailable(f"GitHub answered without data{_kinds(answer)}")
+    aliases = {f"u{index}": login for index, login in enumerate(batch)}
+    per_person: dict[str, str] = {}
+    for error in answer.get("errors") or []:
+        path = error.get("path") if isinstance(error, dict) else None
+        if not (isinstance(path, list) and len(path) == 1 and path[0] in aliases):
+            raise LookupUnavailable(f"GitHub answered with an error{_kinds(answer)}")
+        per_person[path[0]] = _kind(error)
+    answers: dict[str, ProfileAnswer] = {}
+    for alias, login in aliases.items():
+        if alias not in data:
+            raise LookupUnavailable("GitHub's answer was incomplete")
+        user, kind = data[alias], per_person.get(alias)
+        if user is None and kind == "NOT_FOUND":
+            answers[login.casefold()] = None
+        elif user is None and kind is not None:
+            answers[login.casefold()] = LookupUnavailable(f"GitHub answered {kind}")
+        elif (
+            isinstance(user, dict)
+            and isinstance(user.get("login"), str)
+            and user["login"].casefold() == login.casefold()
+        ):
+            email = user.get("email")
+            answers[login.casefold()] = (
+                email.strip() if isinstance(email, str) and email.strip() else None
+            )
+        else:
+            raise LookupUnavailable("GitHub's answer did not match the question")
+    return answers
+
+
+def _kind(error: Any) -> str:
+    """The `type` of a GraphQL error when it is a plain name (it may be shown in the run's log)."""
+    kind = error.get("type") if isinstance(error, dict) else None
+    return kind if isinstance(kind, str) and re.fullmatch(r"[A-Z_]{1,40}", kind) else "an error"
+
+
+def _kinds(answer: Any) -> str:
+    errors = answer.get("errors") if isinstance(answer, dict) else None
+    if not isinstance(errors, list) or not errors:
+        return ""
+    return " (" + ", ".join(sorted({_kind(error) for error in errors})) + ")"
 
 
 class GitHubIssueNotices:
