@@ -165,12 +165,17 @@ def _someone_else(double: GitHubDouble) -> None:
     double.faults.append(Fault("POST", re.compile(r"^/graphql$"), 200, 1, {}, body))
 
 
+def _empty(double: GitHubDouble) -> None:
+    double.faults.append(Fault("POST", re.compile(r"^/graphql$"), 200, 1, {}, None))  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("failure", "reason"),
     [
         (_rate_limited, "RATE_LIMITED"),
         (_server_error, "GitHub answered 502"),
         (_someone_else, "did not match"),
+        (_empty, "without data"),
     ],
 )
 def test_a_failed_query_defers_its_people_to_the_next_run(

@@ -88,17 +88,19 @@ class GitHubProfiles:
         from github import GithubException
 
         variables = {f"l{index}": login for index, login in enumerate(batch)}
+        question = {"query": profiles_query(len(batch)), "variables": variables}
+        requester = self._github.requester
         try:
-            _, answer = self._github.requester.graphql_query(profiles_query(len(batch)), variables)
+            # What `Requester.graphql_query` sends, without its reading of the answer: it turns
+            # any entry in `errors` into an exception, also the NOT_FOUND beside everyone else's
+            # answer when one account no longer exists, and fails on an empty answer.
+            _, answer = requester.requestJsonAndCheck("POST", requester.graphql_url, input=question)
         except GithubException as error:
-            # PyGithub raises on any entry in `errors`, even when `data` holds the answer for
-            # everyone else beside a NOT_FOUND for an account that no longer exists; the
-            # exception carries the whole answer, which `_read` then checks.
-            answer = error.data
-            if not (isinstance(answer, dict) and "errors" in answer):
-                raise LookupUnavailable(f"GitHub answered {error.status}") from None
+            raise LookupUnavailable(f"GitHub answered {error.status}") from None
         except OSError as error:
             raise LookupUnavailable(type(error).__name__) from None
+        except ValueError:
+            raise LookupUnavailable("GitHub's answer was not JSON") from None
         return _read(answer, batch)
 
 
