@@ -72,6 +72,9 @@ class GitHubDouble:
         self.requests: list[tuple[str, str, int]] = []
         # The variables of every GraphQL query answered (login by variable name), in order.
         self.graphql_variables: list[dict[str, str]] = []
+        # GitHub may refuse the `email` field of a user to an installation token ("Resource not
+        # accessible by integration"); the field is non-null, so the user comes back null.
+        self.graphql_email_refused = False
         self.faults: list[Fault] = []
         self._next_comment = 9000
         self._server: ThreadingHTTPServer | None = None
@@ -319,7 +322,8 @@ class GitHubDouble:
         """Only the shape the link delivery sends, up to 100 users:
         `query($l0: String!, ...) { u0: user(login: $l0) { login email } ... }` with the logins
         as variables. Answered as GitHub does: `data` has a key per alias, null for an unknown
-        login with a NOT_FOUND entry in `errors`; `email` is "" when the profile shows none."""
+        login with a NOT_FOUND entry in `errors`; `email` is "" when the profile shows none
+        (or refused, see `graphql_email_refused`)."""
         if not isinstance(data, dict) or not isinstance(data.get("query"), str):
             return 400, {}, {"message": "Problems parsing JSON"}
         variables = data.get("variables")
@@ -358,6 +362,16 @@ class GitHubDouble:
                         "locations": [{"line": 1, "column": 1}],
                         "message": "Could not resolve to a User with the login of "
                         f"'{variables[name]}'.",
+                    }
+                )
+            elif self.graphql_email_refused:
+                answer[alias] = None
+                errors.append(
+                    {
+                        "type": "FORBIDDEN",
+                        "path": [alias, "email"],
+                        "locations": [{"line": 1, "column": 1}],
+                        "message": "Resource not accessible by integration",
                     }
                 )
             else:

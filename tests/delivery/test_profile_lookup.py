@@ -223,3 +223,23 @@ def test_a_failed_batch_defers_only_its_own_people(
     assert Counter(statuses(second).values()) == Counter({"sent": 100})
     assert recipients(recorder) == Counter({address(login): 1 for login in logins})
     assert [len(batch) for batch in looked_up(double)] == [50, 100]
+
+
+def test_when_github_refuses_the_email_field_profiles_are_read_one_by_one(
+    link_site: LinkSite, recorder: Recorder, smtp_port: int, double: GitHubDouble
+) -> None:
+    logins = many(link_site, double, 3)
+    double.graphql_email_refused = True
+    double.fail("GET", r"^/users/person-0002$", 502)  # that one waits for the next run
+
+    first = run(link_site, env_for(link_site, smtp_port, double))
+
+    assert [status for _, status in sorted(statuses(first).items())] == [
+        "sent",
+        "sent",
+        "deferred",
+    ]
+    assert recipients(recorder) == Counter({address(login): 1 for login in logins[:2]})
+    assert [path for _, path, _ in double.requests] == ["/graphql"] + [
+        f"/users/{login}" for login in logins
+    ]

@@ -83,3 +83,17 @@ def test_the_double_refuses_any_other_query(
         github(double).requester.graphql_query(query, variables)
     assert double.graphql_variables == []
     assert len(double.requests) == 1
+
+
+def test_a_refused_email_field_is_read_through_rest_instead(double: GitHubDouble) -> None:
+    double.emails.update({"Alice": "alice@example.org", "bob": None})
+    double.graphql_email_refused = True
+
+    answers = GitHubProfiles(github(double)).public_emails(["alice", "bob", "ghost"])
+
+    assert answers == {"alice": "alice@example.org", "bob": None, "ghost": None}
+    assert [(method, path) for method, path, _ in double.requests] == [
+        ("POST", "/graphql"),
+        ("GET", "/users/alice"),
+        ("GET", "/users/bob"),
+    ]

@@ -1,7 +1,8 @@
 """The GitHub edge of the link delivery: public profile addresses, notices on registration issues.
 
 Thin adapters over PyGithub behind the two small interfaces the delivery uses, so the delivery can
-be run with fakes, or against a local double of the REST API in tests.
+be run with fakes, or against a local double of GitHub's API in tests. Profiles are read through
+the GraphQL API, 100 a query; notices go through the REST API.
 """
 
 from __future__ import annotations
@@ -78,13 +79,33 @@ class GitHubProfiles:
         for start in range(0, len(wanted), BATCH):
             batch = wanted[start : start + BATCH]
             try:
-                answers.update(self._query(batch))
+                found, refused = self._query(batch)
             except LookupUnavailable as error:
                 # Only this query's people wait for the next run; the other queries still go.
                 answers.update({login.casefold(): error for login in batch})
+                continue
+            answers.update(found)
+            # GitHub may refuse the `email` field to an installation token such as the
+            # workflow's ("Resource not accessible by integration"): those people are read
+            # through the REST API, one request each, as before batching.
+            answers.update({login.casefold(): self._profile(login) for login in refused})
         return answers
 
-    def _query(self, batch: Sequence[str]) -> dict[str, ProfileAnswer]:
+    def _profile(self, login: str) -> ProfileAnswer:
+        """One public profile through the REST API."""
+        from github import GithubException, UnknownObjectException
+
+        try:
+            email = self._github.get_user(login).email
+        except UnknownObjectException:
+            return None
+        except GithubException as error:
+            return LookupUnavailable(f"GitHub answered {error.status}")
+        except OSError as error:
+            return LookupUnavailable(type(error).__name__)
+        return email.strip() if isinstance(email, str) and email.strip() else None
+
+    def _query(self, batch: Sequence[str]) -> tuple[dict[str, ProfileAnswer], list[str]]:
         from github import GithubException
 
         variables = {f"l{index}": login for index, login in enumerate(batch)}
@@ -104,28 +125,38 @@ class GitHubProfiles:
         return _read(answer, batch)
 
 
-def _read(answer: Any, batch: Sequence[str]) -> dict[str, ProfileAnswer]:
-    """The answer to a query for `batch`, checked.
+def _read(answer: Any, batch: Sequence[str]) -> tuple[dict[str, ProfileAnswer], list[str]]:
+    """The answer to a query for `batch`, checked; and who to read otherwise, because GitHub
+    refused their `email` field.
 
-    An error about one field (its `path` names the alias) concerns that person only: NOT_FOUND
-    means the account does not exist (any more), anything else defers them. Any other error, or
-    an answer that is not complete, defers the whole batch (LookupUnavailable).
+    An error about one person (its `path` starts with their alias) concerns that person only:
+    NOT_FOUND means the account does not exist (any more), an error on their `email` sends them
+    to the REST API, anything else defers them. Any other error, or an answer that is not
+    complete, defers the whole batch (LookupUnavailable).
     """
     data = answer.get("data") if isinstance(answer, dict) else None
     if not isinstance(data, dict):
         raise LookupUnavailable(f"GitHub answered without data{_kinds(answer)}")
     aliases = {f"u{index}": login for index, login in enumerate(batch)}
     per_person: dict[str, str] = {}
+    refused: list[str] = []
     for error in answer.get("errors") or []:
         path = error.get("path") if isinstance(error, dict) else None
-        if not (isinstance(path, list) and len(path) == 1 and path[0] in aliases):
+        if not (isinstance(path, list) and path and path[0] in aliases):
             raise LookupUnavailable(f"GitHub answered with an error{_kinds(answer)}")
-        per_person[path[0]] = _kind(error)
+        if path[1:] == ["email"]:
+            refused.append(aliases[path[0]])
+        elif len(path) == 1:
+            per_person[path[0]] = _kind(error)
+        else:
+            raise LookupUnavailable(f"GitHub answered with an error{_kinds(answer)}")
     answers: dict[str, ProfileAnswer] = {}
     for alias, login in aliases.items():
         if alias not in data:
             raise LookupUnavailable("GitHub's answer was incomplete")
         user, kind = data[alias], per_person.get(alias)
+        if login in refused:
+            continue
         if user is None and kind == "NOT_FOUND":
             answers[login.casefold()] = None
         elif user is None and kind is not None:
@@ -141,7 +172,7 @@ def _read(answer: Any, batch: Sequence[str]) -> dict[str, ProfileAnswer]:
             )
         else:
             raise LookupUnavailable("GitHub's answer did not match the question")
-    return answers
+    return answers, refused
 
 
 def _kind(error: Any) -> str:
