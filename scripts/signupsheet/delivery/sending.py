@@ -55,6 +55,7 @@ from signupsheet.delivery.mailer import (
     secrets_of,
     transport_from_env,
 )
+from signupsheet.delivery.notices_told import NOTICE_CAP, Told, claim_told, read_told, release_told
 from signupsheet.delivery.secrets import (
     CONTACTS_VARIABLE,
     LINKS_VARIABLE,
@@ -199,6 +200,8 @@ class DeliveryReport:
     commit: str | None = None
     push_error: str | None = None
     notice_errors: int = 0
+    # Notices owed but left for a later run (see `notices_told.NOTICE_CAP`).
+    notices_waiting: int = 0
 
     def with_status(self, *statuses: DeliveryStatus) -> list[DeliveryOutcome]:
         return [outcome for outcome in self.outcomes if outcome.status in statuses]
@@ -232,6 +235,7 @@ class DeliveryReport:
             "replayed": self.replayed,
             "commit": self.commit,
             "push_error": self.push_error,
+            "notices_waiting": self.notices_waiting,
         }
 
 
@@ -477,7 +481,7 @@ def deliver(
         transport.close()
         journal.close()
     if not dry_run:
-        _notify(report, catalog.events, notices)
+        _notify(report, project, catalog.events, notices, push)
         if marks:
             _record(report, project, marks, journal, push)
     return report
@@ -636,10 +640,19 @@ def _record(
     report.commit = commit or report.commit
 
 
-def _notify(report: DeliveryReport, events: list[Event], notices: IssueNotices | None) -> None:
+def _notify(
+    report: DeliveryReport,
+    project: Project,
+    events: list[Event],
+    notices: IssueNotices | None,
+    push: PushTarget | None,
+) -> None:
+    """Tell the unreachable, and those refused repeatedly, on their registration issue or pull
+    request: once per session (`link-notices.txt` remembers), at most `NOTICE_CAP` a run."""
     if notices is None:
         return
     by_id = {event.id: event for event in events}
+    wanted: dict[Told, tuple[DeliveryOutcome, str, str]] = {}
     for outcome in report.outcomes:
         if outcome.login is None:
             continue
@@ -655,9 +668,37 @@ def _notify(report: DeliveryReport, events: list[Event], notices: IssueNotices |
         if number is None:
             continue
         marker, body = unreachable_notice(event, session)
+        wanted.setdefault(Told(event.id, session.id, number), (outcome, marker, body))
+    told = read_told(project.notices_path)
+    fresh = [key for key in wanted if key not in told]
+    this_run, later = fresh[:NOTICE_CAP], fresh[NOTICE_CAP:]
+    report.notices_waiting = len(later)
+    if not this_run:
+        return
+    target = None if push is None else (push.remote, push.branch)
+    try:
+        claimed = claim_told(project, this_run, target)
+    except git_sync.GitError:
+        # Nobody is told without the record: they wait for the next run.
+        report.notice_errors += 1
+        report.notices_waiting += len(this_run)
+        return
+    failed: list[Told] = []
+    for key in this_run:
+        if key not in claimed:
+            continue  # recorded by another run at the same time: theirs to post
+        outcome, marker, body = wanted[key]
         try:
-            outcome.notified = notices.notify_once(number, marker, body)
+            # The marker check stays: a comment posted before the notices were recorded.
+            outcome.notified = notices.notify_once(key.number, marker, body)
         except Exception:  # a failed notice must not undo the sent links
+            report.notice_errors += 1
+            failed.append(key)
+    if failed:
+        report.notices_waiting += len(failed)
+        try:
+            release_told(project, failed, target)
+        except git_sync.GitError:
             report.notice_errors += 1
 
 
