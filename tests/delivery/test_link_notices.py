@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
+import pytest
 from test_overlapping_runs import barrier_hook, seeded_remote
 
 from githubdouble import REPOSITORY, GitHubDouble
@@ -162,6 +163,38 @@ def test_a_notice_that_cannot_be_posted_is_taken_back_and_posted_next_run(
     assert [len(double.bot_comments(n)) for n in (1, 2)] == [1, 1]
     git(check, "pull", "--quiet")
     assert notice_lines(check) == [f"{EVENT} main 1", f"{EVENT} main 2"]
+
+
+@pytest.mark.parametrize("answer", ["locked", "deleted", "rate-limited"])
+def test_an_issue_that_can_never_take_the_notice_is_not_asked_again_each_run(
+    tmp_path: Path, double: GitHubDouble, answer: str
+) -> None:
+    """A locked or deleted issue stays recorded (asking each run would cost requests for
+    nothing); a rate limit passes, so that notice is taken back and posted by a later run."""
+    site = make_link_site(tmp_path)
+    site.write_event(registered_on_issues(double, ["nomail", "other"]))
+    if answer == "locked":
+        double.fail("POST", r"/issues/2/comments$", 403, message="Issue is locked")
+    elif answer == "deleted":
+        double.fail("GET", r"/issues/2/comments$", 410, message="This issue was deleted")
+    else:
+        double.rate_limit("POST", r"/issues/2/comments$")
+    with smtp_server(Recorder()) as port:
+        env = env_for(site.root, port, double, site.link)
+        first = site.run(env, "--now", IN_WINDOW, "--json")
+        assert first.returncode == 0, first.stderr
+        assert [len(double.bot_comments(n)) for n in (1, 2)] == [1, 0]
+        seen = len(double.requests)
+        second = site.run(env, "--now", NEXT_RUN, "--json")
+        assert second.returncode == 0, second.stderr
+    if answer == "rate-limited":
+        assert json.loads(first.stdout)["notices_waiting"] == 1
+        assert [len(double.bot_comments(n)) for n in (1, 2)] == [1, 1]
+    else:
+        assert json.loads(first.stdout)["notices_waiting"] == 0
+        assert issue_requests(double, seen) == []
+        assert double.bot_comments(2) == []
+    assert notice_lines(site.root) == [f"{EVENT} main 1", f"{EVENT} main 2"]
 
 
 class ListingRendezvous(GitHubDouble):

@@ -77,6 +77,7 @@ from signupsheet.github.contact_lookup import (
     IssueNotices,
     LookupUnavailable,
     NoProfiles,
+    NoticeImpossible,
     ProfileAnswer,
     ProfileLookup,
     github_from_env,
@@ -691,6 +692,8 @@ def _notify(
         try:
             # The marker check stays: a comment posted before the notices were recorded.
             outcome.notified = notices.notify_once(key.number, marker, body)
+        except NoticeImpossible:
+            report.notice_errors += 1  # stays recorded: trying again each run would not help
         except Exception:  # a failed notice must not undo the sent links
             report.notice_errors += 1
             failed.append(key)

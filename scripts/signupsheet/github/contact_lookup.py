@@ -38,10 +38,15 @@ class ProfileLookup(Protocol):
         ...
 
 
+class NoticeImpossible(Exception):
+    """The issue or pull request cannot take the notice, now or later (deleted, locked)."""
+
+
 class IssueNotices(Protocol):
     def notify_once(self, number: int, marker: str, body: str) -> bool:
         """Comment `body` on issue or pull request `number` unless a comment with `marker` is
-        there already; True when a comment was posted now."""
+        there already; True when a comment was posted now. NoticeImpossible when it never can
+        be; any other exception may pass with time."""
         ...
 
 
@@ -200,12 +205,23 @@ class GitHubIssueNotices:
         # The client is lazy (client.client): this makes no request.
         repo = self._github.get_repo(self._repository)
         issue = repo.get_issue(number)
-        for comment in issue.get_comments():
-            # Only the bot's own comments count: anyone can post the marker first to keep
-            # someone else from being told.
-            if comment.user.login.casefold() == self._bot and marker in (comment.body or ""):
-                return False
-        issue.create_comment(body)
+        from github import GithubException, RateLimitExceededException
+
+        try:
+            for comment in issue.get_comments():
+                # Only the bot's own comments count: anyone can post the marker first to keep
+                # someone else from being told.
+                if comment.user.login.casefold() == self._bot and marker in (comment.body or ""):
+                    return False
+            issue.create_comment(body)
+        except RateLimitExceededException:
+            raise
+        except GithubException as error:
+            # Gone (404, 410), locked or closed to comments (403), refused as it is (422):
+            # asking again would only cost requests.
+            if error.status in (403, 404, 410, 422):
+                raise NoticeImpossible(f"GitHub answered {error.status}") from None
+            raise
         return True
 
 
