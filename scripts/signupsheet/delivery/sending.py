@@ -78,6 +78,7 @@ from signupsheet.github.contact_lookup import (
     LookupUnavailable,
     NoProfiles,
     NoticeImpossible,
+    NoticesLimited,
     ProfileAnswer,
     ProfileLookup,
     github_from_env,
@@ -685,15 +686,23 @@ def _notify(
         report.notices_waiting += len(this_run)
         return
     failed: list[Told] = []
+    limited = False
     for key in this_run:
         if key not in claimed:
             continue  # recorded by another run at the same time: theirs to post
+        if limited:
+            failed.append(key)
+            continue
         outcome, marker, body = wanted[key]
         try:
             # The marker check stays: a comment posted before the notices were recorded.
             outcome.notified = notices.notify_once(key.number, marker, body)
         except NoticeImpossible:
             report.notice_errors += 1  # stays recorded: trying again each run would not help
+        except NoticesLimited:
+            report.notice_errors += 1
+            limited = True  # the rest wait for a later run
+            failed.append(key)
         except Exception:  # a failed notice must not undo the sent links
             report.notice_errors += 1
             failed.append(key)

@@ -42,11 +42,15 @@ class NoticeImpossible(Exception):
     """The issue or pull request cannot take the notice, now or later (deleted, locked)."""
 
 
+class NoticesLimited(Exception):
+    """GitHub limits the rate: no more notices this run."""
+
+
 class IssueNotices(Protocol):
     def notify_once(self, number: int, marker: str, body: str) -> bool:
         """Comment `body` on issue or pull request `number` unless a comment with `marker` is
         there already; True when a comment was posted now. NoticeImpossible when it never can
-        be; any other exception may pass with time."""
+        be, NoticesLimited when GitHub limits the rate; any other exception may pass with time."""
         ...
 
 
@@ -215,7 +219,8 @@ class GitHubIssueNotices:
                     return False
             issue.create_comment(body)
         except RateLimitExceededException:
-            raise
+            # Asking on while limited can get the token blocked for longer.
+            raise NoticesLimited("GitHub limits the rate") from None
         except GithubException as error:
             # Gone (404, 410), locked or closed to comments (403), refused as it is (422):
             # asking again would only cost requests.
