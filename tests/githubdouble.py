@@ -8,7 +8,8 @@ changed), so PyGithub parses the shape GitHub really sends.
 
 Endpoints (under /repos/OWNER/NAME): GET issues (state, labels, since, direction, per_page,
 page, with Link pagination), GET/PATCH issues/N, PUT issues/N/labels, GET/POST
-issues/N/comments, PATCH/DELETE issues/comments/ID; and GET /users/LOGIN, the public profile.
+issues/N/comments, PATCH/DELETE issues/comments/ID; GET /users/LOGIN, the public profile; and
+POST /graphql for the one query the link delivery sends (public profile e-mails, see `graphql`).
 To support another call, add a route to `_ROUTES` and a handler method. `fail()` makes matching
 requests answer with an error first (502, or a rate-limited 403 with Retry-After), to test
 retries.
@@ -69,6 +70,11 @@ class GitHubDouble:
         self.deleted_comments: list[int] = []
         self.created_comments: list[int] = []
         self.requests: list[tuple[str, str, int]] = []
+        # The variables of every GraphQL query answered (login by variable name), in order.
+        self.graphql_variables: list[dict[str, str]] = []
+        # GitHub may refuse the `email` field of a user to an installation token ("Resource not
+        # accessible by integration"); the field is non-null, so the user comes back null.
+        self.graphql_email_refused = False
         self.faults: list[Fault] = []
         self._next_comment = 9000
         self._server: ThreadingHTTPServer | None = None
@@ -279,6 +285,8 @@ class GitHubDouble:
             user = re.fullmatch(r"/users/([^/]+)", path)
             if user is not None and method == "GET":
                 return self.get_user(user.group(1))
+            if path == "/graphql" and method == "POST":
+                return self.graphql(query, data)
             prefix = f"/repos/{self.repo}"
             if not path.startswith(prefix):
                 return 404, {}, {"message": "Not Found"}
@@ -302,6 +310,73 @@ class GitHubDouble:
         user = self._user(known)
         user.update(url=f"{self.base_url}/users/{known}", email=self.emails[known], name=known)
         return 200, {}, user
+
+    def graphql_error(self, kind: str, message: str, *, times: int = 1) -> None:
+        """The next `times` GraphQL queries get an error answer without data, as GitHub sends
+        with status 200 when, say, the token's points are used up (`RATE_LIMITED`)."""
+        with self.lock:
+            body = {"errors": [{"type": kind, "message": message}]}
+            self.faults.append(Fault("POST", re.compile(r"^/graphql$"), 200, times, {}, body))
+
+    def graphql(self, query: dict[str, str], data: Any) -> tuple[int, dict[str, str], Any]:
+        """Only the shape the link delivery sends, up to 100 users:
+        `query($l0: String!, ...) { u0: user(login: $l0) { login email } ... }` with the logins
+        as variables. Answered as GitHub does: `data` has a key per alias, null for an unknown
+        login with a NOT_FOUND entry in `errors`; `email` is "" when the profile shows none
+        (or refused, see `graphql_email_refused`)."""
+        if not isinstance(data, dict) or not isinstance(data.get("query"), str):
+            return 400, {}, {"message": "Problems parsing JSON"}
+        variables = data.get("variables")
+        shape = re.fullmatch(r"\s*query\s*\(([^)]*)\)\s*\{(.*)\}\s*", data["query"], re.S)
+        if shape is None or not isinstance(variables, dict):
+            return 200, {}, {"errors": [{"message": "Parse error: not the profiles query"}]}
+        declared = [part.strip() for part in shape.group(1).split(",")]
+        names = [re.fullmatch(r"\$(\w+): String!", part) for part in declared]
+        field = r"\s*(\w+): user\(login: \$(\w+)\) \{ login email \}"
+        fields = re.findall(field, shape.group(2))
+        problems = []
+        if None in names or re.fullmatch(f"(?:{field})*\\s*", shape.group(2)) is None:
+            problems.append("only `alias: user(login: $variable) { login email }` fields")
+        bound = {match.group(1) for match in names if match is not None}
+        aliases = [alias for alias, _ in fields]
+        if len(fields) > 100 or not fields or len(set(aliases)) != len(aliases):
+            problems.append(f"1 to 100 users, each alias once, not {len(fields)}")
+        if {name for _, name in fields} != bound or set(variables) != bound:
+            problems.append("every variable declared, used and given")
+        if not all(isinstance(variables.get(name), str) for _, name in fields):
+            problems.append("logins as strings")
+        if problems:
+            return 200, {}, {"errors": [{"message": f"refused: {p}"} for p in problems]}
+        self.graphql_variables.append(dict(variables))
+        found = {known.casefold(): known for known in self.emails}
+        answer: dict[str, Any] = {}
+        errors: list[dict[str, Any]] = []
+        for alias, name in fields:
+            known = found.get(variables[name].casefold())
+            if known is None:
+                answer[alias] = None
+                errors.append(
+                    {
+                        "type": "NOT_FOUND",
+                        "path": [alias],
+                        "locations": [{"line": 1, "column": 1}],
+                        "message": "Could not resolve to a User with the login of "
+                        f"'{variables[name]}'.",
+                    }
+                )
+            elif self.graphql_email_refused:
+                answer[alias] = None
+                errors.append(
+                    {
+                        "type": "FORBIDDEN",
+                        "path": [alias, "email"],
+                        "locations": [{"line": 1, "column": 1}],
+                        "message": "Resource not accessible by integration",
+                    }
+                )
+            else:
+                answer[alias] = {"login": known, "email": self.emails[known] or ""}
+        return 200, {}, {"data": answer, **({"errors": errors} if errors else {})}
 
     def _issue_json(self, issue: dict[str, Any]) -> dict[str, Any]:
         out = copy.deepcopy(issue)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
@@ -320,8 +321,8 @@ class FlakyTransport:
 
 
 class Profiles:
-    def public_email(self, login: str) -> str | None:
-        return None
+    def public_emails(self, logins: Sequence[str]) -> dict[str, str | None]:
+        return {login.casefold(): None for login in logins}
 
 
 def site_with(tmp_path: Path, logins: list[str]) -> Project:

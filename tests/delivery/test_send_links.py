@@ -293,7 +293,7 @@ def test_github_outage_defers_instead_of_calling_someone_unreachable(
 ) -> None:
     link_site.write_event([entry("carol", source="issue:5")])
     double.emails["carol"] = address("carol")
-    double.fail("GET", r"^/users/", 502, times=1000)
+    double.fail("POST", r"^/graphql$", 502, times=1000)
     env = env_for(link_site, smtp_port, {}, double)
     result = link_site.run(env, "--now", IN_WINDOW, "--json")
     report = json.loads(result.stdout)

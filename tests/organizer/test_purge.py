@@ -199,3 +199,18 @@ def test_invalid_files_are_reported_and_the_rest_purged(
 )  # fmt: skip
 def test_parse_age(text: str, expected: timedelta) -> None:
     assert parse_age(text) == expected
+
+
+def test_purged_events_leave_no_meeting_link_notices(site_project: Project) -> None:
+    """The notices `send-links` recorded name the issues entries came from: purge drops the
+    lines of the events it purges, and keeps the others."""
+    path = site_project.notices_path
+    path.write_text(
+        "# Meeting-link notices\nclinic morning 13\nclinic evening 14\nrecent main 20\n",
+        encoding="utf-8",
+    )
+    assert purge(site_project, "--dry-run") == 0
+    assert "clinic morning 13" in path.read_text(encoding="utf-8")
+    assert purge(site_project) == 0
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if not line.startswith("#")] == ["recent main 20"]

@@ -46,6 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.delivery.notices_told import forget_event
     from signupsheet.eventfiles.atomic_write import atomic_write
     from signupsheet.eventfiles.catalog import check_text, load_catalog
     from signupsheet.organizer.purge import is_due, purge_event, render_purged
@@ -74,6 +75,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
             continue
         changed += 1
         atomic_write(path, text)
+        # The notices name the issues the purged entries came from.
+        forget_event(project, event.id)
         print(f"{shown}: purged: {report.describe()}")
     if changed and not args.dry_run:
         print(

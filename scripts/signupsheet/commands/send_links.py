@@ -133,6 +133,12 @@ def summary_markdown(report: DeliveryReport) -> str:
         ]
         lines += [f"- `{outcome.who}` ({outcome.where})" for outcome in unreachable]
         lines.append("")
+    if report.notices_waiting:
+        lines += [
+            f"{report.notices_waiting} not told on their issue yet: a run posts a limited "
+            "number of notices, the rest follow in the next runs.",
+            "",
+        ]
     refused = report.with_status("refused")
     if refused:
         lines += ["### Refused by the mail server", ""]

@@ -39,6 +39,12 @@ class Project:
         return self.root / "contact-confirmations.txt"
 
     @property
+    def notices_path(self) -> Path:
+        """Who was told on their registration issue how to get the meeting link
+        (delivery/notices_told.py): committed, so every run of the workflow sees it."""
+        return self.root / "link-notices.txt"
+
+    @property
     def forms_dir(self) -> Path:
         return self.root / ".github" / "ISSUE_TEMPLATE"
 

@@ -55,6 +55,7 @@ from signupsheet.delivery.mailer import (
     secrets_of,
     transport_from_env,
 )
+from signupsheet.delivery.notices_told import NOTICE_CAP, Told, claim_told, read_told, release_told
 from signupsheet.delivery.secrets import (
     CONTACTS_VARIABLE,
     LINKS_VARIABLE,
@@ -76,6 +77,9 @@ from signupsheet.github.contact_lookup import (
     IssueNotices,
     LookupUnavailable,
     NoProfiles,
+    NoticeImpossible,
+    NoticesLimited,
+    ProfileAnswer,
     ProfileLookup,
     github_from_env,
 )
@@ -198,6 +202,8 @@ class DeliveryReport:
     commit: str | None = None
     push_error: str | None = None
     notice_errors: int = 0
+    # Notices owed but left for a later run (see `notices_told.NOTICE_CAP`).
+    notices_waiting: int = 0
 
     def with_status(self, *statuses: DeliveryStatus) -> list[DeliveryOutcome]:
         return [outcome for outcome in self.outcomes if outcome.status in statuses]
@@ -231,6 +237,7 @@ class DeliveryReport:
             "replayed": self.replayed,
             "commit": self.commit,
             "push_error": self.push_error,
+            "notices_waiting": self.notices_waiting,
         }
 
 
@@ -277,17 +284,49 @@ class _Pass:
     marks: dict[EntryKey, datetime]
     report: DeliveryReport
     invitations: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    # What the public profiles said, by casefolded login: each person is looked up once a run.
+    public: dict[str, ProfileAnswer] = field(default_factory=dict)
 
-    def resolve(self, login: str, due: Due) -> tuple[str | None, Source | None]:
+    def direct(self, login: str, due: Due) -> tuple[str | None, Source | None]:
+        """The address from the contacts secret or the entry's sealed contact, if any."""
         address = self.config.contacts.address(login)
         if address is not None:
             return address, "contacts"
         address = sealed_address(self.config.contact_key, due.registration, due.event.id)
         if address is not None:
             return address, "sealed"
-        address = self.profiles.public_email(login)
-        if address is not None and valid_address(address):
-            return address, "profile"
+        return None, None
+
+    def look_up(self, due: Iterable[Due]) -> None:
+        """Read the public profiles of everyone in `due` whom neither secret reaches and who has
+        a link to be sent, in as few requests as the lookup allows (GraphQL: 100 a query)."""
+        wanted: dict[str, str] = {}
+        for item in due:
+            login = item.registration.login
+            if (
+                item.key is None
+                or login is None
+                or login.casefold() in self.public
+                or login.casefold() in wanted
+                or self.config.links.for_session(item.event.id, item.session.id) is None
+                or self.direct(login, item)[0] is not None
+            ):
+                continue
+            wanted[login.casefold()] = login
+        if wanted:
+            self.public.update(self.profiles.public_emails(list(wanted.values())))
+
+    def resolve(self, login: str, due: Due) -> tuple[str | None, Source | None]:
+        address, source = self.direct(login, due)
+        if address is not None:
+            return address, source
+        if login.casefold() not in self.public:
+            self.look_up([due])
+        answer = self.public.get(login.casefold())
+        if isinstance(answer, LookupUnavailable):
+            raise LookupUnavailable(str(answer))
+        if answer is not None and valid_address(answer):
+            return answer, "profile"
         return None, None
 
     def prepare(self, due: Due) -> tuple[DeliveryOutcome, _Ready | None]:
@@ -434,6 +473,7 @@ def deliver(
         wanted = set(only)
         due = [item for item in due if item.key in wanted]
     state = _Pass(config, transport, profiles, journal, now, dry_run, report_after, marks, report)
+    state.look_up(due)
     try:
         if push is not None and not dry_run:
             _claim_and_send(state, project, due, push, checkpoint or len(due) or 1)
@@ -443,7 +483,7 @@ def deliver(
         transport.close()
         journal.close()
     if not dry_run:
-        _notify(report, catalog.events, notices)
+        _notify(report, project, catalog.events, notices, push)
         if marks:
             _record(report, project, marks, journal, push)
     return report
@@ -602,10 +642,19 @@ def _record(
     report.commit = commit or report.commit
 
 
-def _notify(report: DeliveryReport, events: list[Event], notices: IssueNotices | None) -> None:
+def _notify(
+    report: DeliveryReport,
+    project: Project,
+    events: list[Event],
+    notices: IssueNotices | None,
+    push: PushTarget | None,
+) -> None:
+    """Tell the unreachable, and those refused repeatedly, on their registration issue or pull
+    request: once per session (`link-notices.txt` remembers), at most `NOTICE_CAP` a run."""
     if notices is None:
         return
     by_id = {event.id: event for event in events}
+    wanted: dict[Told, tuple[DeliveryOutcome, str, str]] = {}
     for outcome in report.outcomes:
         if outcome.login is None:
             continue
@@ -621,9 +670,47 @@ def _notify(report: DeliveryReport, events: list[Event], notices: IssueNotices |
         if number is None:
             continue
         marker, body = unreachable_notice(event, session)
+        wanted.setdefault(Told(event.id, session.id, number), (outcome, marker, body))
+    told = read_told(project.notices_path)
+    fresh = [key for key in wanted if key not in told]
+    this_run, later = fresh[:NOTICE_CAP], fresh[NOTICE_CAP:]
+    report.notices_waiting = len(later)
+    if not this_run:
+        return
+    target = None if push is None else (push.remote, push.branch)
+    try:
+        claimed = claim_told(project, this_run, target)
+    except git_sync.GitError:
+        # Nobody is told without the record: they wait for the next run.
+        report.notice_errors += 1
+        report.notices_waiting += len(this_run)
+        return
+    failed: list[Told] = []
+    limited = False
+    for key in this_run:
+        if key not in claimed:
+            continue  # recorded by another run at the same time: theirs to post
+        if limited:
+            failed.append(key)
+            continue
+        outcome, marker, body = wanted[key]
         try:
-            outcome.notified = notices.notify_once(number, marker, body)
+            # The marker check stays: a comment posted before the notices were recorded.
+            outcome.notified = notices.notify_once(key.number, marker, body)
+        except NoticeImpossible:
+            report.notice_errors += 1  # stays recorded: trying again each run would not help
+        except NoticesLimited:
+            report.notice_errors += 1
+            limited = True  # the rest wait for a later run
+            failed.append(key)
         except Exception:  # a failed notice must not undo the sent links
+            report.notice_errors += 1
+            failed.append(key)
+    if failed:
+        report.notices_waiting += len(failed)
+        try:
+            release_told(project, failed, target)
+        except git_sync.GitError:
             report.notice_errors += 1
 
 
