@@ -48,6 +48,14 @@ def format_timestamp(moment: datetime) -> str:
     return text.replace("+00:00", "Z")
 
 
+def calendar_uid(event_id: str, session_id: str) -> str:
+    """The UID of a session in every calendar: the site's `.ics` files and the invitations mailed
+    with the confirmation and the meeting link. One UID, so a calendar holding both shows one entry
+    (the mail updates the subscribed one). It names no host: the invitation is made without the
+    site's address, and a site that moves to another domain keeps its entries."""
+    return f"{event_id}.{session_id}@signupsheet"
+
+
 def same_login(a: str | None, b: str | None) -> bool:
     """GitHub logins are case-insensitive."""
     return a is not None and b is not None and a.casefold() == b.casefold()
