@@ -9,8 +9,9 @@ stand there as placeholders that the site plugin fills into the finished HTML (`
 What strangers wrote (display names, affiliations, notes) and every one-line field appear only in
 HTML blocks, escaped with `html.escape`, so `[x](javascript:…)` or `<img>` stay literal text; in
 headings, titles are escaped for Markdown. The description is Markdown that may hold raw HTML:
-it is rendered here and sanitised with nh3 (`description_html`), then placed as a block like the
-rest, so neither a `<script>` nor a `javascript:` link in an event file reaches a page.
+it is rendered and sanitised with nh3 (core/description.py), then placed as blocks like the rest
+(its headings as escaped Markdown headings), so neither a `<script>` nor a `javascript:` link in
+an event file reaches a page.
 """
 
 from __future__ import annotations
@@ -23,9 +24,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-import markdown
-import nh3
-
+from signupsheet.core import description
 from signupsheet.core.languages import language_names
 from signupsheet.core.model import Event, Registration, Session, format_timestamp
 from signupsheet.core.rules import SessionState, session_state, takes_pull_requests
@@ -143,36 +142,51 @@ def md_text(text: str) -> str:
 
 # --- the description --------------------------------------------------------------------------
 
-# Ordinary formatting only: no images (a tracking pixel is a privacy leak), forms, frames,
-# styles or scripts. Attributes that carry no behaviour; nh3 itself drops `on*` handlers.
-_DESCRIPTION_TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
-    "em", "strong", "b", "i", "u", "s", "del", "ins", "sub", "sup", "mark", "small", "abbr",
-    "blockquote", "q", "cite", "code", "pre", "kbd", "samp", "var", "a", "span", "div",
-    "table", "thead", "tbody", "tr", "th", "td", "caption",
-}  # fmt: skip
-_DESCRIPTION_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
-_DESCRIPTION_SCHEMES = {"http", "https", "mailto"}
 _BLANK_LINE = re.compile(r"\n(?=[ \t]*\n)")
 
 
-def description_html(text: str) -> str:
-    """The event description as sanitised HTML with no blank line (a raw HTML block).
+def description_html(clean: str) -> str:
+    """A part of the sanitised description as one raw HTML block (no blank line inside).
 
-    Rendered here rather than by the site's Markdown engine so that what is sanitised is the
-    very HTML that reaches the page. A newline before an empty line becomes `&#10;` (the same
-    character), so a code block with an empty line does not end the raw HTML block when the page
-    is written inline.
+    A newline before an empty line becomes `&#10;` (the same character), so a code block with
+    an empty line does not end the raw HTML block when the page is written inline.
     """
-    rendered = str(markdown.markdown(text, extensions=["extra", "sane_lists"]))
-    clean = nh3.clean(
-        rendered,
-        tags=_DESCRIPTION_TAGS,
-        attributes=_DESCRIPTION_ATTRIBUTES,
-        url_schemes=_DESCRIPTION_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-    )
     return '<div class="ss-description">' + _BLANK_LINE.sub("&#10;", clean.strip()) + "</div>"
+
+
+def description_lines(event: Event, ctx: SiteContext, page: str, source: PageSource) -> list[str]:
+    """The description's part of the event page's Markdown, under "About" unless it starts
+    with a heading of its own.
+
+    Rendered and sanitised here rather than by the site's Markdown engine, so that what is
+    sanitised is the very HTML that reaches the page. Its top-level headings become the page's
+    own Markdown headings (escaped text), so they get ids, permalinks and entries in the table
+    of contents; the HTML between them goes in as blocks. Relative links to files of the site
+    (`../registering.md`) are rewritten to where the file is served, as MkDocs does for a page.
+    """
+    if not event.description:
+        return []
+    clean = description.render(event.description)
+    change = {}
+    for link in description.links(clean):
+        local = description.local_link(page, link)
+        if local is not None and not local.outside:
+            fragment = f"#{local.fragment}" if local.fragment else ""
+            change[link] = ctx.link(page, local.target) + fragment
+    parts = description.blocks(description.rewrite_links(clean, change) if change else clean)
+    lines: list[str] = []
+    levels = [part.level for part in parts if isinstance(part, description.Heading)]
+    starts_with_heading = bool(parts) and isinstance(parts[0], description.Heading)
+    top = 2 if starts_with_heading else 3
+    if not starts_with_heading:
+        lines += ["## About", ""]
+    for number, part in enumerate(parts):
+        if isinstance(part, description.Heading):
+            level = min(6, top + part.level - min(levels))
+            lines += [f"{'#' * level} {md_text(part.text) or '&nbsp;'}", ""]
+        else:
+            lines += [source.add(f"description/{number}", description_html(part)), ""]
+    return lines
 
 
 # --- times ------------------------------------------------------------------------------------
@@ -560,9 +574,7 @@ def event_page(event: Event, ctx: SiteContext) -> PageSource:
     source = PageSource("")
     lines = [f"# {md_text(event.title)}", "", source.add("intro", _intro_html(event, ctx, page))]
     lines.append("")
-    if event.description:
-        lines += ["## About", "", source.add("description", description_html(event.description))]
-        lines.append("")
+    lines += description_lines(event, ctx, page, source)
     privacy = source.add("privacy", _privacy_html(event, ctx, page), indexed=False)
     lines += ["## Registration", "", privacy, ""]
     for session in event.sessions:
