@@ -1,7 +1,7 @@
 """The built site in a real browser (Debian's Chromium driven by Playwright, see browserkit).
 
-Every page load fails the test on any console error, uncaught exception or dialog; requests
-leave the machine only to GitHub's API, which is answered by a local stand-in.
+Every page load fails the test on any console error, uncaught exception, dialog or request that
+leaves the local server.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
 from browserkit import CHROMIUM, chromium, open_page, served  # noqa: E402
 
 SEED_PAGE = f"events/{SEED_ID}/"
+TRICKY_PAGE = "events/tricky/"  # two sessions, one with a waiting list
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 
@@ -166,10 +167,31 @@ def test_register_button_opens_the_issue_form(browser: Any, base_url: str) -> No
         context.close()
 
 
+@pytest.mark.parametrize("path", ["", SEED_PAGE, TRICKY_PAGE, "registering/", "404.html"])
+def test_pages_load_nothing_from_third_parties(browser: Any, base_url: str, path: str) -> None:
+    """Every request a page makes stays on the site: the repository link in the header is a
+    plain link, and Material's script does not ask GitHub's API for its stars and forks."""
+    context = browser.new_context(locale="en-GB")
+    try:
+        page, watch = open_page(context, base_url + path)
+        page.wait_for_timeout(500)  # Material asks for the facts once the page is shown
+        assert watch.requests and all(url.startswith(base_url) for url in watch.requests)
+        link = page.locator("a.md-source").first
+        assert page.locator("[data-md-component=source]").count() == 0
+        assert link.get_attribute("href") == "https://github.com/signupsheet/signupsheet"
+        assert link.inner_text().strip() == "GitHub"
+        if path == "404.html":
+            # Served at any depth, it names its files from the site's root (/signupsheet/),
+            # which this local server does not have: only stray requests matter here.
+            watch.problems = [p for p in watch.problems if "404 (File not found)" not in p]
+        watch.check()
+    finally:
+        context.close()
+
+
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
-TRICKY_PAGE = "events/tricky/"  # two sessions, one with a waiting list
 SCREENSHOTS = REPO / "build" / "screenshots"
 
 
