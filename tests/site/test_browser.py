@@ -21,16 +21,18 @@ from browserkit import CHROMIUM, chromium, open_page, served  # noqa: E402
 
 SEED_PAGE = f"events/{SEED_ID}/"
 TRICKY_PAGE = "events/tricky/"  # two sessions, one with a waiting list
+# The same sessions without titles: their headings are their start times.
+DATES = TRICKY.replace("    title: Evening session\n", "").replace(
+    "    title: Morning session\n", ""
+)
+assert DATES.count("title:") == TRICKY.count("title:") - 2
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = make_mkdocs_site(
-        tmp_path_factory.mktemp("browser"),
-        {"tricky": TRICKY},
-    )
+    root = make_mkdocs_site(tmp_path_factory.mktemp("browser"), {"tricky": TRICKY, "dates": DATES})
     built = build(root)
     assert built.result.returncode == 0, built.result.stderr
     with served(built.site) as base:
@@ -84,6 +86,40 @@ def test_times_in_the_readers_zone_keep_utc(
         assert shown[1] == f"{end} [15:00 UTC]"
         assert f"{registered} [22 Nov 2022, 23:33 UTC]" in shown
         assert page.locator("time[data-ss-local]").count() == page.locator("time").count()
+        watch.check()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("zone", "headings"),
+    [
+        ("Europe/Vienna", ["30 Nov 2022, 21:00 CET", "1 Dec 2022, 08:00 CET"]),
+        ("Asia/Tokyo", ["1 Dec 2022, 05:00 GMT+9", "1 Dec 2022, 16:00 GMT+9"]),
+    ],
+)
+def test_session_headings_and_contents_in_the_readers_zone(
+    browser: Any, base_url: str, zone: str, headings: list[str]
+) -> None:
+    """A session named by its start shows it in local time, in its heading and in the table of
+    contents, like the text below it; the anchors stay those of the UTC text."""
+    context = browser.new_context(timezone_id=zone, locale="en-GB", viewport=DESKTOP)
+    try:
+        page, watch = open_page(context, base_url + "events/dates/")
+        anchors = ["30-nov-2022-2000-utc", "1-dec-2022-0700-utc"]
+        utc = ["30 Nov 2022, 20:00 UTC", "1 Dec 2022, 07:00 UTC"]
+        for anchor, local, title in zip(anchors, headings, utc, strict=True):
+            heading = page.locator(f"h3[id='{anchor}'] time")
+            assert heading.inner_text() == local
+            assert heading.get_attribute("title") == title
+            toc = page.locator(f".md-sidebar--secondary a.md-nav__link[href='#{anchor}']")
+            assert toc.inner_text().strip() == local
+        # The first "When" line below the heading says the same local time.
+        when = page.locator("#session-evening ~ p").first.inner_text()
+        assert f" at {headings[0].split(', ')[1]} (" in when
+        page.locator(f".md-sidebar--secondary a.md-nav__link[href='#{anchors[1]}']").click()
+        page.wait_for_function(f"location.hash === '#{anchors[1]}'")
+        assert page.locator(f"h3[id='{anchors[1]}']").is_visible()
         watch.check()
     finally:
         context.close()

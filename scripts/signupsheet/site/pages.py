@@ -205,6 +205,13 @@ def time_tag(moment: datetime, style: TimeStyle = "full", start: datetime | None
     return f'<time datetime="{format_timestamp(moment)}" data-ss="{style}"{extra}>{text}</time>'
 
 
+def heading_time(moment: datetime) -> str:
+    """A session's start as its heading: the text (and so the heading's id) in UTC; the site's
+    script shows it, and the heading's entry in the table of contents, in the reader's zone."""
+    text = time_text(moment, "date")
+    return f'<time datetime="{format_timestamp(moment)}" data-ss="heading">{text}</time>'
+
+
 def duration_text(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     hours, rest = divmod(minutes, 60)
@@ -581,7 +588,7 @@ def event_page(event: Event, ctx: SiteContext) -> PageSource:
         if len(event.sessions) == 1:
             heading = "### Sign-up sheet"
         else:
-            title = md_text(session.title) if session.title else time_text(session.start, "date")
+            title = md_text(session.title) if session.title else heading_time(session.start)
             heading = f"### {title}"
         status = session_status_html(event, session, ctx)
         lines += [heading, "", source.add(f"{session.id}/status", status, indexed=False), ""]
