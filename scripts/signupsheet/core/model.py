@@ -69,6 +69,18 @@ class Speaker:
 
 
 @dataclass(slots=True)
+class Contact:
+    """How to reach the organizers: a public page (https) or a page of the site under docs/."""
+
+    link: str
+    name: str | None = None
+
+    @property
+    def on_site(self) -> bool:
+        return not self.link.startswith("https://")
+
+
+@dataclass(slots=True)
 class Location:
     mode: Mode = "online"
     platform: str | None = None
@@ -177,6 +189,7 @@ class Event:
     created: datetime | None = None
     speakers: list[Speaker] = field(default_factory=list)
     organizers: list[str] = field(default_factory=list)
+    contact: Contact | None = None
     location: Location | None = None
     recording: Recording | None = None
     policy: str | None = None
@@ -269,6 +282,7 @@ def event_from_data(event_id: str, data: dict[str, Any]) -> Event:
         created=_time(data.get("created")),
         speakers=[Speaker(**speaker) for speaker in data.get("speakers", [])],
         organizers=list(data.get("organizers", [])),
+        contact=None if (contact := data.get("contact")) is None else Contact(**contact),
         location=None if location is None else Location(**location),
         recording=data.get("recording"),
         policy=data.get("policy"),
@@ -383,6 +397,9 @@ def event_to_data(event: Event) -> dict[str, Any]:
             "created": event.created,
             "speakers": [_compact(asdict(speaker)) for speaker in event.speakers],
             "organizers": event.organizers,
+            "contact": None
+            if event.contact is None
+            else _compact({"name": event.contact.name, "link": event.contact.link}),
             "location": None if event.location is None else _compact(asdict(event.location)),
             "recording": event.recording,
             "policy": event.policy,

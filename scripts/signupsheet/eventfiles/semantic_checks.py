@@ -229,6 +229,13 @@ def event_problems(event: Event, docs_dir: Path) -> list[RuleProblem]:
         )
     if event.policy is not None and not (docs_dir / event.policy).is_file():
         report(("policy",), f"policy page docs/{event.policy} does not exist")
+    contact = event.contact
+    if contact is not None and contact.on_site and not (docs_dir / contact.link).is_file():
+        report(
+            ("contact", "link"),
+            f"contact page docs/{contact.link} does not exist; write it or give an https:// "
+            "address",
+        )
     if event.location is not None:
         mode = event.location.mode
         article = "an" if mode == "online" else "a"

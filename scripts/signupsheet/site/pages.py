@@ -459,8 +459,30 @@ def _people(event: Event) -> list[tuple[str, str]]:
             f'<a href="https://github.com/{attr(login)}">{escape(login)}</a>'
             for login in event.organizers
         )
-        facts.append(("Organizers", logins))
+        facts.append(("Organized by", logins))
     return facts
+
+
+# The fact that says how to reach the organizers; "ask the organizers" elsewhere links to it.
+CONTACT_ID = "ss-contact"
+
+
+def contact_html(event: Event, ctx: SiteContext, page: str) -> str:
+    """How to reach the organizers: the event's contact page; else an issue in the repository,
+    mentioning the organizers when the event names them."""
+    contact = event.contact
+    if contact is not None:
+        if contact.on_site:
+            target = ctx.link(page, contact.link)
+            shown = contact.name or page_title(ctx.docs_dir / contact.link) or contact.link
+        else:
+            target, shown = contact.link, contact.name or contact.link
+        return f'<a href="{attr(target)}"><bdi>{escape(shown)}</bdi></a>'
+    issue = f'<a href="{attr(ctx.repository.url)}/issues/new">open an issue</a>'
+    if event.organizers:
+        mentions = " or ".join(f"@{escape(login)}" for login in event.organizers)
+        return f"{issue} in the site's repository and mention {mentions}"
+    return f"{issue} in the site's repository"
 
 
 def session_anchor(session: Session) -> str:
@@ -501,8 +523,9 @@ def _facts(event: Event, ctx: SiteContext, page: str) -> list[tuple[str, str]]:
     if event.type:
         facts.append(("Type", escape(event.type)))
     facts.extend(_people(event))
-    recording = RECORDING[event.recording] if event.recording else "not stated; ask the organizers"
-    facts.append(("Recording", recording))
+    facts.append(("Contact", contact_html(event, ctx, page)))
+    ask = f'not stated; <a href="#{CONTACT_ID}">ask the organizers</a>'
+    facts.append(("Recording", RECORDING[event.recording] if event.recording else ask))
     if event.location is not None and event.location.chat:
         chat = attr(event.location.chat)
         facts.append(("Public chat", f'<a href="{chat}">{chat}</a>'))
@@ -527,9 +550,9 @@ def _intro_html(event: Event, ctx: SiteContext, page: str) -> str:
     if event.summary:
         lines.append(f"<p>{escape(' '.join(event.summary.split()))}</p>")
     lines.append("<ul>")
-    lines += [
-        f"<li><strong>{label}:</strong> {value}</li>" for label, value in _facts(event, ctx, page)
-    ]
+    for label, value in _facts(event, ctx, page):
+        where = f' id="{CONTACT_ID}"' if label == "Contact" else ""
+        lines.append(f"<li{where}><strong>{label}:</strong> {value}</li>")
     lines.append("</ul>")
     return "\n".join(lines)
 
