@@ -300,6 +300,12 @@ def test_phone_width(browser: Any, base_url: str) -> None:
                 "(spans) => spans.map((span) => span.getClientRects().length)"
             )
             assert lines and set(lines) == {1}, path
+            # When each person signed up: the local time on one line, the UTC time on the next.
+            signed = page.locator(".ss-sheet td time").evaluate_all(
+                "(times) => times.map((time) => [...time.children].map((part) => new Set("
+                "[...part.getClientRects()].map((rect) => Math.round(rect.top))).size))"
+            )
+            assert signed and {tuple(parts) for parts in signed} == {(1, 1)}, path
             assert page.locator('.ss-sheet[tabindex="0"][role="region"]').count() >= 1
             watch.check()
             page.close()

@@ -321,3 +321,12 @@ def test_the_seed_event_names_its_organizer(seed: Event) -> None:
         '<a href="https://meta.wikimedia.org/wiki/User_talk:Raimund_Liebert_(WMAT)">'
         "<bdi>Raimund Liebert (WMAT)</bdi></a>"
     )
+
+
+def test_the_overview_says_what_each_link_down_does(tricky: Event) -> None:
+    """At the top of a multi-session page: "register" where seats are open, "join the waiting
+    list" where the session is full and has one."""
+    page = event_page(tricky, context()).inline()
+    overview = page.split("<li><strong>When:</strong>", 1)[1].split("</ul>", 1)[0]
+    assert 'href="#session-evening">join the waiting list</a>' in overview
+    assert 'href="#session-morning">register</a>' in overview

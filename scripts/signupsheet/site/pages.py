@@ -497,7 +497,8 @@ def _sessions_overview(event: Event, ctx: SiteContext) -> str:
     for session in event.sessions:
         state = session_state(event, session, ctx.now)
         label = f"{escape(session.title)}: " if session.title else ""
-        action = "register" if state.accepting else "details"
+        action = {"open": "register", "full": "join the waiting list"}.get(state.state, "details")
+        action = action if state.accepting else "details"
         items.append(
             f"<li>{label}{time_tag(session.start)} {_status_badge(state)} "
             f'<a href="#{session_anchor(session)}">{action}</a></li>'
