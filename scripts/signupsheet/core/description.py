@@ -33,6 +33,9 @@ _TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>"""
 _HREF = re.compile(r'(<a\b[^>]*?\bhref=")([^"]*)(")')
 _HEADING = re.compile(r"h[1-6]")
 _ANY_TAG = re.compile(r"<[^>]*>")
+# Where Markdown or HTML may give a link target, and the target's first characters.
+_LINK_TARGET = re.compile(r"""(?i)(?:\]\(|\]:|\bhref\s*=)[\s<"']*([^\s)"'>]*)""")
+_ABSOLUTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|#")
 
 
 def render(text: str) -> str:
@@ -84,9 +87,11 @@ def blocks(clean: str) -> list[str | Heading]:
     return [block for block in found if not isinstance(block, str) or block.strip()]
 
 
-def might_link(text: str) -> bool:
-    """False when the description can hold no link at all (most do not): no need to render."""
-    return "](" in text or "]:" in text or "href" in text.lower() or "][" in text
+def might_link_locally(text: str) -> bool:
+    """False when no link of the description can lead to a file of the site: every place that
+    can give a link target (`](…`, `]: …`, `href=…`) holds a full address or a `#fragment`.
+    Most descriptions link nowhere or only to full addresses, and need no rendering to check."""
+    return any(not _ABSOLUTE.match(target) for target in _LINK_TARGET.findall(text))
 
 
 def links(clean: str) -> list[str]:

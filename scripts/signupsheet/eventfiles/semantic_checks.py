@@ -164,7 +164,7 @@ def description_link_problems(event: Event, project: Project) -> list[tuple[str,
     is docs/registering.md, `other-event.md` another event's page. A fragment must name a heading
     of a hand-written page (or an id written in it).
     """
-    if not event.description or not description.might_link(event.description):
+    if not event.description or not description.might_link_locally(event.description):
         return []
     page = f"events/{event.id}.md"
     problems = []
