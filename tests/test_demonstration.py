@@ -291,6 +291,7 @@ def live_story(
         "--capacity", "4",
         "--platform", "Zoom",
         "--policy", "policies/safe-space.md",
+        "--contact", "https://meta.wikimedia.org/wiki/User_talk:Events_team",
     ]  # fmt: skip
     assert main([*root, "new", *new_event]) == 0
     assert main([*root, "ban", TROLL.login]) == 0

@@ -29,8 +29,10 @@ def site_project(tmp_path: Path) -> Project:
     return Project(make_site(tmp_path, docs=True))
 
 
-def new(site_project: Project, *args: str) -> int:
-    return main(["--root", str(site_project.root), "new", *args])
+def new(site_project: Project, *args: str, someone: bool = True) -> int:
+    """`signupsheet new` with `args`; unless `someone` is false, with an organizer to ask."""
+    asks = ("--organizer", "events-team") if someone else ()
+    return main(["--root", str(site_project.root), "new", *args, *asks])
 
 
 def test_flags_make_a_valid_commented_file(
@@ -48,6 +50,10 @@ def test_flags_make_a_valid_commented_file(
         "--type", "meeting",
         "--language", "en",
         "--policy", "policies/safe-space.md",
+        "--organizer", "Alice-Org",
+        "--contact", "https://meta.wikimedia.org/wiki/User_talk:Alice",
+        "--contact-name", "Alice (WMXX)",
+        someone=False,
     )  # fmt: skip
     assert code == 0
     path = site_project.event_path("2026-07-02-monthly-meetup-december")
@@ -71,6 +77,26 @@ def test_flags_make_a_valid_commented_file(
         "meeting",
         ["en"],
     )
+    assert event.organizers == ["Alice-Org"]
+    assert event.contact is not None
+    assert event.contact.link == "https://meta.wikimedia.org/wiki/User_talk:Alice"
+    assert event.contact.name == "Alice (WMXX)"
+
+
+def test_someone_to_ask_is_required(
+    site_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("--title", "A", "--session", "2026-12-03 15:00", "16:00")
+    assert new(site_project, *args, someone=False) == 1
+    assert "--organizer (or --contact) missing" in capsys.readouterr().err
+    assert list(site_project.events_dir.iterdir()) == []
+    # A contact page alone will do, but it must exist; a page of the site is linked from the page.
+    assert new(site_project, *args, "--contact", "contact.md", "--id", "a", someone=False) == 1
+    assert "contact page docs/contact.md does not exist" in capsys.readouterr().err
+    assert new(site_project, *args, "--contact", "registering.md", "--id", "a", someone=False) == 0
+    event = check_file(site_project.event_path("a"), site_project).event
+    assert event is not None and event.organizers == []
+    assert event.contact is not None and event.contact.link == "registering.md"
 
 
 def test_new_file_records_when_it_was_created(site_project: Project) -> None:
@@ -125,8 +151,8 @@ def test_every_bad_session_is_reported(
 def test_missing_flags_without_a_terminal(
     site_project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert new(site_project, "--title", "A") == 1
-    assert "--session missing" in capsys.readouterr().err
+    assert new(site_project, "--title", "A", someone=False) == 1
+    assert "--session and --organizer (or --contact) missing" in capsys.readouterr().err
 
 
 def test_unknown_series_is_a_validation_problem(
@@ -182,6 +208,11 @@ def test_questions_in_a_terminal(
             "many",  # not a number: asked again
             "12",
             "",  # platform: Zoom
+            "",  # no organizer
+            "",  # and no contact page: asked again
+            "Alice-Org, bob",
+            "https://meta.wikimedia.org/wiki/User_talk:Alice",
+            "Alice",  # who answers there
         ]
     )
     asked: list[str] = []
@@ -192,8 +223,9 @@ def test_questions_in_a_terminal(
 
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     monkeypatch.setattr("builtins.input", fake_input)
-    assert new(site_project) == 0
+    assert new(site_project, someone=False) == 0
     err = capsys.readouterr().err
+    assert err.count("Registrants need someone to ask") == 2
     assert "'Europe/Atlantis' is not a time zone name" in err
     assert "not a real date and time" in err
     assert "'many' is not a number of seats" in err
@@ -208,6 +240,8 @@ def test_questions_in_a_terminal(
         12,
     )
     assert result.event.location is not None and result.event.location.platform == "Zoom"
+    assert result.event.organizers == ["Alice-Org", "bob"]
+    assert result.event.contact is not None and result.event.contact.name == "Alice"
     assert asked[0] == "Title: "
 
 

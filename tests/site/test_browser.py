@@ -1,7 +1,7 @@
 """The built site in a real browser (Debian's Chromium driven by Playwright, see browserkit).
 
-Every page load fails the test on any console error, uncaught exception or dialog; requests
-leave the machine only to GitHub's API, which is answered by a local stand-in.
+Every page load fails the test on any console error, uncaught exception, dialog or request that
+leaves the local server.
 """
 
 from __future__ import annotations
@@ -20,16 +20,19 @@ axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
 from browserkit import CHROMIUM, chromium, open_page, served  # noqa: E402
 
 SEED_PAGE = f"events/{SEED_ID}/"
+TRICKY_PAGE = "events/tricky/"  # two sessions, one with a waiting list
+# The same sessions without titles: their headings are their start times.
+DATES = TRICKY.replace("    title: Evening session\n", "").replace(
+    "    title: Morning session\n", ""
+)
+assert DATES.count("title:") == TRICKY.count("title:") - 2
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = make_mkdocs_site(
-        tmp_path_factory.mktemp("browser"),
-        {"tricky": TRICKY},
-    )
+    root = make_mkdocs_site(tmp_path_factory.mktemp("browser"), {"tricky": TRICKY, "dates": DATES})
     built = build(root)
     assert built.result.returncode == 0, built.result.stderr
     with served(built.site) as base:
@@ -81,8 +84,43 @@ def test_times_in_the_readers_zone_keep_utc(
         shown = times(page)
         assert shown[0] == f"{start} [Wednesday, 23 November 2022, 14:00 UTC]"
         assert shown[1] == f"{end} [15:00 UTC]"
-        assert f"{registered} [22 Nov 2022, 23:33 UTC]" in shown
+        # In the sheet the UTC time stands on its own line under the local one.
+        assert f"{registered}\n[22 Nov 2022, 23:33 UTC]" in shown
         assert page.locator("time[data-ss-local]").count() == page.locator("time").count()
+        watch.check()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("zone", "headings"),
+    [
+        ("Europe/Vienna", ["30 Nov 2022, 21:00 CET", "1 Dec 2022, 08:00 CET"]),
+        ("Asia/Tokyo", ["1 Dec 2022, 05:00 GMT+9", "1 Dec 2022, 16:00 GMT+9"]),
+    ],
+)
+def test_session_headings_and_contents_in_the_readers_zone(
+    browser: Any, base_url: str, zone: str, headings: list[str]
+) -> None:
+    """A session named by its start shows it in local time, in its heading and in the table of
+    contents, like the text below it; the anchors stay those of the UTC text."""
+    context = browser.new_context(timezone_id=zone, locale="en-GB", viewport=DESKTOP)
+    try:
+        page, watch = open_page(context, base_url + "events/dates/")
+        anchors = ["30-nov-2022-2000-utc", "1-dec-2022-0700-utc"]
+        utc = ["30 Nov 2022, 20:00 UTC", "1 Dec 2022, 07:00 UTC"]
+        for anchor, local, title in zip(anchors, headings, utc, strict=True):
+            heading = page.locator(f"h3[id='{anchor}'] time")
+            assert heading.inner_text() == local
+            assert heading.get_attribute("title") == title
+            toc = page.locator(f".md-sidebar--secondary a.md-nav__link[href='#{anchor}']")
+            assert toc.inner_text().strip() == local
+        # The first "When" line below the heading says the same local time.
+        when = page.locator("#session-evening ~ p").first.inner_text()
+        assert f" at {headings[0].split(', ')[1]} (" in when
+        page.locator(f".md-sidebar--secondary a.md-nav__link[href='#{anchors[1]}']").click()
+        page.wait_for_function(f"location.hash === '#{anchors[1]}'")
+        assert page.locator(f"h3[id='{anchors[1]}']").is_visible()
         watch.check()
     finally:
         context.close()
@@ -166,10 +204,31 @@ def test_register_button_opens_the_issue_form(browser: Any, base_url: str) -> No
         context.close()
 
 
+@pytest.mark.parametrize("path", ["", SEED_PAGE, TRICKY_PAGE, "registering/", "404.html"])
+def test_pages_load_nothing_from_third_parties(browser: Any, base_url: str, path: str) -> None:
+    """Every request a page makes stays on the site: the repository link in the header is a
+    plain link, and Material's script does not ask GitHub's API for its stars and forks."""
+    context = browser.new_context(locale="en-GB")
+    try:
+        page, watch = open_page(context, base_url + path)
+        page.wait_for_timeout(500)  # Material asks for the facts once the page is shown
+        assert watch.requests and all(url.startswith(base_url) for url in watch.requests)
+        link = page.locator("a.md-source").first
+        assert page.locator("[data-md-component=source]").count() == 0
+        assert link.get_attribute("href") == "https://github.com/signupsheet/signupsheet"
+        assert link.inner_text().strip() == "GitHub"
+        if path == "404.html":
+            # Served at any depth, it names its files from the site's root (/signupsheet/),
+            # which this local server does not have: only stray requests matter here.
+            watch.problems = [p for p in watch.problems if "404 (File not found)" not in p]
+        watch.check()
+    finally:
+        context.close()
+
+
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
-TRICKY_PAGE = "events/tricky/"  # two sessions, one with a waiting list
 SCREENSHOTS = REPO / "build" / "screenshots"
 
 
@@ -242,6 +301,12 @@ def test_phone_width(browser: Any, base_url: str) -> None:
                 "(spans) => spans.map((span) => span.getClientRects().length)"
             )
             assert lines and set(lines) == {1}, path
+            # When each person signed up: the local time on one line, the UTC time on the next.
+            signed = page.locator(".ss-sheet td time").evaluate_all(
+                "(times) => times.map((time) => [...time.children].map((part) => new Set("
+                "[...part.getClientRects()].map((rect) => Math.round(rect.top))).size))"
+            )
+            assert signed and {tuple(parts) for parts in signed} == {(1, 1)}, path
             assert page.locator('.ss-sheet[tabindex="0"][role="region"]').count() >= 1
             watch.check()
             page.close()

@@ -12,6 +12,7 @@ import jsonschema_rs
 from conftest import SEED_NOW, SITE_URL, golden
 from paths import REPO
 from signupsheet.core.model import Event, parse_timestamp
+from signupsheet.delivery.link_mail import build_ics
 from signupsheet.site.calendars import event_calendar, site_calendar
 from signupsheet.site.feeds import atom_feed, events_data, events_json
 from signupsheet.site.urls import PublishedSite
@@ -27,7 +28,7 @@ def test_seed_ics_matches_golden_and_parses_back(seed: Event) -> None:
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 1
     vevent = events[0]
-    assert str(vevent["UID"]) == "2022-11-23-vsn-training-lets-connect.main@signupsheet.github.io"
+    assert str(vevent["UID"]) == "2022-11-23-vsn-training-lets-connect.main@signupsheet"
     assert vevent.decoded("DTSTART") == datetime(2022, 11, 23, 14, 0, tzinfo=UTC)
     assert vevent.decoded("DTEND") == datetime(2022, 11, 23, 15, 0, tzinfo=UTC)
     assert "DTSTART:20221123T140000Z" in raw.decode()
@@ -46,11 +47,25 @@ def test_uids_are_stable_and_one_per_session(tricky: Event) -> None:
         [tricky], SITE, SEED_NOW + timedelta(hours=3), "E"
     )
     uids = [str(event["UID"]) for event in icalendar.Calendar.from_ical(first).walk("VEVENT")]
-    assert uids == ["tricky.evening@signupsheet.github.io", "tricky.morning@signupsheet.github.io"]
+    assert uids == ["tricky.evening@signupsheet", "tricky.morning@signupsheet"]
     summaries = [
         str(event["SUMMARY"]) for event in icalendar.Calendar.from_ical(first).walk("VEVENT")
     ]
     assert summaries[1] == "Tricky names <b>welcome</b> (Morning session)"
+
+
+def test_mailed_invitations_update_the_sites_calendar_entry(tricky: Event) -> None:
+    """The confirmation's and the link mail's invitation carry the site calendar's UID: a
+    calendar that holds both shows one entry per session, not two."""
+    site = icalendar.Calendar.from_ical(event_calendar(tricky, SITE))
+    site_uids = [str(vevent["UID"]) for vevent in site.walk("VEVENT")]
+    mailed = []
+    for session in tricky.sessions:
+        for link in (None, "https://meet.example.org/x"):
+            invitation = icalendar.Calendar.from_ical(build_ics(tricky, session, link, SEED_NOW))
+            mailed += [str(vevent["UID"]) for vevent in invitation.walk("VEVENT")]
+    assert mailed == [uid for uid in site_uids for _ in range(2)]
+    assert len(set(site_uids)) == len(tricky.sessions)
 
 
 def test_cancelled_session_is_cancelled_in_calendars(tricky: Event) -> None:
@@ -94,8 +109,8 @@ def test_site_calendar_keeps_upcoming_and_recent_sessions(seed: Event, tricky: E
 
     assert len(uids(SEED_NOW)) == 3
     assert uids(parse_timestamp("2022-12-24T00:00:00Z")) == [
-        "tricky.evening@signupsheet.github.io",
-        "tricky.morning@signupsheet.github.io",
+        "tricky.evening@signupsheet",
+        "tricky.morning@signupsheet",
     ]
     assert uids(parse_timestamp("2023-06-01T00:00:00Z")) == []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -12,7 +13,7 @@ import pytest
 
 from conftest import REPO_URL, context, golden
 from paths import REPO
-from signupsheet.core.model import Event, Registration, parse_timestamp
+from signupsheet.core.model import Contact, Event, Registration, parse_timestamp
 from signupsheet.core.project import Project
 from signupsheet.eventfiles import untrusted_yaml
 from signupsheet.registration.pulls.pull_check import Context, check_event_change
@@ -271,3 +272,61 @@ def test_languages_are_shown_by_name(seed: Event) -> None:
     seed.languages = ["en", "de", "gsw"]
     page = event_page(seed, context()).inline()
     assert "<strong>Language:</strong> English, German, gsw</li>" in page
+
+
+def facts(page: str) -> dict[str, str]:
+    """The facts under an event page's title, label -> HTML."""
+    return {
+        label: value
+        for label, value in re.findall(r"<li[^>]*><strong>([^<]+):</strong> (.*?)</li>", page)
+    }
+
+
+def test_the_page_says_who_organizes_and_how_to_reach_them(tricky: Event) -> None:
+    """Organized by (GitHub profiles) and a contact: the event's contact page, else an issue
+    that mentions the organizers; "ask the organizers" links to it."""
+    tricky.organizers, tricky.contact, tricky.recording = ["Alice-Org", "bob"], None, None
+    page = event_page(tricky, context()).inline()
+    shown = facts(page)
+    assert shown["Organized by"] == (
+        '<a href="https://github.com/Alice-Org">Alice-Org</a>, '
+        '<a href="https://github.com/bob">bob</a>'
+    )
+    assert shown["Contact"] == (
+        f'<a href="{REPO_URL}/issues/new">open an issue</a> in the site\'s repository and '
+        "mention @Alice-Org or @bob"
+    )
+    assert '<li id="ss-contact"><strong>Contact:</strong>' in page
+    assert shown["Recording"] == 'not stated; <a href="#ss-contact">ask the organizers</a>'
+
+    tricky.contact = Contact(link="https://meta.wikimedia.org/wiki/User_talk:A_<b>", name="A <b>")
+    shown = facts(event_page(tricky, context()).inline())
+    assert shown["Contact"] == (
+        '<a href="https://meta.wikimedia.org/wiki/User_talk:A_&lt;b&gt;"><bdi>A &lt;b&gt;</bdi></a>'
+    )
+    tricky.organizers, tricky.contact = [], Contact(link="registering.md")
+    shown = facts(event_page(tricky, context()).inline())
+    assert "Organized by" not in shown
+    assert shown["Contact"] == '<a href="../../registering/"><bdi>How to register</bdi></a>'
+    tricky.contact = None
+    shown = facts(event_page(tricky, context()).inline())
+    assert shown["Contact"] == (
+        f'<a href="{REPO_URL}/issues/new">open an issue</a> in the site\'s repository'
+    )
+
+
+def test_the_seed_event_names_its_organizer(seed: Event) -> None:
+    shown = facts(event_page(seed, context()).inline())
+    assert shown["Contact"] == (
+        '<a href="https://meta.wikimedia.org/wiki/User_talk:Raimund_Liebert_(WMAT)">'
+        "<bdi>Raimund Liebert (WMAT)</bdi></a>"
+    )
+
+
+def test_the_overview_says_what_each_link_down_does(tricky: Event) -> None:
+    """At the top of a multi-session page: "register" where seats are open, "join the waiting
+    list" where the session is full and has one."""
+    page = event_page(tricky, context()).inline()
+    overview = page.split("<li><strong>When:</strong>", 1)[1].split("</ul>", 1)[0]
+    assert 'href="#session-evening">join the waiting list</a>' in overview
+    assert 'href="#session-morning">register</a>' in overview

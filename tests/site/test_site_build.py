@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -49,7 +50,7 @@ def test_description_html_is_sanitised_and_markdown_kept(tmp_path: Path) -> None
     assert "<strong>Markdown</strong>" in about
     assert '<a href="https://example.org/programme" rel="noopener noreferrer nofollow">' in about
     assert "<ul>" in about and "<li>" in about and "<code>code &lt;b&gt;</code>" in about
-    assert "<h3>Programme</h3>" in about
+    assert '<h3 id="programme">Programme<a class="headerlink" href="#programme"' in about
     assert "bad link" in about and "bad anchor" in about  # the text stays, the link goes
     assert "<script" not in page.split('<h2 id="registration"', 1)[0].split("<article", 1)[1]
 
@@ -242,7 +243,7 @@ def test_event_pages_are_not_in_the_navigation(built: Built) -> None:
 def test_sign_up_sheets_stay_out_of_the_search_index(built: Built) -> None:
     index = built.page("search/search_index.json")
     assert "Let&#x27;s Connect" in index or "Let's Connect" in index
-    assert "Raimund Liebert" not in index and "Erin Waiting" not in index
+    assert "Paulina Studniczka" not in index and "Erin Waiting" not in index
 
 
 def test_facts_and_lists_are_in_the_search_index(built: Built) -> None:
@@ -350,3 +351,55 @@ def test_configuration_mistakes_fail_the_build(
     result = build(root)
     assert result.result.returncode != 0
     assert message in result.result.stderr
+
+
+# A description that starts with a heading, has headings of its own and links to pages of the
+# site; and one whose link leads nowhere.
+DESCRIBED = TRICKY.replace(
+    "  Maintainers write **Markdown** here.\n",
+    "  # Programme *today*\n"
+    "\n"
+    "  Read [how to register](../registering.md) and [its times](../registering.md#times),\n"
+    f"  see [the seed event]({SEED_ID}.md) and [past events](../past.md).\n"
+    "\n"
+    "  ## Part one\n"
+    "\n"
+    "  Talks.\n",
+)
+BAD_LINK = TRICKY.replace(
+    "  Maintainers write **Markdown** here.\n",
+    "  See [the programme](programme.md).\n",
+)
+
+
+def test_description_headings_are_the_pages_own(tmp_path: Path) -> None:
+    """No empty "About" above a description that starts with a heading; its headings get an id,
+    a permalink and an entry in the table of contents; its links lead to the pages."""
+    built = build(make_mkdocs_site(tmp_path, {"tricky": DESCRIBED}))
+    assert built.result.returncode == 0, built.result.stderr
+    page = built.page("events/tricky/index.html")
+    article = page.split("<article", 1)[1]
+    assert 'id="about"' not in page
+    for level, anchor, text in (
+        (2, "programme-today", "Programme today"),
+        (3, "part-one", "Part one"),
+    ):
+        heading = re.search(rf'<h{level} id="{anchor}">(.*?)</h{level}>', article)
+        assert heading is not None, anchor
+        assert heading.group(1).startswith(text)
+        assert f'class="headerlink" href="#{anchor}"' in heading.group(1)
+        assert f'<a href="#{anchor}" class="md-nav__link">' in page  # the table of contents
+    description = article.split('id="programme-today"', 1)[1].split('id="registration"', 1)[0]
+    for href in ("../../registering/", "../../registering/#times", f"../{SEED_ID}/", "../../past/"):
+        assert f'href="{href}"' in description
+    assert broken_links(built.site) == []
+
+
+def test_a_bad_link_in_a_description_fails_the_build_at_the_event_file(tmp_path: Path) -> None:
+    built = build(make_mkdocs_site(tmp_path, {"tricky": BAD_LINK}))
+    assert built.result.returncode == 1
+    assert (
+        "events/tricky.yaml:5:23: the link 'programme.md' in the description points to "
+        "docs/events/programme.md, which does not exist;"
+    ) in built.result.stderr
+    assert "events/tricky.md" not in built.result.stderr

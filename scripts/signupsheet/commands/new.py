@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from signupsheet.commands.options import add_now, now_from, zone
 from signupsheet.core.errors import ProblemsError, UserError
-from signupsheet.core.model import EVENT_TYPES, EventType
+from signupsheet.core.model import EVENT_TYPES, Contact, EventType
 from signupsheet.core.project import Project
 from signupsheet.core.schema_values import MAX_CAPACITY
 
@@ -19,9 +19,10 @@ NAME = "new"
 HELP = "create a new event file from flags, or by answering questions in a terminal"
 DESCRIPTION = (
     "Write events/<id>.yaml for a new event: the title, one --session START END per date (in "
-    "the --tz time zone, stored in UTC), the capacity and the platform. Run in a terminal "
-    "without --title or --session, it asks for what is missing. An existing file is never "
-    "replaced."
+    "the --tz time zone, stored in UTC), the capacity, the platform, and who to ask: the "
+    "organizers' GitHub logins or a contact page (at least one). Run in a terminal without "
+    "--title, --session or anyone to ask, it asks for what is missing. An existing file is "
+    "never replaced."
 )
 
 Ask = Callable[[str], str]
@@ -50,6 +51,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", choices=EVENT_TYPES, help="what kind of event this is")
     parser.add_argument("--language", action="append", default=None, help="e.g. en (repeatable)")
     parser.add_argument("--policy", help="policy page under docs/, e.g. policies/safe-space.md")
+    parser.add_argument(
+        "--organizer",
+        action="append",
+        default=None,
+        metavar="LOGIN",
+        help="an organizer's GitHub login, shown on the page (repeatable); give this or --contact",
+    )
+    parser.add_argument(
+        "--contact",
+        metavar="LINK",
+        help="where people reach the organizers: an https:// page or a page under docs/ "
+        "(e.g. contact.md); never an e-mail address",
+    )
+    parser.add_argument("--contact-name", metavar="NAME", help="who answers at --contact")
     parser.add_argument("--id", dest="event_id", help="the event id (default: DATE-title-slug)")
     parser.add_argument("--stdout", action="store_true", help="print the file instead")
     add_now(parser)
@@ -111,6 +126,15 @@ def ask_missing(args: argparse.Namespace, ask: Ask, tell: Callable[[str], None])
                 tell(str(error))
     if args.platform is None:
         args.platform = ask("Video platform [Zoom]: ").strip() or "Zoom"
+    while not args.organizer and not args.contact:
+        tell("Registrants need someone to ask: name an organizer, a contact page, or both.")
+        logins = ask("Organizers' GitHub logins, separated by commas [none]: ")
+        args.organizer = [login.strip() for login in logins.split(",") if login.strip()]
+        args.contact = (
+            ask("Contact page (https://... or a page under docs/) [none]: ").strip() or None
+        )
+    if args.contact and args.contact_name is None:
+        args.contact_name = ask("Who answers there, as shown on the page [nobody named]: ").strip()
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
@@ -124,14 +148,20 @@ def run(args: argparse.Namespace, project: Project) -> int:
         session_span,
     )
 
-    if sys.stdin.isatty() and (not args.title or not args.session):
+    someone = args.organizer or args.contact
+    if sys.stdin.isatty() and (not args.title or not args.session or not someone):
         ask_missing(args, input, lambda text: print(text, file=sys.stderr))
-    given = (("--title", args.title), ("--session", args.session))
+    given = (
+        ("--title", args.title),
+        ("--session", args.session),
+        ("--organizer (or --contact)", args.organizer or args.contact),
+    )
     missing = [flag for flag, value in given if not value]
     if missing:
         raise UserError(
             f"{' and '.join(missing)} missing; e.g. signupsheet new --title 'Monthly meetup' "
-            "--session '2026-12-03 15:00' 16:30 --tz Europe/Vienna"
+            "--session '2026-12-03 15:00' 16:30 --tz Europe/Vienna --organizer YOUR-LOGIN "
+            "(registrants need someone to ask)"
         )
     if args.event_id is not None and not EVENT_ID.match(args.event_id):
         raise UserError(
@@ -159,6 +189,10 @@ def run(args: argparse.Namespace, project: Project) -> int:
         platform=args.platform or None,
         policy=args.policy,
         languages=args.language or [],
+        organizers=args.organizer or [],
+        contact=None
+        if not args.contact
+        else Contact(link=args.contact.strip(), name=(args.contact_name or "").strip() or None),
         created=now_from(args),
     )
     text = render_new(spec)

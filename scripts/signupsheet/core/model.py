@@ -48,6 +48,14 @@ def format_timestamp(moment: datetime) -> str:
     return text.replace("+00:00", "Z")
 
 
+def calendar_uid(event_id: str, session_id: str) -> str:
+    """The UID of a session in every calendar: the site's `.ics` files and the invitations mailed
+    with the confirmation and the meeting link. One UID, so a calendar holding both shows one entry
+    (the mail updates the subscribed one). It names no host: the invitation is made without the
+    site's address, and a site that moves to another domain keeps its entries."""
+    return f"{event_id}.{session_id}@signupsheet"
+
+
 def same_login(a: str | None, b: str | None) -> bool:
     """GitHub logins are case-insensitive."""
     return a is not None and b is not None and a.casefold() == b.casefold()
@@ -58,6 +66,18 @@ class Speaker:
     name: str
     affiliation: str | None = None
     link: str | None = None
+
+
+@dataclass(slots=True)
+class Contact:
+    """How to reach the organizers: a public page (https) or a page of the site under docs/."""
+
+    link: str
+    name: str | None = None
+
+    @property
+    def on_site(self) -> bool:
+        return not self.link.startswith("https://")
 
 
 @dataclass(slots=True)
@@ -169,6 +189,7 @@ class Event:
     created: datetime | None = None
     speakers: list[Speaker] = field(default_factory=list)
     organizers: list[str] = field(default_factory=list)
+    contact: Contact | None = None
     location: Location | None = None
     recording: Recording | None = None
     policy: str | None = None
@@ -261,6 +282,7 @@ def event_from_data(event_id: str, data: dict[str, Any]) -> Event:
         created=_time(data.get("created")),
         speakers=[Speaker(**speaker) for speaker in data.get("speakers", [])],
         organizers=list(data.get("organizers", [])),
+        contact=None if (contact := data.get("contact")) is None else Contact(**contact),
         location=None if location is None else Location(**location),
         recording=data.get("recording"),
         policy=data.get("policy"),
@@ -375,6 +397,9 @@ def event_to_data(event: Event) -> dict[str, Any]:
             "created": event.created,
             "speakers": [_compact(asdict(speaker)) for speaker in event.speakers],
             "organizers": event.organizers,
+            "contact": None
+            if event.contact is None
+            else _compact({"name": event.contact.name, "link": event.contact.link}),
             "location": None if event.location is None else _compact(asdict(event.location)),
             "recording": event.recording,
             "policy": event.policy,

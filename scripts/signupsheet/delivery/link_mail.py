@@ -24,7 +24,7 @@ from email.utils import format_datetime, formataddr
 import icalendar
 
 from signupsheet.core.errors import UserError
-from signupsheet.core.model import Event, Registration, Session
+from signupsheet.core.model import Event, Registration, Session, calendar_uid
 from signupsheet.core.time_text import span_text, time_text
 from signupsheet.delivery.secrets import valid_address
 from signupsheet.site.links import cancel_form_url
@@ -120,7 +120,7 @@ def build_ics(event: Event, session: Session, link: str | None, now: datetime) -
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     entry = icalendar.Event()
-    entry.add("uid", f"{event.id}.{session.id}@signupsheet")
+    entry.add("uid", calendar_uid(event.id, session.id))
     entry.add("dtstamp", now)
     entry.add("dtstart", session.start)
     entry.add("dtend", session.end)

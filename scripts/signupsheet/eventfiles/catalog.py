@@ -13,7 +13,12 @@ from signupsheet.core.project import Project
 from signupsheet.eventfiles import untrusted_yaml
 from signupsheet.eventfiles.gc_pause import gc_paused
 from signupsheet.eventfiles.schema import EventSchema, PathTuple, load_schema
-from signupsheet.eventfiles.semantic_checks import event_problems, secret_leaks, value_leaks
+from signupsheet.eventfiles.semantic_checks import (
+    description_link_problems,
+    event_problems,
+    secret_leaks,
+    value_leaks,
+)
 
 
 @dataclass
@@ -113,11 +118,28 @@ def check_parsed(
         else:
             for where, message in event_problems(event, project.docs_dir):
                 add(where, message)
+            for link, message in description_link_problems(event, project):
+                line, column = _in_description(text, locator, link)
+                problems.append(Problem(shown, line, column, message))
             if not problems:
                 result.event = event
                 result.data = data
     result.problems = sorted(set(problems))
     return result
+
+
+def _in_description(text: str, locator: untrusted_yaml.Locator, link: str) -> tuple[int, int]:
+    """Where a link of the description is written: the first place after the description's
+    start that holds it, else the description itself (an escape or a reference may hide it)."""
+    line, column = locator.locate(("description",))
+    start = 0
+    for _ in range(line - 1):
+        start = text.index("\n", start) + 1
+    start += column - 1
+    found = text.find(link, start)
+    if found < 0:
+        return line, column
+    return text.count("\n", 0, found) + 1, found - (text.rfind("\n", 0, found) + 1) + 1
 
 
 def _build(event_id: str, data: dict[str, Any], schema: EventSchema) -> Event | None:

@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from markdown.extensions.toc import slugify
+
+from signupsheet.core import description
 from signupsheet.core.model import Event, Registration
 from signupsheet.core.plain_text import hidden_characters
+from signupsheet.core.project import Project
 from signupsheet.core.schema_values import SLUG_PATTERN
 from signupsheet.eventfiles.schema import PathTuple
 
@@ -130,6 +135,79 @@ def value_leaks(data: Any, text: str = "") -> list[RuleProblem]:
     return problems
 
 
+# Files the site makes besides the event pages and calendars (site/generation.py).
+GENERATED_FILES = frozenset({"past.md", "calendar.ics", "feed.xml", "events.json"})
+_EVENT_FILE = re.compile(r"events/([^/]+)\.(?:md|ics)")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
+_HEADING_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
+# The headings the site adds under the hand-written home and series pages (site/pages.py).
+_SECTION_ANCHORS = frozenset({"upcoming-sessions", "more", "series", "past-events"})
+
+
+@cache
+def _anchors(path: Path) -> tuple[frozenset[str], str]:
+    """The ids the headings of a hand-written page get (the toc extension's slugs, or an
+    attribute list's `{#id}`), and the page's text for ids written in HTML."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    ids = set()
+    for match in _MARKDOWN_HEADING.finditer(text):
+        heading = match.group(1)
+        explicit = _HEADING_ID.search(heading)
+        ids.add(explicit.group(1) if explicit else slugify(heading, "-"))
+    return frozenset(ids), text
+
+
+def description_link_problems(event: Event, project: Project) -> list[tuple[str, str]]:
+    """Relative links of the description that lead nowhere, as (the link as written, message).
+
+    A link is read as MkDocs reads one on the event's page, `events/<id>.md`: `../registering.md`
+    is docs/registering.md, `other-event.md` another event's page. A fragment must name a heading
+    of a hand-written page (or an id written in it).
+    """
+    if not event.description or not description.might_link_locally(event.description):
+        return []
+    page = f"events/{event.id}.md"
+    problems = []
+    fix = (
+        "link to a page in docs/ relative to this event's page (e.g. ../registering.md), "
+        "or give a full https:// address"
+    )
+    for link in dict.fromkeys(description.links(description.render(event.description))):
+        local = description.local_link(page, link)
+        if local is None:
+            continue
+        target = local.target
+        if local.outside:
+            problems.append((link, f"the link {link!r} in the description leaves the site; {fix}"))
+            continue
+        generated = target in GENERATED_FILES
+        if (found := _EVENT_FILE.fullmatch(target)) is not None:
+            generated = project.event_path(found.group(1)).is_file()
+        written = project.docs_dir / target
+        if not generated and not written.is_file():
+            problems.append(
+                (
+                    link,
+                    f"the link {link!r} in the description points to docs/{target}, which does "
+                    f"not exist; {fix}",
+                )
+            )
+        elif local.fragment and not generated and target.endswith(".md"):
+            ids, text = _anchors(written)
+            extra = _SECTION_ANCHORS if target == "index.md" or target.startswith("series/") else ()
+            fragment = local.fragment
+            if fragment not in ids and fragment not in extra and fragment not in text:
+                problems.append(
+                    (
+                        link,
+                        f"the link {link!r} in the description names '#{fragment}', which is "
+                        f"no heading of docs/{target}; link to one of its headings or drop "
+                        "the '#' part",
+                    )
+                )
+    return problems
+
+
 def event_problems(event: Event, docs_dir: Path) -> list[RuleProblem]:
     """Every semantic problem of one event, with the data path of the node to blame."""
     problems: list[RuleProblem] = []
@@ -151,6 +229,13 @@ def event_problems(event: Event, docs_dir: Path) -> list[RuleProblem]:
         )
     if event.policy is not None and not (docs_dir / event.policy).is_file():
         report(("policy",), f"policy page docs/{event.policy} does not exist")
+    contact = event.contact
+    if contact is not None and contact.on_site and not (docs_dir / contact.link).is_file():
+        report(
+            ("contact", "link"),
+            f"contact page docs/{contact.link} does not exist; write it or give an https:// "
+            "address",
+        )
     if event.location is not None:
         mode = event.location.mode
         article = "an" if mode == "online" else "a"

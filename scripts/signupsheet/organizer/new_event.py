@@ -11,7 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from signupsheet.core.model import Event, EventType, Location, Session, format_timestamp
+from signupsheet.core.model import (
+    Contact,
+    Event,
+    EventType,
+    Location,
+    Session,
+    format_timestamp,
+)
 from signupsheet.core.time_text import span_text
 from signupsheet.eventfiles.event_writer import event_id_for, render_event, session_ids
 from signupsheet.eventfiles.schema import PathTuple
@@ -37,6 +44,8 @@ class NewEvent:
     platform: str | None = None
     policy: str | None = None
     languages: list[str] = field(default_factory=list)
+    organizers: list[str] = field(default_factory=list)  # GitHub logins
+    contact: Contact | None = None
     # When the file is written: the feed dates the event by it (`created`).
     created: datetime | None = None
 
@@ -119,6 +128,8 @@ def build_event(spec: NewEvent) -> Event:
         languages=list(spec.languages),
         location=Location(mode="online", platform=spec.platform) if spec.platform else None,
         policy=spec.policy,
+        organizers=list(spec.organizers),
+        contact=spec.contact,
         created=None
         if spec.created is None
         else spec.created.astimezone(UTC).replace(microsecond=0),
@@ -151,7 +162,8 @@ def render_new(spec: NewEvent) -> str:
         "  summary:      one or two sentences for lists, feeds and calendars",
         "  description:  the full text, in Markdown",
         "  speakers:     - name: ..., affiliation: ...",
-        "  organizers:   GitHub logins who may edit entries for others",
+        "  organizers:   GitHub logins: shown on the page, may edit entries for others",
+        "  contact:      link: where people ask the organizers (https://... or a docs/ page)",
         "  recording:    not-recorded, recorded or talks-only",
         "  registration: opens, closes, waitlist, link_lead_minutes",
         "Never put the meeting's join link or an e-mail address here: the link is sent",

@@ -1,29 +1,24 @@
 """iCalendar files: one per event, and one for subscribing to every upcoming and recent session.
 
-Built with the icalendar library. A session's UID stays the same across rebuilds (event id, session
-id and the site's host), so calendar apps update an entry instead of adding it twice. The meeting
-link is never in a calendar: it is sent by e-mail to the people on the sheet.
+Built with the icalendar library. A session's UID stays the same across rebuilds (event id and
+session id, `calendar_uid`) and is the one the mailed invitations carry, so calendar apps update an
+entry instead of adding it twice. The meeting link is never in a calendar: it is sent by e-mail to
+the people on the sheet.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 import icalendar
 
-from signupsheet.core.model import Event, Session, last_revision
+from signupsheet.core.model import Event, Session, calendar_uid, last_revision
 from signupsheet.site.links import session_label
 from signupsheet.site.pages import MODES, event_page_path
 from signupsheet.site.urls import PublishedSite
 
 PRODID = "-//signupsheet//event calendar//EN"
-
-
-def uid(event: Event, session: Session, site: PublishedSite) -> str:
-    host = urlsplit(site.url).hostname or "signupsheet.invalid"
-    return f"{event.id}.{session.id}@{host}"
 
 
 def event_page_url(event: Event, site: PublishedSite) -> str:
@@ -66,7 +61,7 @@ def revised(event: Event) -> datetime:
 def session_vevent(event: Event, session: Session, site: PublishedSite) -> icalendar.Event:
     page = event_page_url(event, site)
     vevent = icalendar.Event()
-    vevent.add("uid", uid(event, session, site))
+    vevent.add("uid", calendar_uid(event.id, session.id))
     vevent.add("dtstamp", revised(event))
     vevent.add("dtstart", session.start)
     vevent.add("dtend", session.end)

@@ -9,8 +9,9 @@ stand there as placeholders that the site plugin fills into the finished HTML (`
 What strangers wrote (display names, affiliations, notes) and every one-line field appear only in
 HTML blocks, escaped with `html.escape`, so `[x](javascript:…)` or `<img>` stay literal text; in
 headings, titles are escaped for Markdown. The description is Markdown that may hold raw HTML:
-it is rendered here and sanitised with nh3 (`description_html`), then placed as a block like the
-rest, so neither a `<script>` nor a `javascript:` link in an event file reaches a page.
+it is rendered and sanitised with nh3 (core/description.py), then placed as blocks like the rest
+(its headings as escaped Markdown headings), so neither a `<script>` nor a `javascript:` link in
+an event file reaches a page.
 """
 
 from __future__ import annotations
@@ -23,9 +24,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-import markdown
-import nh3
-
+from signupsheet.core import description
 from signupsheet.core.languages import language_names
 from signupsheet.core.model import Event, Registration, Session, format_timestamp
 from signupsheet.core.rules import SessionState, session_state, takes_pull_requests
@@ -143,36 +142,51 @@ def md_text(text: str) -> str:
 
 # --- the description --------------------------------------------------------------------------
 
-# Ordinary formatting only: no images (a tracking pixel is a privacy leak), forms, frames,
-# styles or scripts. Attributes that carry no behaviour; nh3 itself drops `on*` handlers.
-_DESCRIPTION_TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
-    "em", "strong", "b", "i", "u", "s", "del", "ins", "sub", "sup", "mark", "small", "abbr",
-    "blockquote", "q", "cite", "code", "pre", "kbd", "samp", "var", "a", "span", "div",
-    "table", "thead", "tbody", "tr", "th", "td", "caption",
-}  # fmt: skip
-_DESCRIPTION_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
-_DESCRIPTION_SCHEMES = {"http", "https", "mailto"}
 _BLANK_LINE = re.compile(r"\n(?=[ \t]*\n)")
 
 
-def description_html(text: str) -> str:
-    """The event description as sanitised HTML with no blank line (a raw HTML block).
+def description_html(clean: str) -> str:
+    """A part of the sanitised description as one raw HTML block (no blank line inside).
 
-    Rendered here rather than by the site's Markdown engine so that what is sanitised is the
-    very HTML that reaches the page. A newline before an empty line becomes `&#10;` (the same
-    character), so a code block with an empty line does not end the raw HTML block when the page
-    is written inline.
+    A newline before an empty line becomes `&#10;` (the same character), so a code block with
+    an empty line does not end the raw HTML block when the page is written inline.
     """
-    rendered = str(markdown.markdown(text, extensions=["extra", "sane_lists"]))
-    clean = nh3.clean(
-        rendered,
-        tags=_DESCRIPTION_TAGS,
-        attributes=_DESCRIPTION_ATTRIBUTES,
-        url_schemes=_DESCRIPTION_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-    )
     return '<div class="ss-description">' + _BLANK_LINE.sub("&#10;", clean.strip()) + "</div>"
+
+
+def description_lines(event: Event, ctx: SiteContext, page: str, source: PageSource) -> list[str]:
+    """The description's part of the event page's Markdown, under "About" unless it starts
+    with a heading of its own.
+
+    Rendered and sanitised here rather than by the site's Markdown engine, so that what is
+    sanitised is the very HTML that reaches the page. Its top-level headings become the page's
+    own Markdown headings (escaped text), so they get ids, permalinks and entries in the table
+    of contents; the HTML between them goes in as blocks. Relative links to files of the site
+    (`../registering.md`) are rewritten to where the file is served, as MkDocs does for a page.
+    """
+    if not event.description:
+        return []
+    clean = description.render(event.description)
+    change = {}
+    for link in description.links(clean):
+        local = description.local_link(page, link)
+        if local is not None and not local.outside:
+            fragment = f"#{local.fragment}" if local.fragment else ""
+            change[link] = ctx.link(page, local.target) + fragment
+    parts = description.blocks(description.rewrite_links(clean, change) if change else clean)
+    lines: list[str] = []
+    levels = [part.level for part in parts if isinstance(part, description.Heading)]
+    starts_with_heading = bool(parts) and isinstance(parts[0], description.Heading)
+    top = 2 if starts_with_heading else 3
+    if not starts_with_heading:
+        lines += ["## About", ""]
+    for number, part in enumerate(parts):
+        if isinstance(part, description.Heading):
+            level = min(6, top + part.level - min(levels))
+            lines += [f"{'#' * level} {md_text(part.text) or '&nbsp;'}", ""]
+        else:
+            lines += [source.add(f"description/{number}", description_html(part)), ""]
+    return lines
 
 
 # --- times ------------------------------------------------------------------------------------
@@ -189,6 +203,13 @@ def time_tag(moment: datetime, style: TimeStyle = "full", start: datetime | None
     day, _, clock = time_text(moment, style).rpartition(", ")
     text = f'{day}{", " if day else ""}<span class="ss-nowrap">{clock}</span>'
     return f'<time datetime="{format_timestamp(moment)}" data-ss="{style}"{extra}>{text}</time>'
+
+
+def heading_time(moment: datetime) -> str:
+    """A session's start as its heading: the text (and so the heading's id) in UTC; the site's
+    script shows it, and the heading's entry in the table of contents, in the reader's zone."""
+    text = time_text(moment, "date")
+    return f'<time datetime="{format_timestamp(moment)}" data-ss="heading">{text}</time>'
 
 
 def duration_text(delta: timedelta) -> str:
@@ -438,8 +459,30 @@ def _people(event: Event) -> list[tuple[str, str]]:
             f'<a href="https://github.com/{attr(login)}">{escape(login)}</a>'
             for login in event.organizers
         )
-        facts.append(("Organizers", logins))
+        facts.append(("Organized by", logins))
     return facts
+
+
+# The fact that says how to reach the organizers; "ask the organizers" elsewhere links to it.
+CONTACT_ID = "ss-contact"
+
+
+def contact_html(event: Event, ctx: SiteContext, page: str) -> str:
+    """How to reach the organizers: the event's contact page; else an issue in the repository,
+    mentioning the organizers when the event names them."""
+    contact = event.contact
+    if contact is not None:
+        if contact.on_site:
+            target = ctx.link(page, contact.link)
+            shown = contact.name or page_title(ctx.docs_dir / contact.link) or contact.link
+        else:
+            target, shown = contact.link, contact.name or contact.link
+        return f'<a href="{attr(target)}"><bdi>{escape(shown)}</bdi></a>'
+    issue = f'<a href="{attr(ctx.repository.url)}/issues/new">open an issue</a>'
+    if event.organizers:
+        mentions = " or ".join(f"@{escape(login)}" for login in event.organizers)
+        return f"{issue} in the site's repository and mention {mentions}"
+    return f"{issue} in the site's repository"
 
 
 def session_anchor(session: Session) -> str:
@@ -454,7 +497,8 @@ def _sessions_overview(event: Event, ctx: SiteContext) -> str:
     for session in event.sessions:
         state = session_state(event, session, ctx.now)
         label = f"{escape(session.title)}: " if session.title else ""
-        action = "register" if state.accepting else "details"
+        action = {"open": "register", "full": "join the waiting list"}.get(state.state, "details")
+        action = action if state.accepting else "details"
         items.append(
             f"<li>{label}{time_tag(session.start)} {_status_badge(state)} "
             f'<a href="#{session_anchor(session)}">{action}</a></li>'
@@ -480,8 +524,9 @@ def _facts(event: Event, ctx: SiteContext, page: str) -> list[tuple[str, str]]:
     if event.type:
         facts.append(("Type", escape(event.type)))
     facts.extend(_people(event))
-    recording = RECORDING[event.recording] if event.recording else "not stated; ask the organizers"
-    facts.append(("Recording", recording))
+    facts.append(("Contact", contact_html(event, ctx, page)))
+    ask = f'not stated; <a href="#{CONTACT_ID}">ask the organizers</a>'
+    facts.append(("Recording", RECORDING[event.recording] if event.recording else ask))
     if event.location is not None and event.location.chat:
         chat = attr(event.location.chat)
         facts.append(("Public chat", f'<a href="{chat}">{chat}</a>'))
@@ -506,9 +551,9 @@ def _intro_html(event: Event, ctx: SiteContext, page: str) -> str:
     if event.summary:
         lines.append(f"<p>{escape(' '.join(event.summary.split()))}</p>")
     lines.append("<ul>")
-    lines += [
-        f"<li><strong>{label}:</strong> {value}</li>" for label, value in _facts(event, ctx, page)
-    ]
+    for label, value in _facts(event, ctx, page):
+        where = f' id="{CONTACT_ID}"' if label == "Contact" else ""
+        lines.append(f"<li{where}><strong>{label}:</strong> {value}</li>")
     lines.append("</ul>")
     return "\n".join(lines)
 
@@ -560,16 +605,14 @@ def event_page(event: Event, ctx: SiteContext) -> PageSource:
     source = PageSource("")
     lines = [f"# {md_text(event.title)}", "", source.add("intro", _intro_html(event, ctx, page))]
     lines.append("")
-    if event.description:
-        lines += ["## About", "", source.add("description", description_html(event.description))]
-        lines.append("")
+    lines += description_lines(event, ctx, page, source)
     privacy = source.add("privacy", _privacy_html(event, ctx, page), indexed=False)
     lines += ["## Registration", "", privacy, ""]
     for session in event.sessions:
         if len(event.sessions) == 1:
             heading = "### Sign-up sheet"
         else:
-            title = md_text(session.title) if session.title else time_text(session.start, "date")
+            title = md_text(session.title) if session.title else heading_time(session.start)
             heading = f"### {title}"
         status = session_status_html(event, session, ctx)
         lines += [heading, "", source.add(f"{session.id}/status", status, indexed=False), ""]

@@ -272,7 +272,7 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         # Relative: Material fetches `sitemap.xml` beside every `link[rel=alternate]`, so an
         # absolute address would make each page, previews included, call the published site.
         relative = href(page.file.src_uri, "feed.xml", config.use_directory_urls)
-        output = self._with_feed_link(output, relative)
+        output = _without_source_facts(self._with_feed_link(output, relative))
         source = self.sources.pop(page.file.src_uri, None)
         return output if source is None else source.fill_late(output)
 
@@ -283,7 +283,9 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
         if not self.config.enabled or not template_name.endswith(".html"):
             return None
         # Served at any depth, so only a full address works; Material's 404 page is absolute too.
-        return self._with_feed_link(output_content, self.published.page("feed.xml"))
+        return _without_source_facts(
+            self._with_feed_link(output_content, self.published.page("feed.xml"))
+        )
 
     def _with_feed_link(self, html: str, feed: str) -> str:
         # In the plugin rather than a theme override (Material's `extrahead` block): the site
@@ -299,3 +301,14 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
             server.watch(str(self.project.events_dir))
             server.watch(str(self.project.schema_path))
         return server
+
+
+# Material's repository link (in the header, and in the navigation drawer on narrow screens);
+# marked as a component, its script asks GitHub's API for the stars, forks and latest release on
+# every first visit, a request to a third party.
+_SOURCE_COMPONENT = 'class="md-source" data-md-component="source"'
+
+
+def _without_source_facts(html: str) -> str:
+    """The page with the repository link as a plain link: no script asks GitHub for its facts."""
+    return html.replace(_SOURCE_COMPONENT, 'class="md-source"')

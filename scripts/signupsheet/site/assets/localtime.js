@@ -1,5 +1,6 @@
 // Shows every <time data-ss> of the page in the reader's own time zone, keeping the UTC text
-// beside it. Without this script (or without Intl) the UTC text stays as it is.
+// beside it (in a heading: in its title, and the heading's entry in the table of contents says
+// the same). Without this script (or without Intl) the UTC text stays as it is.
 (function () {
   "use strict";
 
@@ -21,11 +22,28 @@
     return new Intl.DateTimeFormat("en-GB", copy);
   }
 
+  // The heading's entries in the table of contents (sidebar and drawer), built from the UTC text
+  // at build time, say what the heading now says. Their links (the heading's id) stay as built.
+  function localizeTocEntry(heading) {
+    if (!heading || !heading.id) { return; }
+    var copy = heading.cloneNode(true);
+    var permalinks = copy.querySelectorAll(".headerlink");
+    for (var i = 0; i < permalinks.length; i++) { permalinks[i].remove(); }
+    var text = copy.textContent.trim();
+    var links = document.querySelectorAll("a.md-nav__link");
+    for (var j = 0; j < links.length; j++) {
+      if (links[j].getAttribute("href") !== "#" + heading.id) { continue; }
+      var label = links[j].querySelector(".md-ellipsis") || links[j];
+      label.textContent = text;
+    }
+  }
+
   function localize() {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!zone || zone === "UTC" || zone === "Etc/UTC") { return; }
     var formats = { full: formatter(FULL, zone), date: formatter(DATE, zone),
-                    end: formatter(CLOCK, zone), day: formatter(DAY, zone) };
+                    end: formatter(CLOCK, zone), day: formatter(DAY, zone),
+                    heading: formatter(DATE, zone) };
     var times = document.querySelectorAll("time[data-ss]:not([data-ss-local])");
     for (var i = 0; i < times.length; i++) {
       var el = times[i];
@@ -41,6 +59,11 @@
       var utc = el.textContent;
       el.setAttribute("data-ss-local", zone);
       el.setAttribute("title", utc);
+      if (style === "heading") {
+        el.textContent = format.format(moment);
+        localizeTocEntry(el.closest("h1, h2, h3, h4, h5, h6"));
+        continue;
+      }
       el.textContent = "";
       var local = document.createElement("span");
       local.className = "ss-local";
