@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from signupsheet.core.project import Project
+from signupsheet.core.schema_values import SLUG_PATTERN, inner
 from signupsheet.eventfiles.atomic_write import atomic_write
 from signupsheet.registration import git_sync
 
@@ -41,7 +42,8 @@ HEADER = (
     "# Meeting-link notices posted on registration issues and pull requests, written by\n"
     "# `signupsheet send-links`: EVENT SESSION NUMBER (see docs/link-delivery.md).\n"
 )
-_LINE = re.compile(r"([a-z0-9][a-z0-9-]{0,79}) ([a-z0-9][a-z0-9-]{0,79}) ([1-9][0-9]{0,9})")
+_SLUG = inner(SLUG_PATTERN)
+_LINE = re.compile(rf"({_SLUG}) ({_SLUG}) ([1-9][0-9]{{0,9}})")
 
 
 @dataclass(frozen=True, order=True)
