@@ -9,7 +9,7 @@ from pathlib import Path
 from signupsheet.commands.options import add_github_options, clock_from
 from signupsheet.core.errors import UserError
 from signupsheet.core.project import Project
-from signupsheet.github.actions import payload_number, workflow, write_outputs
+from signupsheet.github.actions import payload_number, print_masks, workflow, write_outputs
 
 NAME = "pull-request"
 HELP = "check a pull request that edits a sign-up sheet and apply or answer it (run by CI)"
@@ -46,10 +46,14 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.github.client import connect
     from signupsheet.github.pull_requests import GitHubPullRequests
     from signupsheet.registration.applying import ban_check
+    from signupsheet.registration.contact_check import KEY_VARIABLE, contact_key
     from signupsheet.registration.git_sync import git_push_auth
     from signupsheet.registration.pulls.pull_handler import PullRequestBot
 
     environ = os.environ
+    # Hidden from the log, and checked once here: the bot opens seals with it.
+    print_masks(environ, [environ.get(KEY_VARIABLE, "").strip()])
+    contact_key(environ)
     github = workflow(environ, args.repo, args.api_url, args.server_url, "contents: write")
     number = args.number if args.number is not None else pull_request_number(args.event_path)
     if number is None:

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from signupsheet.core.errors import Problem, ProblemsError
+from signupsheet.core.errors import ConfigurationError, Problem, ProblemsError
 from signupsheet.core.inert_markdown import inert_markdown
 from signupsheet.core.links_due import (
     DEFAULT_CHECKPOINT,
@@ -81,7 +81,7 @@ from signupsheet.github.contact_lookup import (
 )
 from signupsheet.registration import git_sync
 from signupsheet.registration.applying import ban_check
-from signupsheet.registration.contact_check import contact_key, sealed_address
+from signupsheet.registration.contact_check import KEY_VARIABLE, contact_key, sealed_address
 from signupsheet.site.urls import PublishedSite, published_site
 
 DeliveryStatus = Literal[
@@ -131,9 +131,14 @@ def config_from_env(
         contacts = parse_contacts(environ.get(CONTACTS_VARIABLE))
     except ProblemsError as error:
         problems.extend(error.problems)
+    try:
+        key = contact_key(environ)
+    except ConfigurationError as error:
+        # Reported with the other secrets' problems, as the configuration error it is.
+        raise ConfigurationError("\n".join([*map(str, problems), str(error)])) from None
     if problems:
         raise ProblemsError(problems)
-    return DeliveryConfig(links, contacts, settings_from_env(environ, site), contact_key(environ))
+    return DeliveryConfig(links, contacts, settings_from_env(environ, site), key)
 
 
 @dataclass
@@ -713,6 +718,7 @@ def configure(environ: Mapping[str, str], site: PublishedSite | None) -> Deliver
     print_masks(
         environ,
         [
+            environ.get(KEY_VARIABLE, "").strip(),
             *secrets_of(environ),
             *mask_candidates(environ.get(LINKS_VARIABLE)),
             *mask_candidates(environ.get(CONTACTS_VARIABLE)),

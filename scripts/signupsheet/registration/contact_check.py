@@ -14,9 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from signupsheet.core.errors import ConfigurationError
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.rules import Outcome, Request, SignupRequest
-from signupsheet.core.sealed_contact import Opened, Refused, open_sealed, well_formed
+from signupsheet.core.sealed_contact import Opened, Refused, open_sealed, valid_key, well_formed
 
 KEY_VARIABLE = "SIGNUPSHEET_CONTACT_KEY"
 
@@ -36,8 +37,19 @@ class ContactCheck:
     opened: Opened | None = None
 
 
+MALFORMED_KEY = (
+    f"{KEY_VARIABLE} is not a private key: it must be the 32-byte key in base64 that "
+    "`signupsheet contact-key new` printed, on one line. Set the secret again (or remove it: "
+    "sealed e-mails are then kept unread)."
+)
+
+
 def contact_key(environ: Mapping[str, str] | None = None) -> str | None:
+    """The private key from the environment, None when unset. A malformed value stops the command
+    at start as a configuration error, named but never shown."""
     value = (os.environ if environ is None else environ).get(KEY_VARIABLE, "").strip()
+    if value and not valid_key(value):
+        raise ConfigurationError(MALFORMED_KEY)
     return value or None
 
 
