@@ -119,3 +119,54 @@ def test_without_the_key_a_seal_is_kept_with_a_notice(
     (reply,) = double.bot_comments(1)
     assert "cannot be read yet" in reply
     assert f"contact: {mine}" in remote_file(remote)
+
+
+def _masked_first(output: str) -> None:
+    """The output's lines, checked: the address shows only in its mask command, and that comes
+    before every other line."""
+    lines = output.splitlines()
+    mask = f"::add-mask::{ADDRESS}"
+    assert mask in lines, output
+    assert all(line.startswith("::add-mask::") for line in lines[: lines.index(mask)])
+    rest = [line for line in lines if line != mask]
+    assert not any(ADDRESS in line or ADDRESS.split("@")[0] in line for line in rest)
+
+
+def test_every_command_that_opens_a_seal_masks_the_address_in_the_workflow_log(
+    tmp_path: Path, double: GitHubDouble, monkeypatch: pytest.MonkeyPatch, mail_env: None
+) -> None:
+    keys = new_key_pair()
+    remote = make_remote(tmp_path, capacity=5)
+    work = clone(remote, tmp_path / "work")
+    _sealed_issue(double, 2, "Sealer", keys.public)
+    monkeypatch.setenv("SIGNUPSHEET_CONTACT_KEY", keys.private)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        monkeypatch.setenv("SIGNUPSHEET_SMTP_URL", f"smtp://127.0.0.1:{port}")
+        result = run_sweep(double, work)
+        assert result.returncode == 0, result.stderr
+        env = {**os.environ, "SIGNUPSHEET_MEETING_LINKS": json.dumps({EVENT_ID: LINK})}
+        git(work, "pull", "--quiet", "origin", "main")
+        sent = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "signupsheet",
+                "--root",
+                str(work),
+                "send-links",
+                "--now",
+                IN_WINDOW,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert sent.returncode == 0, sent.stderr
+    assert len(recorder.to(ADDRESS)) == 2  # the confirmation, then the link: the seal was opened
+    for output in (result.stdout, sent.stdout):
+        _masked_first(output)
+    for output in (result.stderr, sent.stderr):
+        assert ADDRESS not in output

@@ -70,7 +70,11 @@ def _body(path: Path | None) -> str | None:
 def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.github.actions import print_masks
     from signupsheet.registration.applying import ban_check
-    from signupsheet.registration.contact_check import KEY_VARIABLE, contact_key
+    from signupsheet.registration.contact_check import (
+        KEY_VARIABLE,
+        contact_key,
+        mask_opened_addresses,
+    )
     from signupsheet.registration.pulls.pull_check import (
         Context,
         check_revisions,
@@ -79,6 +83,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
 
     print_masks(os.environ, [os.environ.get(KEY_VARIABLE, "").strip()])
     key = contact_key()  # a malformed key stops here, before any verdict
+    mask_opened_addresses(lambda address: print_masks(os.environ, [address]))
     agreed = bool(args.agree_policy) or policy_agreed(_body(args.body_file))
     context = Context(
         author=args.author,

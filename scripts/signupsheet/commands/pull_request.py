@@ -46,7 +46,11 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.github.client import connect
     from signupsheet.github.pull_requests import GitHubPullRequests
     from signupsheet.registration.applying import ban_check
-    from signupsheet.registration.contact_check import KEY_VARIABLE, contact_key
+    from signupsheet.registration.contact_check import (
+        KEY_VARIABLE,
+        contact_key,
+        mask_opened_addresses,
+    )
     from signupsheet.registration.git_sync import git_push_auth
     from signupsheet.registration.pulls.pull_handler import PullRequestBot
 
@@ -54,6 +58,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     # Hidden from the log, and checked once here: the bot opens seals with it.
     print_masks(environ, [environ.get(KEY_VARIABLE, "").strip()])
     contact_key(environ)
+    mask_opened_addresses(lambda address: print_masks(environ, [address]))
     github = workflow(environ, args.repo, args.api_url, args.server_url, "contents: write")
     number = args.number if args.number is not None else pull_request_number(args.event_path)
     if number is None:

@@ -167,8 +167,10 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.delivery.confirmed import CONFIRMED_VARIABLE, decode
     from signupsheet.delivery.sending import PushTarget, send_due_links
     from signupsheet.registration import git_sync
+    from signupsheet.registration.contact_check import mask_opened_addresses
 
     environ = os.environ
+    mask_opened_addresses(lambda address: print_masks(environ, [address]))
     only = None
     if args.only_confirmed:
         only = decode(environ.get(CONFIRMED_VARIABLE, ""))

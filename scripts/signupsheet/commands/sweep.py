@@ -48,7 +48,11 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.github.client import connect
     from signupsheet.github.issue_tracker import GitHubTracker
     from signupsheet.registration.applying import ban_check
-    from signupsheet.registration.contact_check import KEY_VARIABLE, contact_key
+    from signupsheet.registration.contact_check import (
+        KEY_VARIABLE,
+        contact_key,
+        mask_opened_addresses,
+    )
     from signupsheet.registration.git_sync import git_push_auth
     from signupsheet.registration.issues.sweep import Sweeper
 
@@ -56,6 +60,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     # Hidden from the log before anything else is printed, and before it is checked.
     print_masks(environ, [environ.get(KEY_VARIABLE, "").strip()])
     key = contact_key(environ)
+    mask_opened_addresses(lambda address: print_masks(environ, [address]))
     github = workflow(environ, args.repo, args.api_url, args.server_url, "issues: write")
     git_push_auth(github.token, github.server_url)
     repo = connect(
