@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from formbodies import register_body
-from githubdouble import GitHubDouble
+from githubdouble import GitHubDouble, payload
 from gitkit import clone, git
 from signupsheet.core.sealed_contact import new_key_pair, seal
 from smtp_server import Recorder, smtp_server
@@ -170,3 +170,57 @@ def test_every_command_that_opens_a_seal_masks_the_address_in_the_workflow_log(
         _masked_first(output)
     for output in (result.stderr, sent.stderr):
         assert ADDRESS not in output
+
+
+def test_told_unreachable_the_person_adds_a_seal_by_editing_the_issue_and_gets_the_link(
+    tmp_path: Path, double: GitHubDouble, monkeypatch: pytest.MonkeyPatch, mail_env: None
+) -> None:
+    keys = new_key_pair()
+    remote = make_remote(tmp_path, capacity=5)
+    work = clone(remote, tmp_path / "work")
+    double.add_issue(2, "Sealer", register_body(EVENT_ID), ["registration"], created=created(2))
+    double.emails["sealer"] = None  # no public address on the profile
+    monkeypatch.setenv("SIGNUPSHEET_CONTACT_KEY", keys.private)
+    env = {
+        **os.environ,
+        "SIGNUPSHEET_MEETING_LINKS": json.dumps({EVENT_ID: LINK}),
+        "GITHUB_TOKEN": "test-token-not-secret",
+        "GITHUB_REPOSITORY": double.repo,
+        "GITHUB_API_URL": double.base_url,
+    }
+    send = [sys.executable, "-m", "signupsheet", "--root", str(work), "send-links", "--now"]
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        env["SIGNUPSHEET_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+        assert run_sweep(double, work).returncode == 0
+        assert double.issues[2]["state"] == "closed"
+        git(work, "pull", "--quiet", "origin", "main")
+        told = subprocess.run(
+            [*send, IN_WINDOW], capture_output=True, text=True, env=env, check=False
+        )
+        assert told.returncode == 0 and "unreachable" in told.stdout, told.stderr
+        notice = double.comments_on(2)[-1]["body"]
+        # How to add a sealed address to the registration they already have.
+        assert "link-unreachable" in notice and "sealed" in notice
+        assert "edit this issue" in notice and "Sealed e-mail for the meeting link" in notice
+        assert "signupsheet seal-contact" in notice and "next run picks it up" in notice
+        assert recorder.messages == []
+
+        # They do so: the sealed text goes into the form's contact field of the closed issue.
+        sealed = seal(keys.public, ADDRESS, login="Sealer", event=EVENT_ID)
+        double.edit_body(2, register_body(EVENT_ID, contact=sealed), created(40))
+        edited = tmp_path / "edited.json"
+        event = payload("issues.edited.payload.json")
+        event["issue"]["number"] = 2
+        edited.write_text(json.dumps(event))
+        assert run_sweep(double, work, "--event-path", str(edited)).returncode == 0
+        assert f"contact: {sealed}" in remote_file(remote)
+        git(work, "pull", "--quiet", "origin", "main")
+        sent = subprocess.run(
+            [*send, "2026-12-03T13:40:00Z"], capture_output=True, text=True, env=env, check=False
+        )
+        assert sent.returncode == 0, sent.stderr
+    links = [item for item in recorder.to(ADDRESS) if LINK in str(item.message)]
+    assert len(links) == 1
+    public = _public_places(remote, double, told.stdout, told.stderr, sent.stdout, sent.stderr)
+    assert ADDRESS not in public
