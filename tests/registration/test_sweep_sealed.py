@@ -224,3 +224,58 @@ def test_told_unreachable_the_person_adds_a_seal_by_editing_the_issue_and_gets_t
     assert len(links) == 1
     public = _public_places(remote, double, told.stdout, told.stderr, sent.stdout, sent.stderr)
     assert ADDRESS not in public
+
+
+def test_in_the_workflow_the_deliver_job_sends_the_confirmation_once_and_no_link_early(
+    tmp_path: Path, double: GitHubDouble, monkeypatch: pytest.MonkeyPatch, mail_env: None
+) -> None:
+    keys = new_key_pair()
+    remote = make_remote(tmp_path, capacity=5)
+    work = clone(remote, tmp_path / "work")
+    _sealed_issue(double, 2, "Sealer", keys.public)
+    monkeypatch.setenv("SIGNUPSHEET_CONTACT_KEY", keys.private)
+    monkeypatch.delenv("SIGNUPSHEET_SMTP_URL", raising=False)
+    # The sweep job: no mail settings at all.
+    monkeypatch.delenv("SIGNUPSHEET_MAIL_FROM", raising=False)
+    output = tmp_path / "sweep-output"
+    result = run_sweep(double, work, output=output)
+    assert result.returncode == 0, result.stderr
+    (reply,) = double.bot_comments(2)
+    assert "confirmation mail follows" in reply and "was sent" not in reply
+    assert ADDRESS not in reply
+    outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
+    assert outputs["confirmed"]  # not in the link window, yet there is something to confirm
+    # The deliver job: a fresh checkout of main, the mail settings, the sweep's output.
+    deliver = clone(remote, tmp_path / "deliver")
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        env = {
+            **os.environ,
+            "SIGNUPSHEET_MAIL_FROM": "events@example.net",
+            "SIGNUPSHEET_SMTP_URL": f"smtp://127.0.0.1:{port}",
+            "SIGNUPSHEET_MEETING_LINKS": json.dumps({EVENT_ID: LINK}),
+            "SIGNUPSHEET_CONFIRMED": outputs["confirmed"],
+        }
+        command = [sys.executable, "-m", "signupsheet", "--root", str(deliver), "send-links"]
+        runs = [
+            subprocess.run(
+                [*command, "--push", "--only-confirmed", "--now", NOW],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+            )
+            for _ in range(2)  # a second run, as after a re-run of the job: nothing more
+        ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    (confirmation,) = recorder.to(ADDRESS)
+    assert confirmation.message["Subject"] == "Registered: Monthly meetup"
+    assert LINK not in str(confirmation.message)
+    assert "sent 1 confirmation mail" in runs[0].stdout
+    # The daily limit was recorded on main, as a keyed hash.
+    assert ADDRESS not in git(remote, "show", "main:contact-confirmations.txt")
+    public = _public_places(
+        remote, double, result.stdout, result.stderr, *(r.stdout + r.stderr for r in runs)
+    )
+    assert ADDRESS not in public

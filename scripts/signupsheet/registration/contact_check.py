@@ -82,13 +82,22 @@ def check_contact(sealed: str, *, login: str, event: str, key: str | None) -> Co
     return ContactCheck("accepted", opened=_masked(opened))
 
 
+# What became of the confirmation mail for a readable sealed address just stored: sent now; left
+# to the job that holds the mail settings (send-links --only-confirmed), so it follows; or none
+# (the address had one today, or the mail failed: the address is stored all the same).
+Confirmation = Literal["sent", "follows", "stored"]
 # Called once a registration with a readable sealed address is written: sends the confirmation
-# mail (delivery/confirmation.py) and says whether one went out. Never given to the rules.
-SealedHook = Callable[[Event, Session, Registration, Opened], bool]
+# mail (delivery/confirmation.py) or hands it on, and says which. Never given to the rules.
+SealedHook = Callable[[Event, Session, Registration, Opened], Confirmation]
 
 SENT_NOTE = (
     "A short confirmation mail was sent to the e-mail address you sealed (it is shown nowhere "
     "here). The meeting link goes to the same address shortly before the session."
+)
+FOLLOWS_NOTE = (
+    "Your sealed e-mail is stored with your registration (it is shown nowhere here). A short "
+    "confirmation mail follows, unless that address already got one today; the meeting link "
+    "goes to the same address shortly before the session."
 )
 STORED_NOTE = (
     "Your sealed e-mail is stored with your registration: the meeting link goes to it shortly "
@@ -116,8 +125,13 @@ def reply_note(
     entry = None if session is None else session.find(outcome.user)
     if checked.opened is None or session is None or entry is None:
         return ""
-    sent = hook is not None and hook(event, session, entry, checked.opened)
-    return "\n\n" + (SENT_NOTE if sent else STORED_NOTE)
+    said: Confirmation = "stored" if hook is None else hook(event, session, entry, checked.opened)
+    notes: dict[Confirmation, str] = {
+        "sent": SENT_NOTE,
+        "follows": FOLLOWS_NOTE,
+        "stored": STORED_NOTE,
+    }
+    return "\n\n" + notes[said]
 
 
 def sealed_address(key: str | None, entry: Registration, event_id: str) -> str | None:
