@@ -60,7 +60,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--only-confirmed",
         action="store_true",
         help="serve only the entries named in $SIGNUPSHEET_CONFIRMED (the registration job's "
-        "output: a JSON list of [event id, session id, login]); for the workflows",
+        "output: a JSON list of [event id, session id, login]), and send the confirmation mail "
+        "to the sealed addresses they hold (once per address per day); for the workflows",
     )
     parser.add_argument("--remote", default="origin", help="remote to push to (default: origin)")
     parser.add_argument(
