@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from formbodies import register_body
+from formbodies import body, form, register_body
 from githubdouble import GitHubDouble
 from gitkit import clone, git
 from signupsheet.core.sealed_contact import KeyPair, Opened, new_key_pair, open_sealed
@@ -132,8 +132,13 @@ def test_the_page_seals_the_address_and_the_sweep_opens_that_exact_seal(
     # The issue the person then submits, as GitHub's form writes it, through the real sweep.
     remote = make_remote(tmp_path, capacity=5)
     work = clone(remote, tmp_path / "work")
-    body = register_body(EVENT_ID, contact=sealed)
-    double.add_issue(2, LOGIN, body, ["registration"], created=created(2))
+    # Prefilled from the URL's query as GitHub does, by field id; the person ticks the policy box.
+    register = form("register")
+    prefilled = {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
+    assert {field.id for field in register.fields} >= {"event", "contact"}
+    issue_body = body(register, {**prefilled, "policy": True})
+    assert sealed in issue_body
+    double.add_issue(2, LOGIN, issue_body, ["registration"], created=created(2))
     monkeypatch.setenv("SIGNUPSHEET_CONTACT_KEY", KEYS.private)
     monkeypatch.delenv("SIGNUPSHEET_SMTP_URL", raising=False)
     result = run_sweep(double, work)
