@@ -1,7 +1,8 @@
 """The `signupsheet` command: parses arguments, then hands over to one module per command.
 
 Exit codes: 0 success, 1 a problem the user can fix (printed as `path:line:col: message`),
-2 a usage error. Anything else is a bug and keeps its traceback.
+2 a usage error or an unusable setting (a malformed secret). Anything else is a bug and keeps
+its traceback.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from signupsheet.commands import (
     sweep,
     validate,
 )
-from signupsheet.core.errors import UserError
+from signupsheet.core.errors import ConfigurationError, UserError
 from signupsheet.core.project import Project
 
 # Each module has NAME, HELP, DESCRIPTION, add_arguments(parser) and run(args, project) -> int.
@@ -93,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     project = Project(args.root)
     try:
         code: int = args.run(args, project)
+    except ConfigurationError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
     except UserError as error:
         print(error, file=sys.stderr)
         return 1

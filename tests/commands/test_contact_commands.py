@@ -139,3 +139,52 @@ def test_rotate_reseals_every_contact_to_the_new_key(site: Project) -> None:
     )
     assert code == 1 and f"{EVENT}/main entry 1" in err
     assert load_event(site, EVENT).sessions[0].registrations[0].contact == moved
+
+
+# Not base64 at all; base64 of 16 bytes (a key cut short); of 36 bytes (too long).
+MALFORMED_KEYS = ("not base64 at all!", base64.b64encode(b"k" * 16).decode(), "A" * 44 + "AAAA")
+
+
+@pytest.mark.parametrize("bad", MALFORMED_KEYS)
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("sweep", "--repo", "owner/site", "--event-path", os.devnull),
+        ("pull-request", "--repo", "owner/site", "--number", "7"),
+        ("check-pr", "--base", "HEAD", "--head", "HEAD", "--author", "grace", "--agree-policy"),
+        ("send-links", "--now", NOW),
+        ("contact-key", "rotate"),
+    ],
+    ids=lambda argv: argv[0] if isinstance(argv, tuple) else None,
+)
+def test_a_malformed_contact_key_is_a_configuration_error_named_not_shown(
+    site: Project, argv: tuple[str, ...], bad: str
+) -> None:
+    good = _new_key(site)
+    before = site.event_path(EVENT).read_text(encoding="utf-8")
+    env = {
+        "SIGNUPSHEET_CONTACT_KEY": bad,
+        "SIGNUPSHEET_NEW_CONTACT_KEY": good,
+        # Nowhere to reach: a command that went on past its start would fail otherwise.
+        "GITHUB_TOKEN": "t0ken",
+        "GITHUB_API_URL": "http://127.0.0.1:9",
+        "SIGNUPSHEET_MEETING_LINKS": "",
+    }
+    code, out, err = _cli(site, *argv, env=env)
+    assert code == 2, out + err
+    assert "configuration error: SIGNUPSHEET_CONTACT_KEY is not a private key" in err
+    assert "contact-key new" in err  # how to fix it
+    assert "Traceback" not in err
+    assert bad not in out + err and bad.strip("!") not in out + err
+    assert site.event_path(EVENT).read_text(encoding="utf-8") == before
+
+
+def test_rotate_names_a_malformed_new_key(site: Project) -> None:
+    good = _new_key(site)
+    public = site.contact_key_path.read_text(encoding="utf-8")
+    bad = MALFORMED_KEYS[1]
+    env = {"SIGNUPSHEET_CONTACT_KEY": good, "SIGNUPSHEET_NEW_CONTACT_KEY": bad}
+    code, out, err = _cli(site, "contact-key", "rotate", env=env)
+    assert code == 2 and "SIGNUPSHEET_NEW_CONTACT_KEY is not a private key" in err
+    assert bad not in out + err and good not in out + err and "Traceback" not in err
+    assert site.contact_key_path.read_text(encoding="utf-8") == public

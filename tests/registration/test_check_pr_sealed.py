@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,3 +107,36 @@ def test_sealed_contact_in_a_pull_request(
     assert code == (0 if verdict == "accept" else 1)
     assert reason in "\n".join(out["reasons"])
     assert ADDRESS not in json.dumps(out)
+
+
+def test_check_pr_masks_the_opened_address_before_its_verdict(
+    heads: tuple[Path, dict[str, str]],
+) -> None:
+    root, found = heads
+    env = {**os.environ, "SIGNUPSHEET_CONTACT_KEY": KEYS.private, "GITHUB_ACTIONS": "true"}
+    args = ["--root", str(root), "check-pr", "--base", "main", "--head", found["own"]]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "signupsheet",
+            *args,
+            "--author",
+            "dave",
+            "--now",
+            NOW,
+            "--agree-policy",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    mask = f"::add-mask::{ADDRESS}"
+    assert mask in lines
+    assert all(line.startswith("::add-mask::") for line in lines[: lines.index(mask)])
+    assert any(line.startswith("accept") for line in lines)
+    assert not any(ADDRESS in line for line in lines if line != mask)
+    assert ADDRESS not in done.stderr

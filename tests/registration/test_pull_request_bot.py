@@ -448,3 +448,60 @@ def test_no_commit_of_the_pull_request_reaches_main_only_the_checked_change(
     assert pr_site.double.pulls[30]["state"] == "closed" and not pr_site.double.pulls[30]["merged"]
     (comment,) = pr_site.comments(30)
     assert "**You are registered**" in comment and after in comment
+
+
+def test_a_sealed_contact_added_by_pull_request_gets_its_confirmation_from_the_delivery_job(
+    pr_site: PullRequestSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Out of the link window: the checking job (no mail settings) names the entry; the delivery
+    job sends the confirmation mail to the sealed address, once, and no meeting link yet."""
+    from signupsheet.core.sealed_contact import new_key_pair, seal
+
+    keys = new_key_pair()
+    address = "dave.sealed@people.example.net"
+    sealed = seal(keys.public, address, login="dave", event="2026-12-03-meetup")
+    link = "https://meet.example.net/room-pr-5e3f"  # a test value: not a real meeting
+    dave = entry("dave", "Dave", contact=sealed)
+    pr_site.open_pull(1, "dave", {MEETUP: meetup(OLD_TIMER + ALICE + BOB + dave)})
+    outputs = tmp_path / "check-outputs"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
+    monkeypatch.setenv("SIGNUPSHEET_CONTACT_KEY", keys.private)
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        assert pr_site.run_bot(1, monkeypatch) == 0
+        assert recorder.messages == [], "the checking job sends nothing"
+        written = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+        assert json.loads(written["confirmed"]) == [["2026-12-03-meetup", "main", "dave"]]
+        assert f"contact: {sealed}" in pr_site.main_file()
+
+        checkout = tmp_path / "deliver"
+        git(tmp_path, "clone", "--quiet", "--branch", "main", str(pr_site.remote), str(checkout))
+        env = base_env(
+            SIGNUPSHEET_MEETING_LINKS=json.dumps({"2026-12-03-meetup": link}),
+            SIGNUPSHEET_MAIL_FROM="events@example.net",
+            SIGNUPSHEET_SMTP_URL=f"smtp://127.0.0.1:{port}",
+            SIGNUPSHEET_BAN_KEY=BAN_KEY,
+            SIGNUPSHEET_CONTACT_KEY=keys.private,
+            SIGNUPSHEET_CONFIRMED=written["confirmed"],
+        )
+        deliver = [sys.executable, "-m", "signupsheet", "send-links", "--push", "--only-confirmed"]
+        for _ in range(2):  # a re-run of the job sends nothing more
+            git(checkout, "pull", "--quiet", "origin", "main")
+            done = subprocess.run(
+                [*deliver, "--now", NOW],
+                cwd=checkout,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=300,
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+            assert address not in done.stdout + done.stderr
+    (confirmation,) = recorder.messages
+    assert confirmation.recipients == [address]
+    assert confirmation.message["Subject"] == "Registered: Monthly meetup"
+    assert link not in str(confirmation.message)
+    history = git(pr_site.remote, "log", "-p", "--format=%B", "main")
+    assert address not in history and "contact-confirmations.txt" in history
+    assert all(address not in comment for comment in pr_site.comments(1))

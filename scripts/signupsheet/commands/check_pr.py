@@ -68,14 +68,22 @@ def _body(path: Path | None) -> str | None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.github.actions import print_masks
     from signupsheet.registration.applying import ban_check
-    from signupsheet.registration.contact_check import contact_key
+    from signupsheet.registration.contact_check import (
+        KEY_VARIABLE,
+        contact_key,
+        mask_opened_addresses,
+    )
     from signupsheet.registration.pulls.pull_check import (
         Context,
         check_revisions,
         policy_agreed,
     )
 
+    print_masks(os.environ, [os.environ.get(KEY_VARIABLE, "").strip()])
+    key = contact_key()  # a malformed key stops here, before any verdict
+    mask_opened_addresses(lambda address: print_masks(os.environ, [address]))
     agreed = bool(args.agree_policy) or policy_agreed(_body(args.body_file))
     context = Context(
         author=args.author,
@@ -83,7 +91,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         agreed=agreed,
         banned=ban_check(project, os.environ),
         maintainer=args.maintainer,
-        contact_key=contact_key(),
+        contact_key=key,
     )
     _, result = check_revisions(project.root, args.base, args.head, context, project)
     if args.json:

@@ -32,7 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, project: Project) -> int:
     import os
 
-    from signupsheet.core.sealed_contact import new_key_pair
+    from signupsheet.core.errors import ConfigurationError
+    from signupsheet.core.sealed_contact import new_key_pair, valid_key
     from signupsheet.organizer.contact_keys import read_public_key, rotate, write_public_key
     from signupsheet.registration.contact_check import contact_key
 
@@ -56,6 +57,12 @@ def run(args: argparse.Namespace, project: Project) -> int:
         return 0
     old = contact_key()
     new = os.environ.get(NEW_KEY_VARIABLE, "").strip()
+    if new and not valid_key(new):
+        raise ConfigurationError(
+            f"{NEW_KEY_VARIABLE} is not a private key: it must be the 32-byte key in base64 "
+            f"that `signupsheet contact-key new --force` printed ({NEW_KEY_VARIABLE}=$(signupsheet "
+            "contact-key new --force))."
+        )
     if old is None or not new:
         print(
             f"rotate needs the old private key in SIGNUPSHEET_CONTACT_KEY and the new one in "

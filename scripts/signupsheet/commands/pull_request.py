@@ -8,8 +8,9 @@ from pathlib import Path
 
 from signupsheet.commands.options import add_github_options, clock_from
 from signupsheet.core.errors import UserError
+from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
-from signupsheet.github.actions import payload_number, workflow, write_outputs
+from signupsheet.github.actions import payload_number, print_masks, workflow, write_outputs
 
 NAME = "pull-request"
 HELP = "check a pull request that edits a sign-up sheet and apply or answer it (run by CI)"
@@ -41,15 +42,24 @@ def pull_request_number(path: Path | None) -> int | None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from signupsheet.core.links_due import JustConfirmed
+    from signupsheet.core.links_due import EntryKey, JustConfirmed
     from signupsheet.delivery.confirmed import encode
     from signupsheet.github.client import connect
     from signupsheet.github.pull_requests import GitHubPullRequests
     from signupsheet.registration.applying import ban_check
+    from signupsheet.registration.contact_check import (
+        KEY_VARIABLE,
+        contact_key,
+        mask_opened_addresses,
+    )
     from signupsheet.registration.git_sync import git_push_auth
     from signupsheet.registration.pulls.pull_handler import PullRequestBot
 
     environ = os.environ
+    # Hidden from the log, and checked once here: the bot opens seals with it.
+    print_masks(environ, [environ.get(KEY_VARIABLE, "").strip()])
+    contact_key(environ)
+    mask_opened_addresses(lambda address: print_masks(environ, [address]))
     github = workflow(environ, args.repo, args.api_url, args.server_url, "contents: write")
     number = args.number if args.number is not None else pull_request_number(args.event_path)
     if number is None:
@@ -64,6 +74,14 @@ def run(args: argparse.Namespace, project: Project) -> int:
     )
     clock = clock_from(args)
     confirmed = JustConfirmed(clock)
+    # Entries the change gave a sealed address (checked by the bot before it wrote them): the
+    # deliver job, which holds the mail settings, sends their confirmation mail.
+    to_confirm: list[EntryKey] = []
+
+    def on_confirmed(event: Event, session: Session, entry: Registration) -> None:
+        confirmed(event, session, entry)
+        if entry.contact is not None and entry.login is not None:
+            to_confirm.append(EntryKey.of(event, session, entry.login))
 
     bot = PullRequestBot(
         project=project,
@@ -73,13 +91,15 @@ def run(args: argparse.Namespace, project: Project) -> int:
         banned=ban_check(project, environ),
         remote=args.remote,
         branch=args.branch,
-        on_confirmed=confirmed,
+        on_confirmed=on_confirmed,
     )
     try:
         handled = bot.handle(number)
     finally:
         # Written whatever happens once something was pushed: the site is rebuilt, and the job
         # that holds the mail secrets sends the link to the entry just confirmed (no one else).
-        write_outputs(environ, pushed=bool(bot.pushed), confirmed=encode(confirmed.keys))
+        write_outputs(
+            environ, pushed=bool(bot.pushed), confirmed=encode([*confirmed.keys, *to_confirm])
+        )
     print(f"#{number}: {handled}")
     return 0

@@ -42,10 +42,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, project: Project) -> int:
     import sys
 
+    from signupsheet.github.actions import print_masks
     from signupsheet.registration.applying import apply_request, ban_check
-    from signupsheet.registration.contact_check import check_contact, contact_key
+    from signupsheet.registration.contact_check import (
+        check_contact,
+        contact_key,
+        mask_opened_addresses,
+    )
 
     now = now_from(args)
+    mask_opened_addresses(lambda address: print_masks(os.environ, [address]))
     if args.contact is not None:
         checked = check_contact(args.contact, login=args.user, event=args.event, key=contact_key())
         if checked.verdict == "refused":

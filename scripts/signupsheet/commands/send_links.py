@@ -60,7 +60,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--only-confirmed",
         action="store_true",
         help="serve only the entries named in $SIGNUPSHEET_CONFIRMED (the registration job's "
-        "output: a JSON list of [event id, session id, login]); for the workflows",
+        "output: a JSON list of [event id, session id, login]), and send the confirmation mail "
+        "to the sealed addresses they hold (once per address per day); for the workflows",
     )
     parser.add_argument("--remote", default="origin", help="remote to push to (default: origin)")
     parser.add_argument(
@@ -170,11 +171,15 @@ def summary_markdown(report: DeliveryReport) -> str:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from signupsheet.delivery.confirmation import confirm_sealed
     from signupsheet.delivery.confirmed import CONFIRMED_VARIABLE, decode
-    from signupsheet.delivery.sending import PushTarget, send_due_links
+    from signupsheet.delivery.sending import PushTarget, configure, send_due_links
     from signupsheet.registration import git_sync
+    from signupsheet.registration.contact_check import mask_opened_addresses
+    from signupsheet.site.urls import published_site
 
     environ = os.environ
+    mask_opened_addresses(lambda address: print_masks(environ, [address]))
     only = None
     if args.only_confirmed:
         only = decode(environ.get(CONFIRMED_VARIABLE, ""))
@@ -189,6 +194,20 @@ def run(args: argparse.Namespace, project: Project) -> int:
             environ.get("GITHUB_TOKEN", "").strip(), environ.get("GITHUB_SERVER_URL", "").strip()
         )
         print_masks(environ, [header] if header else [])
+    if only and not args.dry_run:
+        # The registration job stored these sealed addresses without mail settings: their
+        # confirmation goes out here, before any link, once per address per day.
+        config = configure(environ, published_site(project.root))
+        confirmations = confirm_sealed(
+            project,
+            only,
+            contact_key=config.contact_key,
+            environ=environ,
+            now=now_from(args),
+            push=None if push is None else (push.remote, push.branch),
+        )
+        if confirmations:
+            print(f"sent {confirmations} confirmation mail(s) for newly sealed addresses")
     report: DeliveryReport | None = None
     try:
         report = send_due_links(

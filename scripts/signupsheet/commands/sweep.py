@@ -40,7 +40,7 @@ def triggered_issue(path: Path | None) -> int | None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from signupsheet.core.links_due import JustConfirmed
+    from signupsheet.core.links_due import EntryKey, JustConfirmed
     from signupsheet.core.sealed_contact import Opened
     from signupsheet.delivery.confirmation import send_confirmation
     from signupsheet.delivery.confirmed import encode
@@ -48,14 +48,20 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.github.client import connect
     from signupsheet.github.issue_tracker import GitHubTracker
     from signupsheet.registration.applying import ban_check
-    from signupsheet.registration.contact_check import contact_key
+    from signupsheet.registration.contact_check import (
+        KEY_VARIABLE,
+        Confirmation,
+        contact_key,
+        mask_opened_addresses,
+    )
     from signupsheet.registration.git_sync import git_push_auth
     from signupsheet.registration.issues.sweep import Sweeper
 
     environ = os.environ
+    # Hidden from the log before anything else is printed, and before it is checked.
+    print_masks(environ, [environ.get(KEY_VARIABLE, "").strip()])
     key = contact_key(environ)
-    # Hidden from the log before anything else is printed.
-    print_masks(environ, [key] if key else [])
+    mask_opened_addresses(lambda address: print_masks(environ, [address]))
     github = workflow(environ, args.repo, args.api_url, args.server_url, "issues: write")
     git_push_auth(github.token, github.server_url)
     repo = connect(
@@ -67,10 +73,21 @@ def run(args: argparse.Namespace, project: Project) -> int:
     )
     clock = clock_from(args)
     confirmed = JustConfirmed(clock)
+    # Entries whose sealed address awaits its confirmation mail from the job that holds the mail
+    # settings: the workflow's deliver job (send-links --only-confirmed) gets them with the rest.
+    to_confirm: list[EntryKey] = []
+    mail = bool(environ.get("SIGNUPSHEET_SMTP_URL"))
 
-    def on_sealed(event: Event, session: Session, entry: Registration, opened: Opened) -> bool:
+    def on_sealed(
+        event: Event, session: Session, entry: Registration, opened: Opened
+    ) -> Confirmation:
         assert key is not None  # only a key opens a seal
-        return send_confirmation(
+        if not mail:
+            if entry.login is None:
+                return "stored"
+            to_confirm.append(EntryKey.of(event, session, entry.login))
+            return "follows"
+        sent = send_confirmation(
             project,
             event,
             session,
@@ -81,6 +98,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
             now=clock(),
             push=(args.remote, args.branch),
         )
+        return "sent" if sent else "stored"
 
     sweeper = Sweeper(
         project=project,
@@ -92,16 +110,18 @@ def run(args: argparse.Namespace, project: Project) -> int:
         on_confirmed=confirmed,
         banned=ban_check(project, environ),
         contact_key=key,
-        # The confirmation mail needs the mail settings; the registration workflow keeps them
-        # in the delivery job, so there the answer says the address is stored instead.
-        on_sealed=on_sealed if environ.get("SIGNUPSHEET_SMTP_URL") else None,
+        on_sealed=on_sealed,
     )
     try:
         report = sweeper.run(triggered_issue(args.event_path))
     finally:
         # Written whatever happens once something was pushed: the site is rebuilt, and the job
         # that holds the mail secrets sends the link to the entries confirmed inside the window.
-        write_outputs(environ, changed=bool(sweeper.pushed), confirmed=encode(confirmed.keys))
+        write_outputs(
+            environ,
+            changed=bool(sweeper.pushed),
+            confirmed=encode([*confirmed.keys, *to_confirm]),
+        )
     for number, outcome in report.handled:
         print(f"#{number}: {outcome}")
     for number, _ in report.failed:

@@ -14,6 +14,11 @@ class UserError(Exception):
     """Something the person running the command can fix; the message says what and how."""
 
 
+class ConfigurationError(UserError):
+    """A setting of the site (a secret, a variable) is unusable: the command stops at start with
+    exit code 2, naming the setting and never its value."""
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong in one file, with the position of the offending node (1-based)."""

@@ -85,6 +85,15 @@ def public_key_of(private: str) -> str:
     return _b64(bytes(_private(private).public_key))
 
 
+def valid_key(text: str) -> bool:
+    """Whether the text is a key as `contact-key new` writes it: 32 bytes in standard base64."""
+    try:
+        _key_bytes(text, "private")
+    except ValueError:
+        return False
+    return True
+
+
 def valid_address(address: str) -> bool:
     return len(address) <= MAX_ADDRESS and _ADDRESS.fullmatch(address) is not None
 

@@ -18,13 +18,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
 from signupsheet.core.errors import UserError
+from signupsheet.core.links_due import EntryKey
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
 from signupsheet.core.sealed_contact import Opened
@@ -32,7 +33,9 @@ from signupsheet.core.time_text import span_text
 from signupsheet.delivery.link_mail import MailSettings, build_ics, settings_from_env
 from signupsheet.delivery.mailer import SendRefused, TransportDown, transport_from_env
 from signupsheet.eventfiles.atomic_write import atomic_write
+from signupsheet.eventfiles.catalog import load_event
 from signupsheet.registration import git_sync
+from signupsheet.registration.contact_check import sealed_address
 from signupsheet.site.links import cancel_form_url
 from signupsheet.site.urls import published_site
 
@@ -159,3 +162,48 @@ def send_confirmation(
     finally:
         transport.close()
     return True
+
+
+def confirm_sealed(
+    project: Project,
+    keys: Iterable[EntryKey],
+    *,
+    contact_key: str | None,
+    environ: Mapping[str, str],
+    now: datetime,
+    push: tuple[str, str] | None = None,
+) -> int:
+    """Send the confirmation mail to the sealed address of each named entry that holds one (the
+    registration jobs hand them on: they hold no mail settings), at most once per address per
+    day as always. How many mails went out; entries gone, without a seal, or whose seal does not
+    open are passed over."""
+    if contact_key is None:
+        return 0
+    wanted = set(keys)
+    sent = 0
+    for event_id in sorted({key.event for key in wanted}):
+        try:
+            event = load_event(project, event_id)
+        except UserError:
+            continue  # removed since: nobody to confirm
+        for session in event.sessions:
+            for entry in session.registrations:
+                if entry.login is None or EntryKey.of(event, session, entry.login) not in wanted:
+                    continue
+                address = sealed_address(contact_key, entry, event.id)
+                if address is None:
+                    continue
+                opened = Opened(address, entry.login, event.id)
+                if send_confirmation(
+                    project,
+                    event,
+                    session,
+                    entry,
+                    opened,
+                    contact_key=contact_key,
+                    environ=environ,
+                    now=now,
+                    push=push,
+                ):
+                    sent += 1
+    return sent

@@ -6,7 +6,9 @@ them, on a fresh checkout of main, and learns whom to serve from their output: a
 `[event id, session id, login]`, made here from the entries the run pushed. That output is text
 passed between jobs, so the delivery reads it again with `decode` — every part checked against
 the id and login patterns, nothing else accepted — and then serves only those of them who are
-due, confirmed and not yet sent, exactly as a scheduled run would.
+due, confirmed and not yet sent, exactly as a scheduled run would. Entries that just received a
+sealed address are named too, whenever their session is: the delivery sends their confirmation
+mail (delivery/confirmation.py), and still no link before the window.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from signupsheet.core.errors import Problem, ProblemsError
+from signupsheet.core.errors import ConfigurationError, Problem, ProblemsError
 from signupsheet.core.inert_markdown import inert_markdown
 from signupsheet.core.links_due import (
     DEFAULT_CHECKPOINT,
@@ -85,7 +85,7 @@ from signupsheet.github.contact_lookup import (
 )
 from signupsheet.registration import git_sync
 from signupsheet.registration.applying import ban_check
-from signupsheet.registration.contact_check import contact_key, sealed_address
+from signupsheet.registration.contact_check import KEY_VARIABLE, contact_key, sealed_address
 from signupsheet.site.urls import PublishedSite, published_site
 
 DeliveryStatus = Literal[
@@ -135,9 +135,14 @@ def config_from_env(
         contacts = parse_contacts(environ.get(CONTACTS_VARIABLE))
     except ProblemsError as error:
         problems.extend(error.problems)
+    try:
+        key = contact_key(environ)
+    except ConfigurationError as error:
+        # Reported with the other secrets' problems, as the configuration error it is.
+        raise ConfigurationError("\n".join([*map(str, problems), str(error)])) from None
     if problems:
         raise ProblemsError(problems)
-    return DeliveryConfig(links, contacts, settings_from_env(environ, site), contact_key(environ))
+    return DeliveryConfig(links, contacts, settings_from_env(environ, site), key)
 
 
 @dataclass
@@ -251,9 +256,10 @@ def unreachable_notice(event: Event, session: Session) -> tuple[str, str]:
         f"**About the meeting link for {inert_markdown(event.title)}** ({when})\n\n"
         "The link is sent by e-mail shortly before the session, but we have no e-mail address "
         "for you. To get it, add a **sealed** address to the registration you already have: "
-        "type your address into “E-mail for the meeting link” on the event's page and press "
-        "“Seal”, or run `signupsheet seal-contact --user YOUR-LOGIN --event "
-        f"{event.id} YOUR-ADDRESS`; then edit this issue and paste the sealed text into "
+        "type your address and login into “E-mail for the meeting link” on the event's page and "
+        "press “Seal and register” (the form it opens shows the sealed text), or run "
+        f"`signupsheet seal-contact --user YOUR-LOGIN --event {event.id} YOUR-ADDRESS`; then "
+        "edit this issue and paste the sealed text into "
         "“Sealed e-mail for the meeting link” (in a pull request: add it as `contact:` to your "
         "entry). Only the site's workflow can read it; the next run picks it up. Or make an "
         "address public on your GitHub profile (Settings → Public profile → Public email), or "
@@ -800,6 +806,7 @@ def configure(environ: Mapping[str, str], site: PublishedSite | None) -> Deliver
     print_masks(
         environ,
         [
+            environ.get(KEY_VARIABLE, "").strip(),
             *secrets_of(environ),
             *mask_candidates(environ.get(LINKS_VARIABLE)),
             *mask_candidates(environ.get(CONTACTS_VARIABLE)),

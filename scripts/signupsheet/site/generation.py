@@ -40,8 +40,14 @@ ASSETS = {
     "localtime.js": f"{ASSET_DIR}/localtime.js",
     "accessibility.js": f"{ASSET_DIR}/accessibility.js",
     "signupsheet.css": f"{ASSET_DIR}/signupsheet.css",
+    # Sealing an address on the event page: our script, and libsodium.js (vendored, with its
+    # licence), which it loads only on a page that has the form.
+    "seal.js": f"{ASSET_DIR}/seal.js",
+    "libsodium.js": f"{ASSET_DIR}/libsodium.js",
+    "libsodium-wrappers.js": f"{ASSET_DIR}/libsodium-wrappers.js",
+    "libsodium-LICENSE.txt": f"{ASSET_DIR}/libsodium-LICENSE.txt",
 }
-SCRIPTS = (ASSETS["localtime.js"], ASSETS["accessibility.js"])
+SCRIPTS = (ASSETS["localtime.js"], ASSETS["accessibility.js"], ASSETS["seal.js"])
 STYLESHEET = ASSETS["signupsheet.css"]
 
 _SERIES_PAGE = re.compile(rf"^series/(?P<id>{inner(SLUG_PATTERN)})\.md$")

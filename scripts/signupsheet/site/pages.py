@@ -30,6 +30,7 @@ from signupsheet.core.model import Event, Registration, Session, format_timestam
 from signupsheet.core.rules import SessionState, session_state, takes_pull_requests
 from signupsheet.core.time_text import TimeStyle, time_text
 from signupsheet.site.links import Repository, converter_url, session_label
+from signupsheet.site.seal_form import seal_form_html
 from signupsheet.site.urls import href
 
 RECORDING = {
@@ -51,6 +52,7 @@ class SiteContext:
     docs_dir: Path
     events_path: str = "events"  # where event files live in the repository, for edit links
     directory_urls: bool = True  # the site's `use_directory_urls`: how pages link to each other
+    contact_key: str | None = None  # the public key for sealed contacts (contact-key.pub)
 
     def link(self, page: str, target: str) -> str:
         """The href from the page `page` to `target`, both paths inside docs/."""
@@ -409,6 +411,9 @@ def actions_html(event: Event, session: Session, state: SessionState, ctx: SiteC
     if not buttons:
         return ""
     html_lines = [f'<p class="ss-actions">{" ".join(buttons)}</p>']
+    if state.accepting and ctx.contact_key:
+        register = repo.register_url(event, session)
+        html_lines.append(seal_form_html(event, session, register, ctx.contact_key))
     if state.accepting and takes_pull_requests(event):
         path = f"{ctx.events_path}/{event.id}.yaml"
         html_lines.append(

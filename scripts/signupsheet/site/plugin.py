@@ -47,6 +47,7 @@ from signupsheet.site.generation import (
 )
 from signupsheet.site.links import Repository
 from signupsheet.site.pages import LINKED_PAGES, PageSource, SiteContext
+from signupsheet.site.seal_form import public_contact_key
 from signupsheet.site.second_process import SecondProcess, usable_cpus
 from signupsheet.site.urls import PublishedSite, href
 
@@ -140,6 +141,7 @@ class SignupsheetPlugin(BasePlugin[SignupsheetConfig]):
             docs_dir=Path(config.docs_dir),
             events_path=project.display(project.events_dir),
             directory_urls=config.use_directory_urls,
+            contact_key=public_contact_key(project),
         )
 
     def _events_and_pages(
