@@ -8,11 +8,16 @@ changed), so PyGithub parses the shape GitHub really sends.
 
 Endpoints (under /repos/OWNER/NAME): GET issues (state, labels, since, direction, per_page,
 page, with Link pagination), GET/PATCH issues/N, PUT issues/N/labels, GET/POST
-issues/N/comments, PATCH/DELETE issues/comments/ID; GET /users/LOGIN, the public profile; and
-POST /graphql for the one query the link delivery sends (public profile e-mails, see `graphql`).
+issues/N/comments, PATCH/DELETE issues/comments/ID, GET actions/workflows/NAME/runs (the runs
+added with `add_run`); GET /users/LOGIN, the public profile; and POST /graphql for the one
+query the link delivery sends (public profile e-mails, see `graphql`).
 To support another call, add a route to `_ROUTES` and a handler method. `fail()` makes matching
 requests answer with an error first (502, or a rate-limited 403 with Retry-After), to test
 retries.
+
+Like GitHub, every answer carries the x-ratelimit-* headers of the primary limit: `rate_budget`
+requests (1,000 for a workflow token) until `reset_rate_limit()`; past it, every request is
+answered 403 "API rate limit exceeded" with x-ratelimit-remaining: 0 and the reset an hour on.
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ import re
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -85,6 +91,14 @@ class GitHubDouble:
         self.held = threading.Event()
         self.release = threading.Event()
         self.base_url = ""
+        # Runs of workflows, newest last: dicts as GitHub lists them.
+        self.workflow_runs: list[dict[str, Any]] = []
+        # The primary rate limit: requests left until `reset_rate_limit`; None: unlimited.
+        self.rate_budget: int | None = None
+        self.rate_used = 0
+        self.rate_reset = int(time.time()) + 3600
+        # What time it is for GitHub (a simulation sets its own).
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     # --- running ---------------------------------------------------------------------------
 
@@ -172,15 +186,21 @@ class GitHubDouble:
                 comments=0,
                 created_at=_stamp(created),
                 updated_at=_stamp(created),
+                closed_at=_stamp(created) if state == "closed" else None,
                 author_association="NONE",
             )
             self.issues[number] = issue
             return issue
 
     def edit_body(self, number: int, body: str, when: datetime) -> None:
+        """An edit of the issue's body; like GitHub, stamped no earlier than when it happens,
+        and (the double's seconds being short) after the issue's last change."""
         with self.lock:
-            self.issues[number]["body"] = body
-            self.issues[number]["updated_at"] = _stamp(when)
+            issue = self.issues[number]
+            after = datetime.strptime(issue["updated_at"], "%Y-%m-%dT%H:%M:%SZ")
+            later = _stamp(after.replace(tzinfo=UTC) + timedelta(seconds=1))
+            issue["body"] = body
+            issue["updated_at"] = max(_stamp(when), self._now(), later)
 
     def add_comment(self, number: int, author: str, body: str) -> dict[str, Any]:
         with self.lock:
@@ -223,6 +243,51 @@ class GitHubDouble:
             message="You have exceeded a secondary rate limit. Please wait a few minutes.",
         )
 
+    def add_run(
+        self,
+        started: datetime,
+        *,
+        event: str = "schedule",
+        conclusion: str | None = "success",
+        workflow: str = "registration.yml",
+    ) -> dict[str, Any]:
+        """A run of `workflow`; `conclusion` None: still in progress."""
+        with self.lock:
+            run_id = 30_000 + len(self.workflow_runs)
+            run = {
+                "id": run_id,
+                "name": "Registration",
+                "path": f".github/workflows/{workflow}",
+                "workflow_file": workflow,
+                "event": event,
+                "status": "completed" if conclusion else "in_progress",
+                "conclusion": conclusion,
+                "created_at": _stamp(started),
+                "updated_at": _stamp(started),
+                "run_started_at": _stamp(started),
+                "run_attempt": 1,
+                "url": self._api(f"/actions/runs/{run_id}"),
+                "html_url": f"https://github.com/{self.repo}/actions/runs/{run_id}",
+            }
+            self.workflow_runs.append(run)
+            return run
+
+    def event_payload(self, name: str, number: int, path: Path) -> Path:
+        """The real webhook payload `name` (e.g. issues.edited.payload.json) about issue
+        `number` as it is now, as GitHub would send it, written to `path`."""
+        with self.lock:
+            data = payload(name)
+            data["issue"] = self._issue_json(self.issues[number])
+            path.write_text(json.dumps(data), encoding="utf-8")
+            return path
+
+    def reset_rate_limit(self, budget: int | None = None) -> None:
+        """A new hour: `budget` requests from now on (None: unlimited)."""
+        with self.lock:
+            self.rate_budget = budget
+            self.rate_used = 0
+            self.rate_reset = int(time.time()) + 3600
+
     def comments_on(self, number: int) -> list[dict[str, Any]]:
         with self.lock:
             return [c for c in self.comments.values() if c["issue"] == number]
@@ -244,9 +309,32 @@ class GitHubDouble:
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length) if length else b""
         data = json.loads(raw) if raw else None
-        status, headers, body = self._dispatch(method, split.path, query, data, handler)
+        with self.lock:
+            limited = self.rate_budget is not None and self.rate_used >= self.rate_budget
+        if limited:
+            status, headers, body = (
+                403,
+                {},
+                {
+                    "message": "API rate limit exceeded for installation ID 1.",
+                    "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+                },
+            )
+        else:
+            status, headers, body = self._dispatch(method, split.path, query, data, handler)
         with self.lock:
             self.requests.append((method, split.path, status))
+            if not limited:
+                self.rate_used += 1
+            limit = self.rate_budget if self.rate_budget is not None else 1000
+            headers = {
+                "X-RateLimit-Limit": str(limit),
+                "X-RateLimit-Remaining": str(max(0, limit - self.rate_used)),
+                "X-RateLimit-Used": str(self.rate_used),
+                "X-RateLimit-Reset": str(self.rate_reset),
+                "X-RateLimit-Resource": "core",
+                **headers,
+            }
         out = b"" if body is None else json.dumps(body).encode()
         try:
             handler.send_response(status)
@@ -299,7 +387,7 @@ class GitHubDouble:
             return 404, {}, {"message": "Not Found"}
 
     def _now(self) -> str:
-        return _stamp(datetime.now(UTC))
+        return _stamp(self.clock())
 
     def get_user(self, login: str) -> tuple[int, dict[str, str], Any]:
         # Logins are case-insensitive on GitHub; the profile answers with its own spelling.
@@ -422,9 +510,12 @@ class GitHubDouble:
         for key in ("state", "state_reason", "title", "body"):
             if key in data:
                 issue[key] = data[key]
+        if "labels" in data:
+            issue["labels"] = [self._label(str(name)) for name in data["labels"]]
+        now = self._now()
         if data.get("state") == "closed":
-            issue["closed_at"] = self._now()
-        issue["updated_at"] = self._now()
+            issue["closed_at"] = now
+        issue["updated_at"] = now
         return 200, {}, self._issue_json(issue)
 
     def put_labels(
@@ -498,6 +589,20 @@ class GitHubDouble:
         comment["updated_at"] = self._now()
         return 200, {}, self._comment_json(comment)
 
+    def list_runs(
+        self, query: dict[str, str], data: Any, workflow: str
+    ) -> tuple[int, dict[str, str], Any]:
+        runs = [
+            run
+            for run in reversed(self.workflow_runs)  # newest first, as GitHub lists them
+            if run["workflow_file"] == workflow
+            and query.get("event", run["event"]) == run["event"]
+            and query.get("status", run["conclusion"]) in (run["conclusion"], run["status"])
+        ]
+        per_page = int(query.get("per_page", "30"))
+        public = [{k: v for k, v in run.items() if k != "workflow_file"} for run in runs]
+        return 200, {}, {"total_count": len(runs), "workflow_runs": public[:per_page]}
+
     def delete_comment(
         self, query: dict[str, str], data: Any, comment_id: str
     ) -> tuple[int, dict[str, str], Any]:
@@ -517,6 +622,7 @@ _ROUTES = [
     ("POST", r"/issues/(\d+)/comments", "post_comment"),
     ("PATCH", r"/issues/comments/(\d+)", "patch_comment"),
     ("DELETE", r"/issues/comments/(\d+)", "delete_comment"),
+    ("GET", r"/actions/workflows/([^/]+)/runs", "list_runs"),
 ]
 
 

@@ -106,6 +106,7 @@ def registrations(draw: st.DrawFn, end: datetime, capacity: int | None) -> list[
                 source=source,
                 status="waitlisted" if waitlisted else "confirmed",
                 link_sent=draw(st.none() | MOMENTS),
+                promoted=None if waitlisted else draw(st.none() | MOMENTS),
             )
         )
     return entries

@@ -61,7 +61,7 @@ def test_least_privilege_and_deploy_only_after_a_change() -> None:
     assert data["permissions"] == {}
     jobs = data["jobs"]
     sweep, deliver, deploy = jobs["sweep"], jobs["deliver"], jobs["deploy"]
-    assert sweep["permissions"] == {"contents": "write", "issues": "write"}
+    assert sweep["permissions"] == {"contents": "write", "issues": "write", "actions": "read"}
     assert deliver["permissions"] == {"contents": "write", "issues": "write"}
     assert deploy["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     assert deploy["needs"] == ["sweep", "deliver"]

@@ -71,6 +71,9 @@ def test_capacity_then_waitlist_then_promotion_in_signup_order() -> None:
     assert decision.outcome.promoted == ("cy",)
     statuses = {r.login: r.status for r in decision.event.sessions[0].registrations}
     assert statuses == {"ann": "confirmed", "cy": "confirmed", "dee": "waitlisted"}
+    # When cy moved up is written on the entry (the sweep's safety net finds promotions by it).
+    promoted = {r.login: r.promoted for r in decision.event.sessions[0].registrations}
+    assert promoted == {"ann": None, "cy": NOW, "dee": None}
 
 
 def test_input_event_is_never_modified() -> None:

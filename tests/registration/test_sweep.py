@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 from formbodies import cancel_body, register_body
-from githubdouble import GitHubDouble, payload
+from githubdouble import GitHubDouble
 from gitkit import clone, git
 from signupsheet.registration.issues.issue_replies import REPLY_MARKER
 from sweepkit import (
@@ -88,10 +88,7 @@ def test_sweep_registers_answers_labels_and_closes(tmp_path: Path, double: GitHu
     double.edit_body(
         1, register_body(EVENT_ID, name="Ann A.", note="bringing a friend"), created(60)
     )
-    event_path = tmp_path / "event.json"
-    edited = payload("issues.edited.payload.json")
-    edited["issue"]["number"] = 1
-    event_path.write_text(json.dumps(edited))
+    event_path = double.event_payload("issues.edited.payload.json", 1, tmp_path / "event.json")
     assert run_sweep(double, work, "--event-path", str(event_path)).returncode == 0
     assert "note: bringing a friend" in remote_file(remote)
     (ann,) = double.bot_comments(1)

@@ -49,7 +49,7 @@ def test_5xx_and_rate_limits_are_retried_honouring_retry_after(
     add_registrations(double, 2)
     double.rate_limit("GET", r"/issues$")
     double.fail("POST", r"/issues/1/comments$", 502, times=2, message="Bad Gateway")
-    double.rate_limit("PUT", r"/issues/2/labels$")
+    double.rate_limit("PATCH", r"/issues/2$")
     double.fail("PATCH", r"/issues/2$", 503, times=1)
     started = time.monotonic()
     result = run_sweep(double, work)

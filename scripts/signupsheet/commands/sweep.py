@@ -9,7 +9,7 @@ from pathlib import Path
 from signupsheet.commands.options import add_github_options, clock_from
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
-from signupsheet.github.actions import payload_number, workflow, write_outputs
+from signupsheet.github.actions import payload_item, payload_number, workflow, write_outputs
 
 NAME = "sweep"
 HELP = "handle every open registration and cancellation issue (run by the workflow)"
@@ -29,7 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--event-path",
         type=Path,
         default=env("GITHUB_EVENT_PATH"),
-        help="webhook payload of the triggering event; its issue is handled even when closed",
+        help=(
+            "webhook payload of the triggering event; its issue is handled even when closed. "
+            "Without an issue in it (schedule, manual run) the run is the safety net: it also "
+            "looks at what changed since the last successful scheduled run"
+        ),
     )
     add_github_options(parser)
 
@@ -100,9 +104,10 @@ def run(args: argparse.Namespace, project: Project) -> int:
         )
         return "sent" if sent else "stored"
 
+    tracker = GitHubTracker(repo, args.bot_login)
     sweeper = Sweeper(
         project=project,
-        tracker=GitHubTracker(repo, args.bot_login),
+        tracker=tracker,
         clock=clock,
         repo_url=github.repo_url,
         remote=args.remote,
@@ -113,7 +118,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
         on_sealed=on_sealed,
     )
     try:
-        report = sweeper.run(triggered_issue(args.event_path))
+        # The triggering issue as the payload gives it: no request to fetch it again.
+        report = sweeper.run(tracker.from_payload(payload_item(args.event_path, "issue")))
     finally:
         # Written whatever happens once something was pushed: the site is rebuilt, and the job
         # that holds the mail secrets sends the link to the entries confirmed inside the window.
@@ -127,4 +133,6 @@ def run(args: argparse.Namespace, project: Project) -> int:
     for number, _ in report.failed:
         what = f"#{number}" if number else "the run"
         print(f"{what}: not finished, the next run retries")
+    if report.rate_limited is not None:
+        print(f"stopped: {report.rate_limited}")
     return 1 if report.failed else 0

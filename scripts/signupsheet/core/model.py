@@ -113,6 +113,8 @@ class Registration:
     source: str | None = None
     status: Status = "confirmed"
     link_sent: datetime | None = None
+    # When the entry moved up from the waiting list (set by the rules).
+    promoted: datetime | None = None
     # The e-mail address sealed to the site's key (core/sealed_contact.py); never in clear.
     contact: str | None = None
     # The GitHub account's numeric id, which a rename keeps and a new holder of the old login
@@ -214,7 +216,8 @@ class Event:
 
 
 def last_revision(event: Event) -> datetime | None:
-    """The newest time written in the file: `created`, a registration or a `link_sent` mark.
+    """The newest time written in the file: `created`, a registration, a promotion or a
+    `link_sent` mark.
 
     Files carry no edit time of their own; this is the latest change the data itself records,
     so calendars and feeds built twice from the same files say the same thing (unlike the build
@@ -222,7 +225,9 @@ def last_revision(event: Event) -> datetime | None:
     times = [event.created] if event.created is not None else []
     for session in event.sessions:
         for entry in session.registrations:
-            times += [t for t in (entry.registered, entry.link_sent) if t is not None]
+            times += [
+                t for t in (entry.registered, entry.promoted, entry.link_sent) if t is not None
+            ]
     return max(times, default=None)
 
 
@@ -261,6 +266,7 @@ def private_entry(entry: Registration) -> Registration:
         source=entry.source,
         status=entry.status,
         link_sent=entry.link_sent,
+        promoted=entry.promoted,
         contact=entry.contact,
         user_id=entry.user_id,
     )
@@ -312,6 +318,7 @@ def event_from_data(event_id: str, data: dict[str, Any]) -> Event:
                         source=entry.get("source"),
                         status=entry.get("status", "confirmed"),
                         link_sent=_time(entry.get("link_sent")),
+                        promoted=_time(entry.get("promoted")),
                         contact=entry.get("contact"),
                         user_id=entry.get("user_id"),
                     )
@@ -349,6 +356,7 @@ def registration_to_data(entry: Registration) -> dict[str, Any]:
             "source": entry.source,
             "status": entry.status,
             "link_sent": entry.link_sent,
+            "promoted": entry.promoted,
             "contact": entry.contact,
             "user_id": entry.user_id,
         },

@@ -503,7 +503,7 @@ def _fill_seats(
         if free <= 0:
             break
         if entry.status == "waitlisted" and not (entry.login and banned(entry.login)):
-            session.registrations[index] = replace(entry, status="confirmed")
+            session.registrations[index] = replace(entry, status="confirmed", promoted=now)
             promoted.append(session.registrations[index])
             free -= 1
     return promoted

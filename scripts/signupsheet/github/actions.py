@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from signupsheet.core.errors import UserError
 
@@ -47,8 +48,9 @@ def workflow(
     return Workflow(token, repository, api_url, server_url)
 
 
-def payload_number(path: Path | None, key: str) -> int | None:
-    """`payload[key]["number"]` of a webhook payload file, read as data (never through a shell)."""
+def payload_item(path: Path | None, key: str) -> dict[str, Any] | None:
+    """`payload[key]` of a webhook payload file when it is an object with an integer `number`,
+    read as data (never through a shell)."""
     if path is None or not path.is_file():
         return None
     try:
@@ -56,7 +58,20 @@ def payload_number(path: Path | None, key: str) -> int | None:
     except (OSError, ValueError):
         return None
     item = payload.get(key) if isinstance(payload, dict) else None
-    number = item.get("number") if isinstance(item, dict) else None
+    if not isinstance(item, dict) or payload_number_of(item) is None:
+        return None
+    return item
+
+
+def payload_number_of(item: dict[str, Any]) -> int | None:
+    number = item.get("number")
+    return number if isinstance(number, int) and not isinstance(number, bool) else None
+
+
+def payload_number(path: Path | None, key: str) -> int | None:
+    """`payload[key]["number"]` of a webhook payload file, read as data (never through a shell)."""
+    item = payload_item(path, key)
+    number = item.get("number") if item is not None else None
     return number if isinstance(number, int) and not isinstance(number, bool) else None
 
 

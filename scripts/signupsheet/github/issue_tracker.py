@@ -4,6 +4,10 @@ Thin on purpose: no decisions here. The client (`client.connect`) retries transi
 what still fails stops the run, and the next run retries. Only comments written by the bot
 account and carrying the marker count as our reply, so nobody can make the bot edit a comment
 of theirs.
+
+Requests are counted (see registration/issues/sweep.py): one listing of 100 issues a page, the
+issues kept as listed (or as the webhook payload gave them) so that labels and state are known
+without fetching, labels and closing in one PATCH, and comments listed once per issue at most.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Literal, ParamSpec, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar
 
 from github.Issue import Issue
 from github.IssueComment import IssueComment
@@ -20,10 +24,14 @@ from github.Repository import Repository
 from github import GithubException
 from signupsheet.registration.issues.issue_replies import REPLY_MARKER
 from signupsheet.registration.issues.sweep import (
+    RateLimited,
     Reply,
     TrackedIssue,
     TrackerUnavailable,
 )
+
+# The workflow whose scheduled runs are the sweep's safety net.
+WORKFLOW = "registration.yml"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -37,6 +45,9 @@ def _transient(call: Callable[P, R]) -> Callable[P, R]:
         try:
             return call(*args, **kwargs)
         except GithubException as error:
+            limited = rate_limit_message(error)
+            if limited is not None:
+                raise RateLimited(limited) from error
             if error.status >= 500 or error.status in (403, 429):
                 raise TrackerUnavailable(
                     f"GitHub answered {error.status}; try again later"
@@ -44,6 +55,46 @@ def _transient(call: Callable[P, R]) -> Callable[P, R]:
             raise
 
     return wrapper
+
+
+def rate_limit_message(error: GithubException) -> str | None:
+    """What to say when `error` is GitHub's primary or secondary rate limit, else None."""
+    headers = {key.casefold(): str(value) for key, value in (error.headers or {}).items()}
+    if error.status not in (403, 429):
+        return None
+    if headers.get("x-ratelimit-remaining") == "0":
+        reset = headers.get("x-ratelimit-reset", "")
+        when = ""
+        if reset.isdigit():
+            moment = datetime.fromtimestamp(int(reset), UTC)
+            when = f" until {moment:%H:%M} UTC"
+        limit = headers.get("x-ratelimit-limit", "?")
+        return (
+            f"GitHub's rate limit of {limit} requests an hour is used up{when}; "
+            "stopping, the next run carries on"
+        )
+    if "retry-after" in headers or error.status == 429:
+        wait = headers.get("retry-after", "?")
+        return (
+            f"GitHub's secondary rate limit is reached (retry after {wait} s); "
+            "stopping, the next run carries on"
+        )
+    return None
+
+
+def _is_pull_request(issue: Issue) -> bool:
+    """Whether a listed issue is a pull request, without fetching it again.
+
+    GitHub marks pull requests with a `pull_request` key and leaves it out for issues; PyGithub
+    completes a listed object (one GET) when an attribute it did not carry is read, so the key
+    is looked up in the data as listed."""
+    return issue._rawData.get("pull_request") is not None
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
 
 
 def _tracked(issue: Issue) -> TrackedIssue:
@@ -58,6 +109,9 @@ def _tracked(issue: Issue) -> TrackedIssue:
         labels=tuple(label.name for label in issue.labels),
         open=issue.state == "open",
         author_id=issue.user.id,
+        comments=issue.comments,
+        updated=_utc(issue.updated_at),
+        closed=_utc(issue.closed_at),
     )
 
 
@@ -70,6 +124,22 @@ class GitHubTracker:
         self.repo = repo
         self.bot_login = bot_login.casefold()
         self._issues: dict[int, Issue] = {}
+        # The bot's comments on an issue, once listed: one run at a time writes them.
+        self._replies: dict[int, list[IssueComment]] = {}
+
+    def from_payload(self, data: Any) -> TrackedIssue | None:
+        """The `issue` of a webhook payload, kept like a listed one: no request."""
+        if not isinstance(data, dict) or not isinstance(data.get("number"), int):
+            return None
+        if data.get("pull_request") is not None:
+            return None
+        try:
+            issue = Issue(self.repo.requester, {}, data, completed=True)
+            tracked = _tracked(issue)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return None  # not the shape GitHub sends: the listing finds the issue anyway
+        self._issues[issue.number] = issue
+        return tracked
 
     def _issue(self, number: int) -> Issue:
         if number not in self._issues:
@@ -81,19 +151,20 @@ class GitHubTracker:
         self, labels: Sequence[str], *, state: Literal["open", "closed"], since: datetime | None
     ) -> list[TrackedIssue]:
         found: dict[int, TrackedIssue] = {}
-        for label in labels:
-            # One label per query: GitHub ANDs the labels of a query.
-            if since is None:
-                listing = self.repo.get_issues(state=state, labels=[label], direction="asc")
-            else:
-                listing = self.repo.get_issues(
-                    state=state, labels=[label], direction="asc", since=since
-                )
-            for issue in listing:
-                if issue.pull_request is not None:
-                    continue
-                self._issues[issue.number] = issue
-                found[issue.number] = _tracked(issue)
+        # One listing, the labels filtered here: GitHub ANDs the labels of a query, and one
+        # query per label would list again what carries both.
+        if since is None:
+            listing = self.repo.get_issues(state=state, direction="asc")
+        else:
+            listing = self.repo.get_issues(state=state, direction="asc", since=since)
+        wanted = set(labels)
+        for issue in listing:
+            if _is_pull_request(issue):
+                continue
+            if not wanted.intersection(label.name for label in issue.labels):
+                continue
+            self._issues[issue.number] = issue
+            found[issue.number] = _tracked(issue)
         return [found[number] for number in sorted(found)]
 
     @_transient
@@ -108,10 +179,11 @@ class GitHubTracker:
         if issue.pull_request is not None:
             return None
         self._issues[number] = issue
+        self._replies.pop(number, None)
         return tracked
 
     def _ours(self, number: int) -> list[IssueComment]:
-        return sorted(
+        self._replies[number] = sorted(
             (
                 comment
                 for comment in self._issue(number).get_comments()
@@ -120,15 +192,21 @@ class GitHubTracker:
             ),
             key=lambda comment: comment.id,
         )
+        return self._replies[number]
 
     @_transient
     def find_reply(self, number: int) -> Reply | None:
-        ours = self._ours(number)
+        # Listed once per issue: one sweep at a time writes the bot's comments, and `get`
+        # (a fresh look at the issue) forgets them.
+        ours = self._replies[number] if number in self._replies else self._ours(number)
         return Reply(ours[0].id, ours[0].body) if ours else None
 
     @_transient
-    def reply(self, number: int, text: str) -> None:
-        ours = self._ours(number)
+    def reply(self, number: int, text: str, *, first: bool = False) -> None:
+        if first and number not in self._replies:
+            self._replies[number] = [self._issue(number).create_comment(text)]
+            return
+        ours = self._replies[number] if number in self._replies else self._ours(number)
         if not ours:
             self._issue(number).create_comment(text)
             # Two runs may have answered at once: the oldest comment stays, the others go.
@@ -145,7 +223,19 @@ class GitHubTracker:
     @_transient
     def finish(self, number: int, labels: Sequence[str], *, close: bool, completed: bool) -> None:
         issue = self._issue(number)
+        change: dict[str, Any] = {}
         if sorted(label.name for label in issue.labels) != sorted(labels):
-            issue.set_labels(*labels)
+            change["labels"] = list(labels)
         if close and issue.state != "closed":
-            issue.edit(state="closed", state_reason="completed" if completed else "not_planned")
+            change["state"] = "closed"
+            change["state_reason"] = "completed" if completed else "not_planned"
+        if change:
+            # Labels and state in one request.
+            issue.edit(**change)
+
+    @_transient
+    def last_safety_net(self) -> datetime | None:
+        runs = self.repo.get_workflow(WORKFLOW).get_runs(event="schedule", status="success")
+        for run in runs:  # newest first: the first page only
+            return _utc(run.run_started_at or run.created_at)
+        return None

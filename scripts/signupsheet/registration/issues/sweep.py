@@ -7,6 +7,29 @@ registration is `unchanged`), the bot's one comment per issue is found by its ma
 in place, labels are set (not added), and closing a closed issue changes nothing. Closed issues
 edited after their answer (the body digest in the comment differs) are evaluated again.
 
+What a run costs in API requests does not grow with the history of the repository (a workflow
+token may make 1,000 REST requests an hour):
+
+- Open issues are listed once (100 a page); the listing carries body, labels, author and the
+  comment count, so no issue is fetched again. The workflow's concurrency group runs one sweep
+  at a time, so nothing is looked up twice.
+- An issue without comments is answered by creating the comment (nothing to look for); only an
+  issue with comments has them listed once, to find the bot's answer and edit it in place.
+  Labels and closing are one request.
+- A run started by an issue event handles the issue of its webhook payload (`triggered`), read
+  from the payload rather than fetched: an edited or reopened closed issue is decided again there.
+- A run without a triggering issue (the hourly schedule, or started by hand) is the safety net
+  for events whose run GitHub dropped (a newer pending run replaces an older one). It looks only
+  at what changed since its anchor: the start of the last successful scheduled run (from the
+  Actions API, less a margin for clocks), or `EDIT_WINDOW` ago when there is none. It lists the
+  closed registration and cancellation issues updated since then and reads the comments only of
+  those updated after they were closed; and it tells the people moved up from the waiting list
+  since then (their entry's `promoted` time, read from the files) whose issue still says
+  "waiting list", one request each to look.
+- When GitHub's rate limit is reached, the tracker raises `TrackerUnavailable`: the run stops
+  at once, reports, and the next run carries on. Every step is safe to repeat, and an issue
+  whose sign-up was pushed but not answered is still open, so the next run answers it.
+
 The issue tracker is passed in (PyGithub in production, see github/issue_tracker.py), so this module
 does no network I/O itself; git runs through git_sync.
 """
@@ -23,7 +46,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal, Protocol, TextIO
 
-from signupsheet.core.errors import ProblemsError, UserError
+from signupsheet.core.errors import UserError
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
 from signupsheet.core.rules import Actor, BanCheck, CancelRequest, Outcome, Request
@@ -49,8 +72,13 @@ from signupsheet.site.urls import published_site
 LABELS: dict[RequestKind, str] = {"register": "registration", "cancel": "cancellation"}
 StateLabel = Literal["registered", "waitlisted", "cancelled", "refused", "needs-changes"]
 
-# How far back closed issues are looked at for edits made after they were answered.
+# How far back the safety net looks when no scheduled run has succeeded before.
 EDIT_WINDOW = timedelta(days=7)
+# Taken off the anchor, for the clocks of GitHub's servers and of the runner.
+ANCHOR_MARGIN = timedelta(minutes=5)
+# An issue updated later than it was closed was touched after its answer (the answer comes
+# before the closing, and labels and closing are one request).
+SETTLED = timedelta(0)
 
 
 @dataclass(frozen=True)
@@ -64,6 +92,10 @@ class TrackedIssue:
     # The author's numeric account id (the payload's `user.id`): what binds the entry, since a
     # login can pass to someone else after a rename.
     author_id: int | None = None
+    # How many comments the issue has (None: unknown); 0 means nobody answered yet.
+    comments: int | None = None
+    updated: datetime | None = None
+    closed: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +106,10 @@ class Reply:
 
 class TrackerUnavailable(Exception):
     """The issue tracker kept failing (5xx, rate limit) after its retries: stop, retry later."""
+
+
+class RateLimited(TrackerUnavailable):
+    """GitHub's rate limit is reached: every further request would fail too."""
 
 
 class Tracker(Protocol):
@@ -87,11 +123,17 @@ class Tracker(Protocol):
 
     def find_reply(self, number: int) -> Reply | None: ...
 
-    def reply(self, number: int, text: str) -> None:
-        """Create the bot's comment, or edit it in place; never leave two."""
+    def reply(self, number: int, text: str, *, first: bool = False) -> None:
+        """Create the bot's comment, or edit it in place; never leave two.
+
+        `first`: the issue has no comment at all (its listing said so), so the comment is
+        created without looking for one."""
 
     def finish(self, number: int, labels: Sequence[str], *, close: bool, completed: bool) -> None:
         """Set exactly these labels; close the issue when asked."""
+
+    def last_safety_net(self) -> datetime | None:
+        """When the last successful scheduled run started, or None."""
 
 
 # Called after the push for every entry that became confirmed (a new registration or a
@@ -105,6 +147,8 @@ class SweepReport:
     handled: list[tuple[int, str]] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
     pushed: list[str] = field(default_factory=list)
+    # Set when GitHub's rate limit stopped the run.
+    rate_limited: str | None = None
 
 
 @dataclass
@@ -130,6 +174,7 @@ class Sweeper:
     # The private key for sealed contacts (None: kept unread), and the confirmation mail.
     contact_key: str | None = None
     on_sealed: SealedHook | None = None
+    _anchor: datetime | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.forms:
@@ -140,107 +185,102 @@ class Sweeper:
 
     # --- which issues ------------------------------------------------------------------------
 
-    def pending(self, triggered: int | None = None) -> list[TrackedIssue]:
+    def pending(self, triggered: TrackedIssue | None = None) -> list[TrackedIssue]:
         labels = list(LABELS.values())
         found = {
             issue.number: issue
             for issue in self.tracker.list_requests(labels, state="open", since=None)
         }
-        since = self.clock() - EDIT_WINDOW
-        for issue in self.tracker.list_requests(labels, state="closed", since=since):
-            if issue.number not in found and self._edited_since_answer(issue):
-                found[issue.number] = issue
-        if triggered is not None and triggered not in found:
-            extra = self.tracker.get(triggered)
-            wanted = extra is not None and _kind(extra) is not None
-            if extra is not None and wanted and (extra.open or self._edited_since_answer(extra)):
-                found[extra.number] = extra
+        if triggered is not None:
+            # The issue of the webhook payload: an edited or reopened answer is decided again.
+            wanted = _kind(triggered) is not None and triggered.number not in found
+            if wanted and (triggered.open or self._edited_since_answer(triggered)):
+                found[triggered.number] = triggered
+        else:
+            since = self.anchor()
+            for issue in self.tracker.list_requests(labels, state="closed", since=since):
+                if (
+                    issue.number not in found
+                    and _touched_after_closing(issue)
+                    and self._edited_since_answer(issue)
+                ):
+                    found[issue.number] = issue
         # First come, first served: older issues are decided first.
         return [found[number] for number in sorted(found)]
 
+    def anchor(self) -> datetime:
+        """Since when the safety net looks: see the module's docstring. Asked once a sweeper."""
+        if self._anchor is None:
+            window = self.clock() - EDIT_WINDOW
+            last = self.tracker.last_safety_net()
+            self._anchor = window if last is None else max(window, last - ANCHOR_MARGIN)
+        return self._anchor
+
+    def _find_reply(self, issue: TrackedIssue) -> Reply | None:
+        if issue.comments == 0:
+            return None  # nobody commented, the bot included
+        return self.tracker.find_reply(issue.number)
+
     def _edited_since_answer(self, issue: TrackedIssue) -> bool:
         # A closed issue we never answered was closed by a person (spam, duplicate): leave it.
-        reply = self.tracker.find_reply(issue.number)
+        reply = self._find_reply(issue)
         return reply is not None and answered_digest(reply.body) != body_digest(issue.body)
 
     # --- one issue ---------------------------------------------------------------------------
 
-    def run(self, triggered: int | None = None) -> SweepReport:
+    def run(self, triggered: TrackedIssue | None = None) -> SweepReport:
         report = SweepReport()
         try:
             pending = self.pending(triggered)
         except TrackerUnavailable as error:
             print(f"listing issues: {error}; stopping this run", file=self.log)
             report.failed.append((0, str(error)))
+            if isinstance(error, RateLimited):
+                report.rate_limited = str(error)
             return report
-        for listed in pending:
-            issue: TrackedIssue | None = listed
+        for issue in pending:
             try:
-                if listed.open:
-                    # Another run may have answered it since the listing: look again, cheaply.
-                    issue = self.tracker.get(listed.number)
-                    if issue is None or not (issue.open or self._edited_since_answer(issue)):
-                        continue
-                assert issue is not None
                 report.handled.append((issue.number, self.handle(issue)))
             except TrackerUnavailable as error:
-                print(f"issue #{listed.number}: {error}; stopping this run", file=self.log)
-                report.failed.append((listed.number, str(error)))
+                print(f"issue #{issue.number}: {error}; stopping this run", file=self.log)
+                report.failed.append((issue.number, str(error)))
+                if isinstance(error, RateLimited):
+                    report.rate_limited = str(error)
                 break
             except (git_sync.GitError, UserError) as error:
                 # Left open: the next run tries again. Other issues still get their turn.
-                print(f"issue #{listed.number}: {error}", file=self.log)
-                report.failed.append((listed.number, str(error)))
+                print(f"issue #{issue.number}: {error}", file=self.log)
+                report.failed.append((issue.number, str(error)))
             except Exception as error:
                 # A bug met on one issue's input: keep its traceback for the maintainers and
                 # go on, or the issue would stop every run (it is handled first each time).
-                print(f"issue #{listed.number}: unexpected error, left open:", file=self.log)
+                print(f"issue #{issue.number}: unexpected error, left open:", file=self.log)
                 traceback.print_exception(error, file=self.log)
-                report.failed.append((listed.number, f"unexpected error: {error!r}"))
+                report.failed.append((issue.number, f"unexpected error: {error!r}"))
         self._refresh_forms(report)
-        try:
-            self._reconcile_waitlist()
-        except TrackerUnavailable as error:
-            print(f"waiting list answers: {error}; the next run retries", file=self.log)
-            report.failed.append((0, str(error)))
+        if triggered is None and report.rate_limited is None:
+            try:
+                self._reconcile_waitlist()
+            except TrackerUnavailable as error:
+                print(f"waiting list answers: {error}; the next run retries", file=self.log)
+                report.failed.append((0, str(error)))
+                if isinstance(error, RateLimited):
+                    report.rate_limited = str(error)
         report.pushed = list(self.pushed)
         return report
 
     def _reconcile_waitlist(self) -> None:
-        """Tell people whose answer still says "waiting list" but who hold a seat now.
+        """Tell people moved up from the waiting list since the anchor who were not told yet.
 
         The run that pushes a cancellation tells the promoted people at once; this catches the
-        rest: a run stopped before it could, seats freed by organizers, concurrent runs.
+        rest: a run stopped before it could, seats freed by organizers. Entries record when they
+        moved up (`promoted`), so only the issues of those promoted since the anchor are looked
+        at.
         """
-        events: dict[str, Event | None] = {}
-        for issue in self.tracker.list_requests(["waitlisted"], state="closed", since=None):
-            if _kind(issue) != "register":
-                continue
-            parsed = read_issue(
-                self.forms["register"],
-                "register",
-                issue.body,
-                author=issue.author,
-                created=issue.created,
-                number=issue.number,
-            )
-            if parsed.event is None or not known_event(self.project, parsed.event):
-                continue
-            if parsed.event not in events:
-                try:
-                    events[parsed.event] = load_event(self.project, parsed.event)
-                except ProblemsError:
-                    events[parsed.event] = None
-            event = events[parsed.event]
-            if event is None:
-                continue
-            source = f"issue:{issue.number}"
-            for session in event.sessions:
-                for entry in session.registrations:
-                    if entry.source == source and entry.status == "confirmed":
-                        self._tell_promoted(event, session, entry)
-                        if self.on_confirmed is not None:
-                            self.on_confirmed(event, session, entry)
+        since = self.anchor()
+        for event, session, entry in promoted_since(self.project, since):
+            if self._tell_promoted(event, session, entry) and self.on_confirmed is not None:
+                self.on_confirmed(event, session, entry)
 
     def _refresh_forms(self, report: SweepReport) -> None:
         """Keep the forms' list of open events current: events open, start and pass with time."""
@@ -277,7 +317,8 @@ class Sweeper:
         digest = body_digest(issue.body)
         if issue.body is not None and len(issue.body) > MAX_BODY:
             # Not made with the form (GitHub refuses such bodies): refused, not parsed.
-            self.tracker.reply(issue.number, too_long_reply(digest, MAX_BODY))
+            text = too_long_reply(digest, MAX_BODY)
+            self.tracker.reply(issue.number, text, first=issue.comments == 0)
             self.tracker.finish(
                 issue.number, [LABELS[kind], "refused"], close=True, completed=False
             )
@@ -305,7 +346,7 @@ class Sweeper:
             # Kept open like any other problem: editing the issue fixes it.
             parsed.problems.append(checked.reason)
             return self._needs_changes(issue, kind, parsed, digest, unknown=False)
-        earlier = self.tracker.find_reply(issue.number) if kind == "register" else None
+        earlier = self._find_reply(issue) if kind == "register" else None
         moved, applied, commit = self._decide_and_push(issue, kind, parsed, parsed.event, earlier)
         if commit is not None:
             self.pushed.append(commit)
@@ -319,7 +360,9 @@ class Sweeper:
             text += reply_note(checked, applied.event, outcome, self.on_sealed)
         else:
             text = cancellation_reply(outcome, applied.event, digest)
-        self.tracker.reply(issue.number, text)
+        # This run pushed the decision, so no other run answers it: with no comment on the
+        # issue, the answer is created without looking.
+        self.tracker.reply(issue.number, text, first=commit is not None and issue.comments == 0)
         self.tracker.finish(
             issue.number,
             [LABELS[kind], _state_label(outcome)],
@@ -362,7 +405,7 @@ class Sweeper:
             site=published_site(self.project.root),
             unknown_event=unknown,
         )
-        self.tracker.reply(issue.number, text)
+        self.tracker.reply(issue.number, text, first=issue.comments == 0)
         # Kept open: saving an edit triggers a new evaluation.
         self.tracker.finish(
             issue.number, [LABELS[kind], "needs-changes"], close=False, completed=False
@@ -452,13 +495,15 @@ class Sweeper:
             for entry in confirmed:
                 self.on_confirmed(event, session, entry)
 
-    def _tell_promoted(self, event: Event, session: Session, entry: Registration) -> None:
+    def _tell_promoted(self, event: Event, session: Session, entry: Registration) -> bool:
+        """Answer the issue of an entry moved up from the waiting list; False when there was
+        nothing to tell (made another way, or its answer says so already)."""
         if not entry.source or not entry.source.startswith("issue:") or entry.login is None:
-            return
+            return False
         number = int(entry.source.removeprefix("issue:"))
         issue = self.tracker.get(number)
-        if issue is None:
-            return
+        if issue is None or "waitlisted" not in issue.labels:
+            return False
         outcome = Outcome(
             "registered",
             event.id,
@@ -472,6 +517,32 @@ class Sweeper:
         )
         self.tracker.reply(number, text)
         self.tracker.finish(number, [LABELS["register"], "registered"], close=True, completed=True)
+        return True
+
+
+def promoted_since(project: Project, since: datetime) -> list[tuple[Event, Session, Registration]]:
+    """Entries made by an issue that moved up from the waiting list at or after `since` (their
+    `promoted` time, set by the rules) and hold their seat now. Read from the files: no request."""
+    catalog = load_catalog(project)
+    found: list[tuple[Event, Session, Registration]] = []
+    for event in catalog.events:
+        for session in event.sessions:
+            for entry in session.registrations:
+                promoted = entry.promoted
+                if (
+                    promoted is not None
+                    and promoted >= since
+                    and entry.status == "confirmed"
+                    and (entry.source or "").startswith("issue:")
+                ):
+                    found.append((event, session, entry))
+    return found
+
+
+def _touched_after_closing(issue: TrackedIssue) -> bool:
+    if issue.updated is None or issue.closed is None:
+        return True  # unknown: look
+    return issue.updated > issue.closed + SETTLED
 
 
 def _kind(issue: TrackedIssue) -> RequestKind | None:

@@ -58,7 +58,7 @@ EXIT_CODES: dict[Verdict, int] = {"accept": 0, "refuse": 1, "review": 3}
 
 # Fields of an entry the person may write themself; the bot sets the others.
 OWN_FIELDS = ("login", "name", "affiliation", "note", "visibility", "contact")
-BOT_FIELDS = ("registered", "source", "status", "link_sent", "user_id")
+BOT_FIELDS = ("registered", "source", "status", "link_sent", "promoted", "user_id")
 
 # The box a pull request's description must have ticked; the template
 # .github/pull_request_template.md carries the same sentence.

@@ -1,0 +1,232 @@
+"""What a sweep costs in GitHub API requests, counted against the double through the real
+`signupsheet sweep` with a real git remote (issue 18: a workflow token may make 1,000 requests an
+hour, of which about 500 may create content)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from formbodies import register_body
+from githubdouble import BOT, GitHubDouble
+from gitkit import clone, git
+from signupsheet.core.model import parse_timestamp
+from signupsheet.main import main
+from signupsheet.registration.issues.issue_replies import REPLY_MARKER, body_digest
+from sweepkit import EVENT_ID, NOW, created, make_remote, remote_file, run_sweep
+
+WRITES = ("POST", "PATCH", "PUT", "DELETE")
+
+
+def add_registrations(double: GitHubDouble, count: int, start: int = 1) -> None:
+    for number in range(start, start + count):
+        double.add_issue(
+            number,
+            f"person-{number:04d}",
+            register_body(EVENT_ID, name=f"Person {number}"),
+            ["registration"],
+            created=created(number),
+        )
+
+
+def add_answered(double: GitHubDouble, count: int, *, before: datetime, start: int = 5000) -> None:
+    """`count` registration issues answered, labelled and closed by earlier runs, spread over
+    the six days before `before`."""
+    for index in range(count):
+        number = start + index
+        moment = before - timedelta(days=6) * (index + 1) / (count + 1)
+        body = register_body(EVENT_ID, name=f"Earlier {index}")
+        label = "waitlisted" if index % 3 == 0 else "registered"
+        double.add_issue(
+            number,
+            f"earlier-{index:04d}",
+            body,
+            ["registration", label],
+            created=moment,
+            state="closed",
+        )
+        double.add_comment(
+            number, BOT, f"{REPLY_MARKER} digest={body_digest(body)} -->\nYou are registered."
+        )
+        # As GitHub stamps it: the answer, then the closing, at the same second.
+        double.issues[number]["updated_at"] = double.issues[number]["closed_at"]
+
+
+def counted(double: GitHubDouble) -> tuple[int, int]:
+    requests = [(method, path) for method, path, _ in double.requests]
+    return len(requests), sum(method in WRITES for method, _ in requests)
+
+
+def test_a_burst_costs_at_most_3_requests_and_2_writes_per_registration(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    remote = make_remote(tmp_path, capacity=15)
+    work = clone(remote, tmp_path / "work")
+    add_registrations(double, 20)
+    result = run_sweep(double, work)
+    assert result.returncode == 0, result.stderr
+    total, writes = counted(double)
+    assert total <= 3 * 20 and writes <= 2 * 20, "\n".join(map(str, double.requests[:12]))
+    # No issue is fetched again and no comment list is read for an issue nobody commented on.
+    paths = [path for method, path, _ in double.requests if method == "GET"]
+    assert not [path for path in paths if "/issues/" in path], paths
+    text = remote_file(remote)
+    for number in range(1, 21):
+        (answer,) = double.bot_comments(number)
+        assert double.issues[number]["state"] == "closed"
+        expected = "registered" if number <= 15 else "waitlisted"
+        assert double.label_names(number) == sorted(["registration", expected])
+        assert ("waiting list" in answer) == (expected == "waitlisted")
+        assert f"login: person-{number:04d}" in text
+
+
+@pytest.mark.parametrize("history", [10, 100, 1000])
+def test_a_run_costs_the_same_whatever_the_history(
+    tmp_path: Path, double: GitHubDouble, history: int
+) -> None:
+    remote = make_remote(tmp_path, capacity=5000)
+    work = clone(remote, tmp_path / "work")
+    now = datetime.now(UTC)
+    add_answered(double, history, before=now - timedelta(hours=1))
+    double.add_run(now - timedelta(minutes=70), conclusion="success")
+    double.add_run(now - timedelta(minutes=10), conclusion="failure")
+
+    # An idle scheduled run: nothing new, nothing edited.
+    result = run_sweep(double, work)
+    assert result.returncode == 0, result.stderr
+    total, writes = counted(double)
+    assert total <= 5 and writes == 0, double.requests
+
+    # A run started by one new issue, from its webhook payload.
+    double.requests.clear()
+    add_registrations(double, 1, start=history + 9000)
+    number = history + 9000
+    event_path = double.event_payload(
+        "issues.opened.payload.json", number, tmp_path / "opened.json"
+    )
+    result = run_sweep(double, work, "--event-path", str(event_path))
+    assert result.returncode == 0, result.stderr
+    total, writes = counted(double)
+    assert total <= 5 and writes <= 2, double.requests
+    (answer,) = double.bot_comments(number)
+    assert "**You are registered**" in answer
+    assert double.issues[number]["state"] == "closed"
+
+
+def test_an_edit_whose_run_was_dropped_is_found_by_the_schedule_and_nothing_else_is_read(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    remote = make_remote(tmp_path, capacity=10)
+    work = clone(remote, tmp_path / "work")
+    add_registrations(double, 3)
+    assert run_sweep(double, work).returncode == 0
+    double.add_run(datetime.now(UTC) - timedelta(minutes=1), conclusion="success")
+    time.sleep(1.1)  # GitHub's times are to the second
+    # Issue 2 is edited after its answer; the run of the `edited` event never happened.
+    later = datetime.now(UTC) + timedelta(seconds=30)
+    double.edit_body(2, register_body(EVENT_ID, name="Person 2", note="now with a note"), later)
+    double.requests.clear()
+    result = run_sweep(double, work)
+    assert result.returncode == 0, result.stderr
+    assert "note: now with a note" in remote_file(remote)
+    (answer,) = double.bot_comments(2)
+    assert "Your entry was updated" in answer
+    # Only the edited issue's comments were read.
+    read = [path for method, path, _ in double.requests if method == "GET" and "/comments" in path]
+    assert read == [f"/repos/{double.repo}/issues/2/comments"]
+
+
+def test_promotions_cost_requests_only_for_the_promoted(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    remote = make_remote(tmp_path, capacity=2)
+    work = clone(remote, tmp_path / "work")
+    organizer = clone(remote, tmp_path / "organizer")
+    add_registrations(double, 4)  # two seats, two on the waiting list
+    assert run_sweep(double, work).returncode == 0
+    assert double.label_names(3) == ["registration", "waitlisted"]
+    # Many people who waited for earlier events, answered long ago. (The organizer's clock
+    # below is the tests' fixed NOW.)
+    now = parse_timestamp(NOW)
+    add_answered(double, 60, before=now - timedelta(hours=2))
+    double.add_run(now - timedelta(minutes=30), conclusion="success")
+    # An organizer frees a seat by hand: person 3 moves up, and nobody tells them yet.
+    git(organizer, "pull", "-q", "--ff-only")
+    cancel = ["--root", str(organizer), "cancel", EVENT_ID, "--user", "person-0001"]
+    assert main([*cancel, "--now", NOW]) == 0
+    git(organizer, "commit", "-qam", "Cancel a registration by hand")
+    git(organizer, "push", "-q", "origin", "HEAD:main")
+
+    double.requests.clear()
+    result = run_sweep(double, work)
+    assert result.returncode == 0, result.stderr
+    (answer,) = double.bot_comments(3)
+    assert "moved up from the waiting list" in answer
+    assert double.label_names(3) == ["registered", "registration"]
+    touched = {path for _, path, _ in double.requests if "/issues/" in path}
+    assert touched <= {
+        f"/repos/{double.repo}/issues/3",
+        f"/repos/{double.repo}/issues/3/comments",
+        *(f"/repos/{double.repo}/issues/comments/{c}" for c in double.comments),
+    }, touched
+    total, _ = counted(double)
+    assert total <= 3 + 4, double.requests  # the run's listings + look, read, answer, label
+    assert "promoted: " in remote_file(remote)  # when person 3 moved up
+
+    # The next scheduled run looks once at the promoted issue and leaves it: told already.
+    double.requests.clear()
+    result = run_sweep(double, work)
+    assert result.returncode == 0, result.stderr
+    assert len(double.bot_comments(3)) == 1
+    total, writes = counted(double)
+    assert total <= 5 and writes == 0, double.requests
+
+
+def test_a_rate_limited_run_stops_at_once_and_the_next_run_continues(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    remote = make_remote(tmp_path, capacity=10)
+    work = clone(remote, tmp_path / "work")
+    add_registrations(double, 5)
+    # The listings (open issues, the last scheduled run, closed issues since), then two issues
+    # answered (comment; labels and closing): the third issue's sign-up is pushed, and its answer
+    # meets the limit.
+    double.reset_rate_limit(3 + 2 * 2)
+    started = time.monotonic()
+    result = run_sweep(double, work)
+    assert time.monotonic() - started < 30  # no wait for the reset an hour away
+    assert result.returncode == 1
+    assert "GitHub's rate limit of 7 requests an hour is used up until" in result.stdout
+    assert "stopping, the next run carries on" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert [double.issues[n]["state"] for n in range(1, 6)] == ["closed"] * 2 + ["open"] * 3
+    assert "login: person-0003" in remote_file(remote)  # pushed, not answered: still open
+    assert double.bot_comments(3) == []
+
+    # A secondary limit asking for a long pause stops the run as well.
+    double.reset_rate_limit(None)
+    double.fail(
+        "GET",
+        r"/issues$",
+        403,
+        headers={"Retry-After": "3600"},
+        message="You have exceeded a secondary rate limit. Please wait a few minutes.",
+    )
+    started = time.monotonic()
+    result = run_sweep(double, work)
+    assert time.monotonic() - started < 30
+    assert result.returncode == 1
+    assert "secondary rate limit is reached (retry after 3600 s)" in result.stdout
+
+    # The next hour: the next run answers everyone left, once.
+    result = run_sweep(double, work)
+    assert result.returncode == 0, result.stderr
+    text = remote_file(remote)
+    for number in range(1, 6):
+        (answer,) = double.bot_comments(number)
+        assert "**You are registered**" in answer
+        assert double.issues[number]["state"] == "closed"
+        assert text.count(f"login: person-{number:04d}") == 1
