@@ -15,8 +15,11 @@ Two parts:
    run, coalesced as the workflow's concurrency group does (one running, at most one pending; a
    newer pending run replaces the older), each run taking `--run-seconds` of simulated time,
    plus the hourly scheduled runs. A table gives the requests of the runs started in each hour
-   against both limits; then totals, requests per registration, issues left unanswered (lost,
-   must be 0) and issues answered more than once (must be 0).
+   against both limits (the search the sweep makes to count its writes of the last hour is a
+   request, not a write); then totals, requests per registration, the pacing (runs that left
+   issues for a later run because the sweep's share of the hour was used up, how many issues
+   waited, the longest time from an issue to its answer), issues left unanswered (lost, must
+   be 0) and issues answered more than once (must be 0).
 
     .venv/bin/python benchmarks/api_budget.py [--n 1000] [--hours 5] [--run-seconds 60]
     .venv/bin/python benchmarks/api_budget.py --n 100 --skip-rows   # quick
@@ -29,6 +32,7 @@ import contextlib
 import io
 import os
 import random
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -77,6 +81,9 @@ class Site:
     work: Path
     tmp: Path
     runs: int = 0
+    # Issue numbers a run left waiting for a later one (its share of the hour was used up).
+    waited: set[int] = field(default_factory=set)
+    paced_runs: int = 0
 
     def sweep(self, now: datetime, payload: Path | None = None) -> int:
         """One run of the workflow's sweep job at `now`: the requests it made."""
@@ -87,11 +94,15 @@ class Site:
         args += ["--no-throttle", "--backoff", "0.05", "--now", stamp(now)]
         if payload is not None:
             args += ["--event-path", str(payload)]
-        with contextlib.redirect_stdout(io.StringIO()):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             code = main(args)
         if code != 0:
             raise SystemExit(f"the sweep at {stamp(now)} failed ({code})")
         self.runs += 1
+        waiting = re.findall(r"^#(\d+): waiting$", out.getvalue(), re.M)
+        self.waited.update(int(number) for number in waiting)
+        self.paced_runs += bool(waiting)
         return len(self.double.requests) - before
 
 
@@ -265,6 +276,12 @@ def sustained(n: int, hours: float, run_seconds: float, seed: int) -> int:
                 lost += 1  # an edit never decided
             if len(answers) > 1 or created[number] > 1:
                 twice += 1
+        longest = timedelta(0)
+        for comment_id in double.created_comments:
+            comment = double.comments[comment_id]
+            issue = double.issues[comment["issue"]]
+            answered = datetime.fromisoformat(comment["created_at"])
+            longest = max(longest, answered - datetime.fromisoformat(issue["created_at"]))
         total = sum(per_hour.values())
         writes = sum(writes_hour.values())
 
@@ -281,6 +298,10 @@ def sustained(n: int, hours: float, run_seconds: float, seed: int) -> int:
             )
         print(f"total requests {total}, content-creating {writes}")
         print(f"requests per registration {total / n:.2f} ({writes / n:.2f} content-creating)")
+        print(
+            f"paced: {site.paced_runs} runs left issues for a later run; {len(site.waited)} "
+            f"issues waited; longest time from an issue to its answer {longest}"
+        )
         print(f"lost {lost} (must be 0), answered more than once {twice} (must be 0)")
         double.stop()
         over = max(per_hour.values()) > HOUR_LIMIT or max(writes_hour.values()) > WRITE_LIMIT
