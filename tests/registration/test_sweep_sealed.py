@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from formbodies import register_body
-from githubdouble import GitHubDouble, payload
+from githubdouble import GitHubDouble
 from gitkit import clone, git
 from signupsheet.core.sealed_contact import new_key_pair, seal
 from smtp_server import Recorder, smtp_server
@@ -209,10 +209,8 @@ def test_told_unreachable_the_person_adds_a_seal_by_editing_the_issue_and_gets_t
         # They do so: the sealed text goes into the form's contact field of the closed issue.
         sealed = seal(keys.public, ADDRESS, login="Sealer", event=EVENT_ID)
         double.edit_body(2, register_body(EVENT_ID, contact=sealed), created(40))
-        edited = tmp_path / "edited.json"
-        event = payload("issues.edited.payload.json")
-        event["issue"]["number"] = 2
-        edited.write_text(json.dumps(event))
+        # The run reads the issue from the event GitHub sends: its edited body.
+        edited = double.event_payload("issues.edited.payload.json", 2, tmp_path / "edited.json")
         assert run_sweep(double, work, "--event-path", str(edited)).returncode == 0
         assert f"contact: {sealed}" in remote_file(remote)
         git(work, "pull", "--quiet", "origin", "main")
