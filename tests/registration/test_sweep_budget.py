@@ -310,3 +310,36 @@ def test_the_double_refuses_searches_the_sweep_does_not_make(double: GitHubDoubl
     assert search(f"{repo} closed:>=2026-12-01T09:00:00Z label:x author:me") == 422
     other = "repo:someone/else is:issue is:closed closed:>=2026-12-01T09:00:00Z label:x"
     assert search(other) == 422
+
+
+def test_an_edit_of_a_closed_issue_is_answered_even_when_the_hour_is_used_up(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    remote = make_remote(tmp_path, capacity=50)
+    work = clone(remote, tmp_path / "work")
+    now = parse_timestamp(NOW)
+    double.clock = lambda: now - timedelta(hours=2)
+    add_registrations(double, 1)
+    assert run_sweep(double, work, "--now", _stamp(now - timedelta(hours=2))).returncode == 0
+    double.clock = lambda: now
+    # The sweep's 400 of the last hour are spent.
+    for index in range(200):
+        moment = now - timedelta(minutes=10)
+        body = register_body(EVENT_ID, name=f"Earlier {index}")
+        double.add_issue(
+            5000 + index, f"earlier-{index:04d}", body, ["cancellation"], created=moment
+        )
+        double.issues[5000 + index].update(state="closed", closed_at=_stamp(moment))
+    # Issue 1 is edited after its answer, and its run was dropped; issue 2 is new.
+    double.edit_body(1, register_body(EVENT_ID, name="Person 1", note="a note"), now)
+    add_registrations(double, 1, start=2)
+    result = run_sweep(double, work)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The schedule is the only one to find the edit (the next one looks only after this run),
+    # so it is answered; the new issue waits, open, for a later run.
+    assert "note: a note" in remote_file(remote)
+    (answer,) = double.bot_comments(1)
+    assert "Your entry was updated" in answer
+    assert "#2: waiting" in result.stdout
+    assert double.issues[2]["state"] == "open" and double.bot_comments(2) == []
+    assert "person-0002" not in remote_file(remote)
