@@ -17,7 +17,10 @@ DESCRIPTION = (
     "For each open issue labelled registration or cancellation (and each closed one edited "
     "after its answer): read the form, decide with the registration rules, edit the event file, "
     "commit and push (re-deciding when main moved), answer in one comment edited in place, "
-    "label and close. Safe to run again at any time. Needs GITHUB_TOKEN; the repository, API "
+    "label and close. Paced: open issues whose answers would pass the sweep's share of "
+    "GitHub's content-creating requests in the last hour (400 of about 500) stay open for a "
+    "later run, oldest answered first; that is not a failure. Safe to run again at any time. "
+    "Needs GITHUB_TOKEN; the repository, API "
     "address and triggering event come from the GITHUB_* variables of a workflow run. The "
     "folder given by --root must be a clone whose remote is the repository."
 )
