@@ -497,7 +497,7 @@ class GitHubDouble:
         return 200, headers, [self._issue_json(issue) for issue in chunk]
 
     def search_issues(self, query: dict[str, str]) -> tuple[int, dict[str, str], Any]:
-        """The one search the sweep makes: `repo:R is:issue is:closed closed:>=TIME
+        """The one search the sweep makes: `repo:R is:issue is:closed updated:>=TIME
         label:A,B` (the qualifiers in any order; a comma between labels means either). Any other
         query is refused with 422, as GitHub refuses what it cannot parse."""
         terms = query.get("q", "").split()
@@ -506,11 +506,11 @@ class GitHubDouble:
             key, _, value = term.partition(":")
             if key == "is" and value in ("issue", "closed"):
                 key = f"is:{value}"
-            if key in found or key not in ("repo", "is:issue", "is:closed", "closed", "label"):
+            if key in found or key not in ("repo", "is:issue", "is:closed", "updated", "label"):
                 found.clear()
                 break
             found[key] = value
-        moment = re.fullmatch(r">=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)", found.get("closed", ""))
+        moment = re.fullmatch(r">=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)", found.get("updated", ""))
         labels = [name for name in found.get("label", "").split(",") if name]
         if len(found) != 5 or moment is None or not labels or found["repo"] != self.repo:
             return 422, {}, {"message": "Validation Failed", "errors": [{"code": "invalid"}]}
@@ -519,7 +519,7 @@ class GitHubDouble:
             for _, issue in sorted(self.issues.items())
             if issue["state"] == "closed"
             and issue.get("pull_request") is None
-            and (issue["closed_at"] or "") >= moment.group(1)
+            and issue["updated_at"] >= moment.group(1)
             and any(label["name"] in labels for label in issue["labels"])
         ]
         per_page = int(query.get("per_page", "30"))

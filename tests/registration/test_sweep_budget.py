@@ -253,12 +253,20 @@ def test_a_run_answers_what_fits_in_the_hour_and_the_next_run_the_rest(
         labels = ["registration", "registered"]
         moment = now - timedelta(minutes=40)
         double.add_issue(5000 + index, f"earlier-{index:04d}", body, labels, created=moment)
-        double.issues[5000 + index].update(state="closed", closed_at=_stamp(moment))
-    # Closed more than an hour ago: not counted.
+        double.issues[5000 + index].update(
+            state="closed", closed_at=_stamp(moment), updated_at=_stamp(moment)
+        )
+    # Answered (closed, last updated) more than an hour ago: not counted.
+    long_ago = now - timedelta(minutes=61)
     double.add_issue(
-        4000, "long-ago", register_body(EVENT_ID), ["registration"], created=now, state="closed"
+        4000,
+        "long-ago",
+        register_body(EVENT_ID),
+        ["registration"],
+        created=long_ago,
+        state="closed",
     )
-    double.issues[4000]["closed_at"] = _stamp(now - timedelta(minutes=61))
+    double.issues[4000].update(closed_at=_stamp(long_ago), updated_at=_stamp(long_ago))
     add_registrations(double, 8)
     result = run_sweep(double, work)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -303,12 +311,12 @@ def test_the_double_refuses_searches_the_sweep_does_not_make(double: GitHubDoubl
             return error.code
 
     repo = f"repo:{double.repo} is:issue is:closed"
-    assert search(f"{repo} closed:>=2026-12-01T09:00:00Z label:registration,cancellation") == 0
-    assert search(f"{repo} closed:>2026-12-01T09:00:00Z label:registration") == 422
-    assert search(f"{repo} closed:>=2026-12-01 label:registration") == 422
-    assert search(f"{repo} closed:>=2026-12-01T09:00:00Z") == 422
-    assert search(f"{repo} closed:>=2026-12-01T09:00:00Z label:x author:me") == 422
-    other = "repo:someone/else is:issue is:closed closed:>=2026-12-01T09:00:00Z label:x"
+    assert search(f"{repo} updated:>=2026-12-01T09:00:00Z label:registration,cancellation") == 0
+    assert search(f"{repo} updated:>2026-12-01T09:00:00Z label:registration") == 422
+    assert search(f"{repo} updated:>=2026-12-01 label:registration") == 422
+    assert search(f"{repo} updated:>=2026-12-01T09:00:00Z") == 422
+    assert search(f"{repo} updated:>=2026-12-01T09:00:00Z label:x author:me") == 422
+    other = "repo:someone/else is:issue is:closed updated:>=2026-12-01T09:00:00Z label:x"
     assert search(other) == 422
 
 
@@ -329,7 +337,9 @@ def test_an_edit_of_a_closed_issue_is_answered_even_when_the_hour_is_used_up(
         double.add_issue(
             5000 + index, f"earlier-{index:04d}", body, ["cancellation"], created=moment
         )
-        double.issues[5000 + index].update(state="closed", closed_at=_stamp(moment))
+        double.issues[5000 + index].update(
+            state="closed", closed_at=_stamp(moment), updated_at=_stamp(moment)
+        )
     # Issue 1 is edited after its answer, and its run was dropped; issue 2 is new.
     double.edit_body(1, register_body(EVENT_ID, name="Person 1", note="a note"), now)
     add_registrations(double, 1, start=2)

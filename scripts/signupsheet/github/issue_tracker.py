@@ -252,12 +252,14 @@ class GitHubTracker:
             issue.edit(**change)
 
     @_transient
-    def closed_since(self, labels: Sequence[str], since: datetime) -> int:
+    def answered_since(self, labels: Sequence[str], since: datetime) -> int:
         """One search request; GitHub's search has its own rate limit (30 a minute), apart from
-        the 1,000 REST requests an hour. A comma between labels means either of them."""
+        the 1,000 REST requests an hour. A comma between labels means either of them. Closed
+        issues updated since: answered then, or answered again (an edit, a promotion), which a
+        count of closings alone would miss."""
         moment = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         query = (
-            f"repo:{_full_name(self.repo)} is:issue is:closed closed:>={moment} "
+            f"repo:{_full_name(self.repo)} is:issue is:closed updated:>={moment} "
             f"label:{','.join(labels)}"
         )
         found = PaginatedList(

@@ -29,8 +29,9 @@ token may make 1,000 REST requests an hour):
 - A run paces itself to stay under GitHub's limit of about 500 content-creating requests an
   hour (comments, label changes, closing), shared by everything using the token: the sweep
   allows itself `WRITE_BUDGET` of them in any rolling hour. Before answering its first open
-  issue, a run asks GitHub (one search request) how many registration and cancellation issues
-  were closed in the last hour; each cost about `WRITES_PER_ANSWER`. It counts its own writes
+  issue, a run asks GitHub (one search request) how many closed registration and cancellation
+  issues were updated in the last hour (answered, or answered again after an edit or a
+  promotion); each cost about `WRITES_PER_ANSWER`. It counts its own writes
   exactly, and answers open issues, oldest first, while the next answer fits. The rest stay
   open and wait for a later run (the next issue event or the hourly schedule), which the report
   says; that is not a failure. Closed issues edited after their answer and people moved up from
@@ -155,8 +156,9 @@ class Tracker(Protocol):
     def last_safety_net(self) -> datetime | None:
         """When the last successful scheduled run started, or None."""
 
-    def closed_since(self, labels: Sequence[str], since: datetime) -> int:
-        """How many issues with one of these labels were closed at or after `since`."""
+    def answered_since(self, labels: Sequence[str], since: datetime) -> int:
+        """How many closed issues with one of these labels were updated at or after `since`:
+        each is an answer written in that time (a closing, an edited answer, a promotion)."""
 
     @property
     def writes(self) -> int:
@@ -252,12 +254,12 @@ class Sweeper:
     def fits(self, writes: int = WRITES_PER_ANSWER) -> bool:
         """Whether `writes` more content-creating requests keep the last hour within the budget.
 
-        The first call asks GitHub how many issues the sweep closed in the last hour (one
+        The first call asks GitHub how many closed issues were answered in the last hour (one
         request); the writes made after it are counted as they happen."""
         if self._ledger is None:
             since = self.clock() - PACING_WINDOW
-            closed = self.tracker.closed_since(list(LABELS.values()), since)
-            self._ledger = (self.tracker.writes, closed * WRITES_PER_ANSWER)
+            answered = self.tracker.answered_since(list(LABELS.values()), since)
+            self._ledger = (self.tracker.writes, answered * WRITES_PER_ANSWER)
         mark, before = self._ledger
         spent = before + self.tracker.writes - mark
         return spent + writes <= self.write_budget
