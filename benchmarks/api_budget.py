@@ -15,8 +15,11 @@ Two parts:
    run, coalesced as the workflow's concurrency group does (one running, at most one pending; a
    newer pending run replaces the older), each run taking `--run-seconds` of simulated time,
    plus the hourly scheduled runs. A table gives the requests of the runs started in each hour
-   against both limits; then totals, requests per registration, issues left unanswered (lost,
-   must be 0) and issues answered more than once (must be 0).
+   against both limits (the search the sweep makes to count its writes of the last hour is a
+   request, not a write); then totals, requests per registration, the pacing (runs that left
+   issues for a later run because the sweep's share of the hour was used up, how many issues
+   waited, the longest time from an issue to its answer), issues left unanswered (lost, must
+   be 0) and issues answered more than once (must be 0).
 
     .venv/bin/python benchmarks/api_budget.py [--n 1000] [--hours 5] [--run-seconds 60]
     .venv/bin/python benchmarks/api_budget.py --n 100 --skip-rows   # quick
@@ -29,6 +32,7 @@ import contextlib
 import io
 import os
 import random
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -77,6 +81,9 @@ class Site:
     work: Path
     tmp: Path
     runs: int = 0
+    # Issue numbers a run left waiting for a later one (its share of the hour was used up).
+    waited: set[int] = field(default_factory=set)
+    paced_runs: int = 0
 
     def sweep(self, now: datetime, payload: Path | None = None) -> int:
         """One run of the workflow's sweep job at `now`: the requests it made."""
@@ -87,11 +94,15 @@ class Site:
         args += ["--no-throttle", "--backoff", "0.05", "--now", stamp(now)]
         if payload is not None:
             args += ["--event-path", str(payload)]
-        with contextlib.redirect_stdout(io.StringIO()):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             code = main(args)
         if code != 0:
             raise SystemExit(f"the sweep at {stamp(now)} failed ({code})")
         self.runs += 1
+        waiting = re.findall(r"^#(\d+): waiting$", out.getvalue(), re.M)
+        self.waited.update(int(number) for number in waiting)
+        self.paced_runs += bool(waiting)
         return len(self.double.requests) - before
 
 
@@ -175,9 +186,7 @@ def sustained(n: int, hours: float, run_seconds: float, seed: int) -> int:
     rng = random.Random(seed)
     span = timedelta(hours=hours)
     # Poisson arrivals: uniform times, sorted.
-    happenings = [
-        Happening(START + span * rng.random(), "opened", number) for number in range(1, n + 1)
-    ]
+    happenings = [Happening(START + span * rng.random(), "opened") for _ in range(n)]
     for _ in range(n // 10):
         happenings.append(Happening(START + span * rng.random(), "edited"))
     for _ in range(n // 20):
@@ -195,7 +204,8 @@ def sustained(n: int, hours: float, run_seconds: float, seed: int) -> int:
         per_hour: Counter[int] = Counter()
         writes_hour: Counter[int] = Counter()
         registered: list[int] = []  # issue numbers opened so far
-        next_number = n + 1
+        # Issue numbers in the order the issues are opened, as on GitHub.
+        next_number = 1
         busy_until = START - timedelta(hours=1)
         pending: tuple[Happening, Path | None] | None = None
         dropped = 0
@@ -221,7 +231,8 @@ def sustained(n: int, hours: float, run_seconds: float, seed: int) -> int:
             double.clock = lambda at=at: at
             payload: Path | None = None
             if happening.kind == "opened":
-                number = happening.number
+                number = next_number
+                next_number += 1
                 body = register_body(EVENT_ID, name=f"Person {number}")
                 double.add_issue(number, f"person-{number}", body, ["registration"], created=at)
                 registered.append(number)
@@ -253,6 +264,16 @@ def sustained(n: int, hours: float, run_seconds: float, seed: int) -> int:
                 pending = (happening, payload)
         if pending is not None:
             execute(max(busy_until, pending[0].at), *pending)
+        # The hourly schedule goes on: the issues left waiting are answered by its next runs.
+        last_tick = max(h.at for h in happenings if h.kind == "schedule")
+        extra_runs = 0
+        while any(issue["state"] == "open" for issue in double.issues.values()):
+            last_tick += timedelta(hours=1)
+            extra_runs += 1
+            if extra_runs > 5:
+                break
+            double.clock = lambda at=last_tick: at
+            execute(max(busy_until, last_tick), Happening(last_tick, "schedule"), None)
 
         lost = 0
         twice = 0
@@ -265,6 +286,12 @@ def sustained(n: int, hours: float, run_seconds: float, seed: int) -> int:
                 lost += 1  # an edit never decided
             if len(answers) > 1 or created[number] > 1:
                 twice += 1
+        longest = timedelta(0)
+        for comment_id in double.created_comments:
+            comment = double.comments[comment_id]
+            issue = double.issues[comment["issue"]]
+            answered = datetime.fromisoformat(comment["created_at"])
+            longest = max(longest, answered - datetime.fromisoformat(issue["created_at"]))
         total = sum(per_hour.values())
         writes = sum(writes_hour.values())
 
@@ -281,6 +308,11 @@ def sustained(n: int, hours: float, run_seconds: float, seed: int) -> int:
             )
         print(f"total requests {total}, content-creating {writes}")
         print(f"requests per registration {total / n:.2f} ({writes / n:.2f} content-creating)")
+        print(
+            f"paced: {site.paced_runs} runs left issues for a later run; {len(site.waited)} "
+            f"issues waited; longest time from an issue to its answer {longest}; "
+            f"{extra_runs} scheduled runs after the load"
+        )
         print(f"lost {lost} (must be 0), answered more than once {twice} (must be 0)")
         double.stop()
         over = max(per_hour.values()) > HOUR_LIMIT or max(writes_hour.values()) > WRITE_LIMIT

@@ -9,7 +9,8 @@ changed), so PyGithub parses the shape GitHub really sends.
 Endpoints (under /repos/OWNER/NAME): GET issues (state, labels, since, direction, per_page,
 page, with Link pagination), GET/PATCH issues/N, PUT issues/N/labels, GET/POST
 issues/N/comments, PATCH/DELETE issues/comments/ID, GET actions/workflows/NAME/runs (the runs
-added with `add_run`); GET /users/LOGIN, the public profile; and POST /graphql for the one
+added with `add_run`); GET /search/issues for the sweep's count of issues closed since a time
+(see `search_issues`); GET /users/LOGIN, the public profile; and POST /graphql for the one
 query the link delivery sends (public profile e-mails, see `graphql`).
 To support another call, add a route to `_ROUTES` and a handler method. `fail()` makes matching
 requests answer with an error first (502, or a rate-limited 403 with Retry-After), to test
@@ -375,6 +376,8 @@ class GitHubDouble:
                 return self.get_user(user.group(1))
             if path == "/graphql" and method == "POST":
                 return self.graphql(query, data)
+            if path == "/search/issues" and method == "GET":
+                return self.search_issues(query)
             prefix = f"/repos/{self.repo}"
             if not path.startswith(prefix):
                 return 404, {}, {"message": "Not Found"}
@@ -492,6 +495,36 @@ class GitHubDouble:
             following = dict(query, page=str(page + 1))
             headers["Link"] = f'<{self._api("/issues")}?{urlencode(following)}>; rel="next"'
         return 200, headers, [self._issue_json(issue) for issue in chunk]
+
+    def search_issues(self, query: dict[str, str]) -> tuple[int, dict[str, str], Any]:
+        """The one search the sweep makes: `repo:R is:issue is:closed updated:>=TIME
+        label:A,B` (the qualifiers in any order; a comma between labels means either). Any other
+        query is refused with 422, as GitHub refuses what it cannot parse."""
+        terms = query.get("q", "").split()
+        found: dict[str, str] = {}
+        for term in terms:
+            key, _, value = term.partition(":")
+            if key == "is" and value in ("issue", "closed"):
+                key = f"is:{value}"
+            if key in found or key not in ("repo", "is:issue", "is:closed", "updated", "label"):
+                found.clear()
+                break
+            found[key] = value
+        moment = re.fullmatch(r">=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)", found.get("updated", ""))
+        labels = [name for name in found.get("label", "").split(",") if name]
+        if len(found) != 5 or moment is None or not labels or found["repo"] != self.repo:
+            return 422, {}, {"message": "Validation Failed", "errors": [{"code": "invalid"}]}
+        matched = [
+            issue
+            for _, issue in sorted(self.issues.items())
+            if issue["state"] == "closed"
+            and issue.get("pull_request") is None
+            and issue["updated_at"] >= moment.group(1)
+            and any(label["name"] in labels for label in issue["labels"])
+        ]
+        per_page = int(query.get("per_page", "30"))
+        items = [self._issue_json(issue) for issue in matched[:per_page]]
+        return 200, {}, {"total_count": len(matched), "incomplete_results": False, "items": items}
 
     def get_issue(
         self, query: dict[str, str], data: Any, number: str

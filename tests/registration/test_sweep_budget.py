@@ -4,14 +4,18 @@ hour, of which about 500 may create content)."""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import Request, urlopen
 
 import pytest
 
 from formbodies import register_body
-from githubdouble import BOT, GitHubDouble
+from githubdouble import BOT, GitHubDouble, _stamp
 from gitkit import clone, git
 from signupsheet.core.model import parse_timestamp
 from signupsheet.main import main
@@ -89,7 +93,10 @@ def test_a_run_costs_the_same_whatever_the_history(
 ) -> None:
     remote = make_remote(tmp_path, capacity=5000)
     work = clone(remote, tmp_path / "work")
-    now = datetime.now(UTC)
+    # GitHub's clock is the sweep's (the tests' fixed NOW): the history ends an hour ago, so
+    # the count of issues closed in the last hour finds none of it.
+    now = parse_timestamp(NOW)
+    double.clock = lambda: now
     add_answered(double, history, before=now - timedelta(hours=1))
     double.add_run(now - timedelta(minutes=70), conclusion="success")
     double.add_run(now - timedelta(minutes=10), conclusion="failure")
@@ -191,15 +198,15 @@ def test_a_rate_limited_run_stops_at_once_and_the_next_run_continues(
     remote = make_remote(tmp_path, capacity=10)
     work = clone(remote, tmp_path / "work")
     add_registrations(double, 5)
-    # The listings (open issues, the last scheduled run, closed issues since), then two issues
-    # answered (comment; labels and closing): the third issue's sign-up is pushed, and its answer
-    # meets the limit.
-    double.reset_rate_limit(3 + 2 * 2)
+    # The listings (open issues, the last scheduled run, closed issues since), the count of
+    # issues closed in the last hour, then two issues answered (comment; labels and closing):
+    # the third issue's sign-up is pushed, and its answer meets the limit.
+    double.reset_rate_limit(3 + 1 + 2 * 2)
     started = time.monotonic()
     result = run_sweep(double, work)
     assert time.monotonic() - started < 30  # no wait for the reset an hour away
     assert result.returncode == 1
-    assert "GitHub's rate limit of 7 requests an hour is used up until" in result.stdout
+    assert "GitHub's rate limit of 8 requests an hour is used up until" in result.stdout
     assert "stopping, the next run carries on" in result.stdout
     assert "Traceback" not in result.stderr
     assert [double.issues[n]["state"] for n in range(1, 6)] == ["closed"] * 2 + ["open"] * 3
@@ -230,3 +237,119 @@ def test_a_rate_limited_run_stops_at_once_and_the_next_run_continues(
         assert "**You are registered**" in answer
         assert double.issues[number]["state"] == "closed"
         assert text.count(f"login: person-{number:04d}") == 1
+
+
+def test_a_run_answers_what_fits_in_the_hour_and_the_next_run_the_rest(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    remote = make_remote(tmp_path, capacity=50)
+    work = clone(remote, tmp_path / "work")
+    now = parse_timestamp(NOW)
+    double.clock = lambda: now
+    # 195 issues answered and closed 40 minutes ago: about 390 content-creating requests of
+    # the sweep's 400 an hour are spent. Then 8 new sign-ups: 5 fit, 3 wait.
+    for index in range(195):
+        body = register_body(EVENT_ID, name=f"Earlier {index}")
+        labels = ["registration", "registered"]
+        moment = now - timedelta(minutes=40)
+        double.add_issue(5000 + index, f"earlier-{index:04d}", body, labels, created=moment)
+        double.issues[5000 + index].update(
+            state="closed", closed_at=_stamp(moment), updated_at=_stamp(moment)
+        )
+    # Answered (closed, last updated) more than an hour ago: not counted.
+    long_ago = now - timedelta(minutes=61)
+    double.add_issue(
+        4000,
+        "long-ago",
+        register_body(EVENT_ID),
+        ["registration"],
+        created=long_ago,
+        state="closed",
+    )
+    double.issues[4000].update(closed_at=_stamp(long_ago), updated_at=_stamp(long_ago))
+    add_registrations(double, 8)
+    result = run_sweep(double, work)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 issue(s) wait for a later run" in result.stdout
+    assert "#6: waiting\n#7: waiting\n#8: waiting\n" in result.stdout
+    searches = [path for _, path, _ in double.requests if path == "/search/issues"]
+    assert len(searches) == 1, double.requests
+    text = remote_file(remote)
+    for number in range(1, 9):
+        answered = number <= 5  # first come, first served
+        assert (double.issues[number]["state"] == "closed") == answered
+        assert len(double.bot_comments(number)) == int(answered)
+        assert (f"login: person-{number:04d}" in text) == answered
+    _, writes = counted(double)
+    assert writes == 2 * 5
+
+    # Twenty minutes later the earlier answers are more than an hour old: the rest fit.
+    later = now + timedelta(minutes=21)
+    double.clock = lambda: later
+    double.requests.clear()
+    result = run_sweep(double, work, "--now", _stamp(later))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "wait" not in result.stdout
+    text = remote_file(remote)
+    for number in range(1, 9):
+        (answer,) = double.bot_comments(number)
+        assert "**You are registered**" in answer
+        assert double.issues[number]["state"] == "closed"
+        assert text.count(f"login: person-{number:04d}") == 1
+    _, writes = counted(double)
+    assert writes == 2 * 3
+
+
+def test_the_double_refuses_searches_the_sweep_does_not_make(double: GitHubDouble) -> None:
+    def search(q: str) -> int:
+        url = f"{double.base_url}/search/issues?{urlencode({'q': q})}"
+        request = Request(url, headers={"Authorization": "token t"})
+        try:
+            with urlopen(request) as answer:
+                return int(json.load(answer)["total_count"])
+        except HTTPError as error:
+            return error.code
+
+    repo = f"repo:{double.repo} is:issue is:closed"
+    assert search(f"{repo} updated:>=2026-12-01T09:00:00Z label:registration,cancellation") == 0
+    assert search(f"{repo} updated:>2026-12-01T09:00:00Z label:registration") == 422
+    assert search(f"{repo} updated:>=2026-12-01 label:registration") == 422
+    assert search(f"{repo} updated:>=2026-12-01T09:00:00Z") == 422
+    assert search(f"{repo} updated:>=2026-12-01T09:00:00Z label:x author:me") == 422
+    other = "repo:someone/else is:issue is:closed updated:>=2026-12-01T09:00:00Z label:x"
+    assert search(other) == 422
+
+
+def test_an_edit_of_a_closed_issue_is_answered_even_when_the_hour_is_used_up(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    remote = make_remote(tmp_path, capacity=50)
+    work = clone(remote, tmp_path / "work")
+    now = parse_timestamp(NOW)
+    double.clock = lambda: now - timedelta(hours=2)
+    add_registrations(double, 1)
+    assert run_sweep(double, work, "--now", _stamp(now - timedelta(hours=2))).returncode == 0
+    double.clock = lambda: now
+    # The sweep's 400 of the last hour are spent.
+    for index in range(200):
+        moment = now - timedelta(minutes=10)
+        body = register_body(EVENT_ID, name=f"Earlier {index}")
+        double.add_issue(
+            5000 + index, f"earlier-{index:04d}", body, ["cancellation"], created=moment
+        )
+        double.issues[5000 + index].update(
+            state="closed", closed_at=_stamp(moment), updated_at=_stamp(moment)
+        )
+    # Issue 1 is edited after its answer, and its run was dropped; issue 2 is new.
+    double.edit_body(1, register_body(EVENT_ID, name="Person 1", note="a note"), now)
+    add_registrations(double, 1, start=2)
+    result = run_sweep(double, work)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The schedule is the only one to find the edit (the next one looks only after this run),
+    # so it is answered; the new issue waits, open, for a later run.
+    assert "note: a note" in remote_file(remote)
+    (answer,) = double.bot_comments(1)
+    assert "Your entry was updated" in answer
+    assert "#2: waiting" in result.stdout
+    assert double.issues[2]["state"] == "open" and double.bot_comments(2) == []
+    assert "person-0002" not in remote_file(remote)

@@ -7,25 +7,45 @@ from pathlib import Path
 
 import pytest
 
-from githubdouble import PAYLOADS
-from signupsheet.commands.sweep import triggered_issue
+from githubdouble import PAYLOADS, GitHubDouble
+from signupsheet.github.actions import payload_item
+from signupsheet.github.client import connect
+from signupsheet.github.issue_tracker import GitHubTracker
 from signupsheet.main import main
 from signupsheet.registration.git_sync import git_push_auth
 
 
-def test_triggered_issue_is_read_from_the_payload(tmp_path: Path) -> None:
-    assert (
-        triggered_issue(PAYLOADS / "issues.edited.payload.json")
-        == json.loads((PAYLOADS / "issues.edited.payload.json").read_text())["issue"]["number"]
+def test_the_triggering_issue_is_read_from_the_payload_without_a_request(
+    tmp_path: Path, double: GitHubDouble
+) -> None:
+    """What the command hands the sweep: the payload's `issue` as data, kept as listed."""
+    tracker = GitHubTracker(connect("t", double.repo, api_url=double.base_url, polite=False))
+    edited = PAYLOADS / "issues.edited.payload.json"
+    data = json.loads(edited.read_text())["issue"]
+    issue = tracker.from_payload(payload_item(edited, "issue"))
+    assert issue is not None
+    assert (issue.number, issue.author, issue.body) == (
+        data["number"],
+        data["user"]["login"],
+        data["body"],
     )
-    assert triggered_issue(PAYLOADS / "workflow_dispatch.payload.json") is None
+    assert issue.author_id == data["user"]["id"]
+    assert issue.labels == tuple(label["name"] for label in data["labels"])
+    assert double.requests == []
+    # No issue in it (a schedule or a manual run), or not the shape GitHub sends: none.
+    dispatch = PAYLOADS / "workflow_dispatch.payload.json"
+    assert tracker.from_payload(payload_item(dispatch, "issue")) is None
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
-    assert triggered_issue(broken) is None
+    assert tracker.from_payload(payload_item(broken, "issue")) is None
     weird = tmp_path / "weird.json"
     weird.write_text(json.dumps({"issue": {"number": "1; rm -rf /"}}))
-    assert triggered_issue(weird) is None
-    assert triggered_issue(None) is None
+    assert tracker.from_payload(payload_item(weird, "issue")) is None
+    shapeless = tmp_path / "shapeless.json"
+    shapeless.write_text(json.dumps({"issue": {"number": 7, "user": "someone"}}))
+    assert tracker.from_payload(payload_item(shapeless, "issue")) is None
+    assert tracker.from_payload(payload_item(None, "issue")) is None
+    assert double.requests == []
 
 
 def test_push_token_goes_to_git_through_the_environment_only(

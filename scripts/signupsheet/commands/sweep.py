@@ -9,7 +9,7 @@ from pathlib import Path
 from signupsheet.commands.options import add_github_options, clock_from
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
-from signupsheet.github.actions import payload_item, payload_number, workflow, write_outputs
+from signupsheet.github.actions import payload_item, workflow, write_outputs
 
 NAME = "sweep"
 HELP = "handle every open registration and cancellation issue (run by the workflow)"
@@ -17,7 +17,10 @@ DESCRIPTION = (
     "For each open issue labelled registration or cancellation (and each closed one edited "
     "after its answer): read the form, decide with the registration rules, edit the event file, "
     "commit and push (re-deciding when main moved), answer in one comment edited in place, "
-    "label and close. Safe to run again at any time. Needs GITHUB_TOKEN; the repository, API "
+    "label and close. Paced: open issues whose answers would pass the sweep's share of "
+    "GitHub's content-creating requests in the last hour (400 of about 500) stay open for a "
+    "later run, oldest answered first; that is not a failure. Safe to run again at any time. "
+    "Needs GITHUB_TOKEN; the repository, API "
     "address and triggering event come from the GITHUB_* variables of a workflow run. The "
     "folder given by --root must be a clone whose remote is the repository."
 )
@@ -36,11 +39,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ),
     )
     add_github_options(parser)
-
-
-def triggered_issue(path: Path | None) -> int | None:
-    """The issue number in a webhook payload, read as data (never interpolated into a shell)."""
-    return payload_number(path, "issue")
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
@@ -130,6 +128,15 @@ def run(args: argparse.Namespace, project: Project) -> int:
         )
     for number, outcome in report.handled:
         print(f"#{number}: {outcome}")
+    for number in report.waiting:
+        print(f"#{number}: waiting")
+    if report.waiting:
+        # Not a failure: the sweep keeps to its share of GitHub's content-creating limit.
+        print(
+            f"{len(report.waiting)} issue(s) wait for a later run (the next issue or the hourly "
+            f"run): this hour's share of GitHub's content-creating requests "
+            f"({sweeper.write_budget} of about 500) is used up"
+        )
     for number, _ in report.failed:
         what = f"#{number}" if number else "the run"
         print(f"{what}: not finished, the next run retries")

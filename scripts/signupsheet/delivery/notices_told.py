@@ -33,10 +33,11 @@ from signupsheet.registration import git_sync
 
 # At most this many notices are posted by one run; the others wait for the next run, ten
 # minutes later. GitHub lets a token create about 80 pieces of content a minute and 500 an hour
-# (its secondary rate limits), and the workflow's token has 1,000 REST requests an hour for the
-# whole repository: a notice costs two requests once (listing the issue's comments, posting), so
-# six runs an hour post at most 240 notices with at most 480 requests.
-NOTICE_CAP = 40
+# (its secondary rate limits), shared by everything using the workflow's token: six runs an hour
+# post at most 90 notices, and the registration sweep keeps to 400 (its `WRITE_BUDGET`), which
+# leaves a little for the pull request bot. A notice costs two requests once (listing the issue's
+# comments, posting), so 180 of the 1,000 REST requests an hour at most.
+NOTICE_CAP = 15
 
 HEADER = (
     "# Meeting-link notices posted on registration issues and pull requests, written by\n"

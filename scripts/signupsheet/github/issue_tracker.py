@@ -17,8 +17,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal, ParamSpec, TypeVar
 
-from github.Issue import Issue
+from github.Issue import Issue, IssueSearchResult
 from github.IssueComment import IssueComment
+from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
 from github import GithubException
@@ -115,6 +116,12 @@ def _tracked(issue: Issue) -> TrackedIssue:
     )
 
 
+def _full_name(repo: Repository) -> str:
+    """OWNER/NAME, from the address the repository was made with: a lazy repository (see
+    `client.connect`) would be fetched to read its `full_name`."""
+    return repo.url.rsplit("/repos/", 1)[-1]
+
+
 # The login GitHub gives the workflow token's comments.
 DEFAULT_BOT = "github-actions[bot]"
 
@@ -126,6 +133,12 @@ class GitHubTracker:
         self._issues: dict[int, Issue] = {}
         # The bot's comments on an issue, once listed: one run at a time writes them.
         self._replies: dict[int, list[IssueComment]] = {}
+        self._writes = 0
+
+    @property
+    def writes(self) -> int:
+        """The content-creating requests (POST, PATCH, DELETE) made so far."""
+        return self._writes
 
     def from_payload(self, data: Any) -> TrackedIssue | None:
         """The `issue` of a webhook payload, kept like a listed one: no request."""
@@ -204,16 +217,20 @@ class GitHubTracker:
     @_transient
     def reply(self, number: int, text: str, *, first: bool = False) -> None:
         if first and number not in self._replies:
+            self._writes += 1
             self._replies[number] = [self._issue(number).create_comment(text)]
             return
         ours = self._replies[number] if number in self._replies else self._ours(number)
         if not ours:
+            self._writes += 1
             self._issue(number).create_comment(text)
             # Two runs may have answered at once: the oldest comment stays, the others go.
             ours = self._ours(number)
         elif ours[0].body != text:
+            self._writes += 1
             ours[0].edit(text)
         for extra in ours[1:]:
+            self._writes += 1
             try:
                 extra.delete()
             except GithubException as error:
@@ -231,7 +248,24 @@ class GitHubTracker:
             change["state_reason"] = "completed" if completed else "not_planned"
         if change:
             # Labels and state in one request.
+            self._writes += 1
             issue.edit(**change)
+
+    @_transient
+    def answered_since(self, labels: Sequence[str], since: datetime) -> int:
+        """One search request; GitHub's search has its own rate limit (30 a minute), apart from
+        the 1,000 REST requests an hour. A comma between labels means either of them. Closed
+        issues updated since: answered then, or answered again (an edit, a promotion), which a
+        count of closings alone would miss."""
+        moment = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        query = (
+            f"repo:{_full_name(self.repo)} is:issue is:closed updated:>={moment} "
+            f"label:{','.join(labels)}"
+        )
+        found = PaginatedList(
+            IssueSearchResult, self.repo.requester, "/search/issues", {"q": query, "per_page": 1}
+        )
+        return found.totalCount
 
     @_transient
     def last_safety_net(self) -> datetime | None:

@@ -26,6 +26,17 @@ token may make 1,000 REST requests an hour):
   those updated after they were closed; and it tells the people moved up from the waiting list
   since then (their entry's `promoted` time, read from the files) whose issue still says
   "waiting list", one request each to look.
+- A run paces itself to stay under GitHub's limit of about 500 content-creating requests an
+  hour (comments, label changes, closing), shared by everything using the token: the sweep
+  allows itself `WRITE_BUDGET` of them in any rolling hour. Before answering its first open
+  issue, a run asks GitHub (one search request) how many closed registration and cancellation
+  issues were updated in the last hour (answered, or answered again after an edit or a
+  promotion); each cost about `WRITES_PER_ANSWER`. It counts its own writes
+  exactly, and answers open issues, oldest first, while the next answer fits. The rest stay
+  open and wait for a later run (the next issue event or the hourly schedule), which the report
+  says; that is not a failure. Closed issues edited after their answer and people moved up from
+  the waiting list are never left waiting: the next safety net looks only at what changed after
+  this one, so they would be lost; they are few, and the budget keeps a margin for them.
 - When GitHub's rate limit is reached, the tracker raises `TrackerUnavailable`: the run stops
   at once, reports, and the next run carries on. Every step is safe to repeat, and an issue
   whose sign-up was pushed but not answered is still open, so the next run answers it.
@@ -79,6 +90,16 @@ ANCHOR_MARGIN = timedelta(minutes=5)
 # An issue updated later than it was closed was touched after its answer (the answer comes
 # before the closing, and labels and closing are one request).
 SETTLED = timedelta(0)
+# Content-creating requests (POST, PATCH, PUT, DELETE) the sweep allows itself in any rolling
+# hour, of the about 500 GitHub allows a token. The rest is kept for the other writers that share
+# the workflow token: send-links' notices to unreachable people (`NOTICE_CAP` a run, 90 an
+# hour), the pull request bot (a few a pull request), and the sweep's own writes the search does
+# not count (answers asking for changes, which keep the issue open; people moved up from the
+# waiting list; answers to edits of issues already closed).
+WRITE_BUDGET = 400
+# What answering one issue costs: the comment, then the labels and the closing in one request.
+WRITES_PER_ANSWER = 2
+PACING_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -135,6 +156,14 @@ class Tracker(Protocol):
     def last_safety_net(self) -> datetime | None:
         """When the last successful scheduled run started, or None."""
 
+    def answered_since(self, labels: Sequence[str], since: datetime) -> int:
+        """How many closed issues with one of these labels were updated at or after `since`:
+        each is an answer written in that time (a closing, an edited answer, a promotion)."""
+
+    @property
+    def writes(self) -> int:
+        """The content-creating requests this tracker made so far."""
+
 
 # Called after the push for every entry that became confirmed (a new registration or a
 # promotion from the waiting list), e.g. to send the meeting link at once when the sign-up
@@ -149,6 +178,8 @@ class SweepReport:
     pushed: list[str] = field(default_factory=list)
     # Set when GitHub's rate limit stopped the run.
     rate_limited: str | None = None
+    # Open issues left for a later run: answering them would pass `WRITE_BUDGET`.
+    waiting: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -174,7 +205,11 @@ class Sweeper:
     # The private key for sealed contacts (None: kept unread), and the confirmation mail.
     contact_key: str | None = None
     on_sealed: SealedHook | None = None
+    # Content-creating requests allowed in a rolling hour (see `WRITE_BUDGET`).
+    write_budget: int = WRITE_BUDGET
     _anchor: datetime | None = field(default=None, init=False, repr=False)
+    # The tracker's write count when the ledger was read, and the writes it found then.
+    _ledger: tuple[int, int] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.forms:
@@ -216,6 +251,19 @@ class Sweeper:
             self._anchor = window if last is None else max(window, last - ANCHOR_MARGIN)
         return self._anchor
 
+    def fits(self, writes: int = WRITES_PER_ANSWER) -> bool:
+        """Whether `writes` more content-creating requests keep the last hour within the budget.
+
+        The first call asks GitHub how many closed issues were answered in the last hour (one
+        request); the writes made after it are counted as they happen."""
+        if self._ledger is None:
+            since = self.clock() - PACING_WINDOW
+            answered = self.tracker.answered_since(list(LABELS.values()), since)
+            self._ledger = (self.tracker.writes, answered * WRITES_PER_ANSWER)
+        mark, before = self._ledger
+        spent = before + self.tracker.writes - mark
+        return spent + writes <= self.write_budget
+
     def _find_reply(self, issue: TrackedIssue) -> Reply | None:
         if issue.comments == 0:
             return None  # nobody commented, the bot included
@@ -240,6 +288,10 @@ class Sweeper:
             return report
         for issue in pending:
             try:
+                if issue.open and (report.waiting or not self.fits()):
+                    # First come, first served: every later open issue waits as well.
+                    report.waiting.append(issue.number)
+                    continue
                 report.handled.append((issue.number, self.handle(issue)))
             except TrackerUnavailable as error:
                 print(f"issue #{issue.number}: {error}; stopping this run", file=self.log)
@@ -257,6 +309,12 @@ class Sweeper:
                 print(f"issue #{issue.number}: unexpected error, left open:", file=self.log)
                 traceback.print_exception(error, file=self.log)
                 report.failed.append((issue.number, f"unexpected error: {error!r}"))
+        if report.waiting:
+            print(
+                f"{len(report.waiting)} open issue(s) wait for a later run: answering them now "
+                f"would pass {self.write_budget} content-creating requests in an hour",
+                file=self.log,
+            )
         self._refresh_forms(report)
         if triggered is None and report.rate_limited is None:
             try:
