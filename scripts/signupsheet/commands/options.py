@@ -6,10 +6,14 @@ import argparse
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from signupsheet.core.model import parse_timestamp
-from signupsheet.github.actions import DEFAULT_BOT
+from signupsheet.github.actions import DEFAULT_BOT, Workflow
+
+if TYPE_CHECKING:
+    from signupsheet.github.client import Repository
 
 
 def timestamp(text: str) -> datetime:
@@ -85,4 +89,20 @@ def add_github_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--backoff", type=float, default=1.0, help="base of the exponential retry back-off (s)"
+    )
+
+
+def connect_repository(github: Workflow, args: argparse.Namespace) -> Repository:
+    """The repository through PyGithub, with the options of `add_github_options`; git may push
+    to it with the same token (given through the environment, never written to .git/config)."""
+    from signupsheet.github.client import connect
+    from signupsheet.registration.git_sync import git_push_auth
+
+    git_push_auth(github.token, github.server_url)
+    return connect(
+        github.token,
+        github.repository,
+        api_url=github.api_url,
+        backoff=args.backoff,
+        polite=not args.no_throttle,
     )

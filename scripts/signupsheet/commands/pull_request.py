@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from signupsheet.commands.options import add_github_options, clock_from
+from signupsheet.commands.options import add_github_options, clock_from, connect_repository
 from signupsheet.core.errors import UserError
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
@@ -44,7 +44,6 @@ def pull_request_number(path: Path | None) -> int | None:
 def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.core.links_due import EntryKey, JustConfirmed
     from signupsheet.delivery.confirmed import encode
-    from signupsheet.github.client import connect
     from signupsheet.github.pull_requests import GitHubPullRequests
     from signupsheet.registration.applying import ban_check
     from signupsheet.registration.contact_check import (
@@ -52,7 +51,6 @@ def run(args: argparse.Namespace, project: Project) -> int:
         contact_key,
         mask_opened_addresses,
     )
-    from signupsheet.registration.git_sync import git_push_auth
     from signupsheet.registration.pulls.pull_handler import PullRequestBot
 
     environ = os.environ
@@ -64,14 +62,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     number = args.number if args.number is not None else pull_request_number(args.event_path)
     if number is None:
         raise UserError("no pull request: give --number N or a pull_request event payload")
-    git_push_auth(github.token, github.server_url)
-    repo = connect(
-        github.token,
-        github.repository,
-        api_url=github.api_url,
-        backoff=args.backoff,
-        polite=not args.no_throttle,
-    )
+    repo = connect_repository(github, args)
     clock = clock_from(args)
     confirmed = JustConfirmed(clock)
     # Entries the change gave a sealed address (checked by the bot before it wrote them): the

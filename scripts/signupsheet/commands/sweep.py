@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from signupsheet.commands.options import add_github_options, clock_from
+from signupsheet.commands.options import add_github_options, clock_from, connect_repository
 from signupsheet.core.model import Event, Registration, Session
 from signupsheet.core.project import Project
 from signupsheet.github.actions import payload_item, workflow, write_outputs
@@ -47,7 +47,6 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from signupsheet.delivery.confirmation import send_confirmation
     from signupsheet.delivery.confirmed import encode
     from signupsheet.github.actions import print_masks
-    from signupsheet.github.client import connect
     from signupsheet.github.issue_tracker import GitHubTracker
     from signupsheet.registration.applying import ban_check
     from signupsheet.registration.contact_check import (
@@ -56,7 +55,6 @@ def run(args: argparse.Namespace, project: Project) -> int:
         contact_key,
         mask_opened_addresses,
     )
-    from signupsheet.registration.git_sync import git_push_auth
     from signupsheet.registration.issues.sweep import Sweeper
 
     environ = os.environ
@@ -65,14 +63,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     key = contact_key(environ)
     mask_opened_addresses(lambda address: print_masks(environ, [address]))
     github = workflow(environ, args.repo, args.api_url, args.server_url, "issues: write")
-    git_push_auth(github.token, github.server_url)
-    repo = connect(
-        github.token,
-        github.repository,
-        api_url=github.api_url,
-        backoff=args.backoff,
-        polite=not args.no_throttle,
-    )
+    repo = connect_repository(github, args)
     clock = clock_from(args)
     confirmed = JustConfirmed(clock)
     # Entries whose sealed address awaits its confirmation mail from the job that holds the mail

@@ -5,7 +5,8 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
-from github.Repository import Repository
+# Re-exported: commands name the type without importing PyGithub themselves.
+from github.Repository import Repository as Repository
 from urllib3.connectionpool import ConnectionPool
 from urllib3.response import HTTPResponse
 from urllib3.util.retry import Retry
